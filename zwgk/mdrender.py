@@ -1,0 +1,56 @@
+"""Markdown to HTML with markdown-it-py: raw HTML off, unsafe links refused, links rewritten.
+
+Authors write links relative to their county's content folder (`files/x.pdf`,
+`docs/2020-001.md`); they are rewritten to work from the page that shows them.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def _safe_link(url: str) -> bool:
+    """Only web, mail and phone links, and relative ones; never javascript:, data:, file: ..."""
+    compact = re.sub(r"[\x00-\x20]", "", url).lower()
+    if _SCHEME.match(compact):
+        return compact.startswith(_SAFE_SCHEMES)
+    return True
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _safe_link
+    md.core.ruler.push("zwgk_links", _rewrite_links)
+    return md
+
+
+def rewrite_href(href: str, to_county: str) -> str | None:
+    """A content-relative href as seen from the page; None when it leaves the county folder."""
+    if not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
+        return href
+    path, sep, fragment = href.partition("#")
+    parts = path.split("/")
+    if ".." in parts or "\\" in path:
+        return None
+    if len(parts) == 2 and parts[0] in ("docs", "pages") and parts[1].endswith(".md"):
+        path = f"{parts[0]}/{parts[1][:-3]}.html"
+    return to_county + path + sep + fragment
+
+
+def _rewrite_links(state) -> None:
+    to_county = state.env.get("to_county", "")
+    for block in state.tokens:
+        for token in block.children or ():
+            attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+            if attr is None:
+                continue
+            new = rewrite_href(token.attrGet(attr) or "", to_county)
+            if new is None:
+                token.attrs.pop(attr, None)
+            else:
+                token.attrSet(attr, new)

@@ -1,0 +1,128 @@
+"""The immutable model of a site: what validation produces and every renderer reads."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    county: str            # county slug
+    domain: str            # domain slug
+    seq: int               # 序号 within its domain, from 1
+    level1: str
+    level2: str
+    level3: str
+    content: str
+    basis: tuple[str, ...]
+    deadline: str
+    subject: str
+    channels: tuple[str, ...]
+    audience: str          # 全社会 / 特定群体
+    audience_note: str
+    mode: str              # 主动 / 依申请
+    level: tuple[str, ...]  # standard names: 县级 / 乡级
+    documents: tuple[str, ...]
+    note: str
+    updated: date | None
+    src_path: str          # site-relative, posix
+    line: int
+
+    @property
+    def name(self) -> str:
+        """The most specific 事项 name, for titles and links."""
+        return self.level3 or self.level2 or self.level1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.level1, self.level2, self.level3) if n)
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    slug: str
+    name: str
+    standard: str          # the standard domain it stands for, or ""
+    guideline: str
+    county: str
+    items: tuple[Item, ...]
+    updated: date | None
+    src_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    county: str
+    title: str
+    index_no: str
+    doc_no: str
+    issuer: str
+    written: date | None
+    published: date
+    topic: str
+    validity: str
+    items: tuple[str, ...]
+    attachments: tuple[str, ...]   # relative to content/<county>/
+    interprets: str
+    body: str                      # Markdown source
+    updated: date | None
+    src_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    slug: str
+    county: str            # "" for a page shared by all counties
+    title: str
+    weight: int
+    body: str
+    updated: date | None
+    src_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    organiser: str = ""
+    site_code: str = ""
+    icp: str = ""
+    police: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    slug: str
+    name: str
+    code: str
+    footer: Footer
+    not_applicable: Mapping[str, str]   # standard domain -> reason
+    weight: int
+    domains: tuple[Domain, ...]
+    documents: tuple[Document, ...]     # newest first
+    pages: tuple[Page, ...]             # the county's own and the shared ones, by weight
+    src_path: str
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for d in self.domains for i in d.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    title: str
+    base_url: str
+    domain: str
+    footer: Footer
+    theme: str
+    local_channels: tuple[str, ...]
+    level_names: Mapping[str, str]      # standard level -> local wording
+    stale_days: int
+    pii_allow: tuple[tuple[str, str], ...]   # (value, reason)
+    root: str = field(default="", compare=False)  # absolute path of the site folder
+
+
+def frozen_map(d: dict) -> Mapping:
+    return MappingProxyType(dict(d))

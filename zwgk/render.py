@@ -1,0 +1,224 @@
+"""The render stage: pure functions from the library to page bytes.
+
+`plan_pages` lists every page as a small `Job`; `Renderer.render` turns one job into
+bytes. Jobs are cheap and independent, so they can be rendered in any order or process.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+import jinja2
+
+from . import urls
+from .library import Library
+from .mdrender import make_markdown
+from .model import County, Domain
+from .standards import AUDIENCES, LEVELS, MODES, STANDARD_DOMAINS
+
+DEFAULT_THEME = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "themes", "default")
+if not os.path.isdir(DEFAULT_THEME):  # installed as a wheel: the theme ships inside the package
+    DEFAULT_THEME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "themes", "default")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    dest: str          # output path
+    kind: str          # which render method
+    county: str = ""
+    key: str = ""      # domain slug, item id, document id or page slug
+
+
+def plan_pages(library: Library) -> list[Job]:
+    jobs = [Job(urls.PORTAL_HOME, "portal")]
+    jobs += [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages]
+    for county in library.counties:
+        c = county.slug
+        jobs.append(Job(urls.county_home(c), "county", c))
+        jobs.append(Job(urls.catalog_index(c), "catalog", c))
+        jobs.append(Job(urls.docs_index(c), "docs", c))
+        jobs.append(Job(f"{c}/feed.xml", "feed", c))
+        jobs.append(Job(f"{c}/sitemap.xml", "sitemap", c))
+        for domain in county.domains:
+            jobs.append(Job(urls.domain_page(c, domain.slug), "domain", c, domain.slug))
+            jobs += [Job(urls.item_page(c, item.id), "item", c, item.id) for item in domain.items]
+        jobs += [Job(urls.doc_page(c, d.id), "document", c, d.id) for d in county.documents]
+        jobs += [Job(urls.page_page(c, p.slug), "page", c, p.slug) for p in county.pages]
+    return jobs
+
+
+def theme_dirs(library: Library) -> list[str]:
+    """The site's theme first, so it overrides the default template by template."""
+    dirs = []
+    if library.site.theme and library.site.theme != "default" and library.site.root:
+        dirs.append(os.path.join(library.site.root, "themes", library.site.theme))
+    dirs.append(DEFAULT_THEME)
+    return dirs
+
+
+def make_environment(library: Library) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([os.path.join(d, "templates") for d in theme_dirs(library)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else ""
+    env.filters["join_cn"] = lambda values: "、".join(values)
+    env.globals.update(AUDIENCES=AUDIENCES, MODES=MODES, LEVELS=LEVELS, urls=urls)
+    return env
+
+
+class Renderer:
+    def __init__(self, library: Library):
+        self.library = library
+        self.env = make_environment(library)
+        self.md = make_markdown()
+        self.level_labels = {lv: library.site.level_names.get(lv, lv) for lv in LEVELS}
+
+    def render(self, job: Job) -> bytes:
+        return getattr(self, f"_{job.kind}")(job).encode("utf-8")
+
+    # --- helpers shared by every page -------------------------------------------------
+
+    def _layout(self, template: str, job: Job, *, title: str, crumbs: list[tuple[str, str]],
+              county: County | None = None, column: str = "", published: date | None = None,
+              source: str = "", **context) -> str:
+        dest = job.dest
+
+        def rel(target: str) -> str:
+            return urls.relative(dest, target)
+
+        site = self.library.site
+        footer = county.footer if county else site.footer
+        c = county.slug if county else ""
+        nav = self._nav(county)
+        return self.env.get_template(template).render(
+            site=site, county=county, footer=footer, title=title, crumbs=crumbs, rel=rel,
+            dest=dest, assets=rel(urls.assets(c)), nav=nav, column=column or title,
+            published=published, source=source or (footer.organiser or site.title),
+            search_url=rel(urls.search_page(c)), level_labels=self.level_labels,
+            **context,
+        )
+
+    def _nav(self, county: County | None) -> list[tuple[str, str]]:
+        if county is None:
+            return [("首页", urls.PORTAL_HOME), ("全文检索", urls.PORTAL_SEARCH)]
+        c = county.slug
+        return [("首页", urls.county_home(c)), ("公开目录", urls.catalog_index(c)), ("政府信息", urls.docs_index(c)),
+                ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
+
+    def _county_crumbs(self, county: County) -> list[tuple[str, str]]:
+        return [(county.name, urls.county_home(county.slug))]
+
+    def _markdown(self, text: str, job: Job) -> str:
+        to_county = urls.relative(job.dest, f"{job.county}/x")[:-1] if job.county else urls.relative(job.dest, "x")[:-1]
+        return self.md.render(text, {"to_county": to_county})
+
+    # --- the pages ------------------------------------------------------------------
+
+    def _portal(self, job: Job) -> str:
+        lib = self.library
+        rows = [{"county": c, "item_count": sum(len(d.items) for d in c.domains), "doc_count": len(c.documents),
+                 "domains": sum(1 for d in c.domains if d.items), "missing": len(lib.missing_domains(c))}
+                for c in lib.counties]
+        return self._layout("portal.html", job, title=lib.site.title, crumbs=[], column="首页",
+                          rows=rows, pages=lib.pages)
+
+    def _county(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        published = {d.standard for d in county.domains}
+        unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
+        return self._layout("county.html", job, title=f"{county.name}政务公开事项标准目录", county=county,
+                          crumbs=self._county_crumbs(county), column="首页",
+                          latest=county.documents[:10], unpublished=unpublished,
+                          item_count=len(county.items))
+
+    def _catalog(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        published = {d.standard for d in county.domains}
+        unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
+        return self._layout("catalog.html", job, title="公开目录", county=county,
+                          crumbs=self._county_crumbs(county) + [("公开目录", job.dest)],
+                          unpublished=unpublished)
+
+    def _domain_of(self, county: County, slug: str) -> Domain:
+        return next(d for d in county.domains if d.slug == slug)
+
+    def _domain(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        domain = self._domain_of(county, job.key)
+        depth = 3 if any(i.level3 for i in domain.items) else 2
+        return self._layout("domain.html", job, title=f"{domain.name}领域政务公开标准目录", county=county,
+                          crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)), (domain.name, job.dest)],
+                          column=domain.name, domain=domain, depth=depth)
+
+    def _item(self, job: Job) -> str:
+        lib = self.library
+        item = lib.item(job.county, job.key)
+        county = lib.county(job.county)
+        domain = self._domain_of(county, item.domain)
+        return self._layout("item.html", job, title=item.name, county=county,
+                          crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)),
+                                                                (domain.name, urls.domain_page(county.slug, domain.slug)),
+                                                                (item.name, job.dest)],
+                          column=domain.name, item=item, domain=domain,
+                          documents=lib.documents_for_item(county.slug, item.id))
+
+    def _docs(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        years = [(year, list(docs)) for year, docs in groupby(county.documents, key=lambda d: d.published.year)]
+        return self._layout("docs.html", job, title="政府信息", county=county,
+                          crumbs=self._county_crumbs(county) + [("政府信息", job.dest)], years=years)
+
+    def _document(self, job: Job) -> str:
+        lib = self.library
+        doc = lib.document(job.county, job.key)
+        county = lib.county(job.county)
+        items = [i for i in (lib.item(county.slug, ref) for ref in doc.items) if i]
+        items += [i for d in county.domains for i in d.items if doc.id in i.documents and i not in items]
+        return self._layout("document.html", job, title=doc.title, county=county,
+                          crumbs=self._county_crumbs(county) + [("政府信息", urls.docs_index(county.slug)), (doc.title, job.dest)],
+                          column="政府信息", published=doc.published, source=doc.issuer, doc=doc,
+                          body=self._markdown(doc.body, job), items=items,
+                          interprets=lib.document(county.slug, doc.interprets) if doc.interprets else None,
+                          interpretations=lib.interpretations_of(county.slug, doc.id))
+
+    def _page_md(self, job: Job):
+        lib = self.library
+        if job.county:
+            county = lib.county(job.county)
+            page = next(p for p in county.pages if p.slug == job.key)
+            return county, page
+        return None, next(p for p in lib.pages if p.slug == job.key)
+
+    def _page(self, job: Job) -> str:
+        county, page = self._page_md(job)
+        crumbs = (self._county_crumbs(county) if county else []) + [(page.title, job.dest)]
+        return self._layout("page.html", job, title=page.title, county=county, crumbs=crumbs,
+                            page=page, body=self._markdown(page.body, job))
+
+    def _feed(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        return self.env.get_template("feed.xml").render(site=self.library.site, county=county,
+                                                        documents=county.documents[:50], base=_base(self.library, county))
+
+    def _sitemap(self, job: Job) -> str:
+        county = self.library.county(job.county)
+        c = county.slug
+        paths = [urls.county_home(c), urls.catalog_index(c), urls.docs_index(c)]
+        paths += [urls.domain_page(c, d.slug) for d in county.domains]
+        paths += [urls.item_page(c, i.id) for i in county.items]
+        paths += [urls.doc_page(c, d.id) for d in county.documents]
+        paths += [urls.page_page(c, p.slug) for p in county.pages]
+        base = self.library.site.base_url.rstrip("/") + "/"
+        return self.env.get_template("sitemap.xml").render(locs=[base + p for p in paths])
+
+
+def _base(library: Library, county: County) -> str:
+    return library.site.base_url.rstrip("/") + "/" + county.slug + "/"
+

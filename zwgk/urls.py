@@ -1,0 +1,64 @@
+"""Output paths of every page, relative to the output root (posix).
+
+Every link in the site is made relative from these, so a county folder works on its
+own, under any path, and from file://.
+"""
+from __future__ import annotations
+
+import posixpath
+
+PORTAL_HOME = "index.html"
+PORTAL_SEARCH = "search.html"
+PORTAL_COMPLETENESS = "completeness.html"
+
+
+def county_home(county: str) -> str:
+    return f"{county}/index.html"
+
+
+def catalog_index(county: str) -> str:
+    return f"{county}/catalog/index.html"
+
+
+def domain_page(county: str, domain: str) -> str:
+    return f"{county}/catalog/{domain}/index.html"
+
+
+def item_page(county: str, item_id: str) -> str:
+    return f"{county}/catalog/items/{item_id}.html"
+
+
+def docs_index(county: str) -> str:
+    return f"{county}/docs/index.html"
+
+
+def doc_page(county: str, doc_id: str) -> str:
+    return f"{county}/docs/{doc_id}.html"
+
+
+def page_page(county: str, slug: str) -> str:
+    """A Markdown page: under the county, or at the portal when county is ''."""
+    return f"{county}/pages/{slug}.html" if county else f"pages/{slug}.html"
+
+
+def search_page(county: str) -> str:
+    return f"{county}/search.html" if county else PORTAL_SEARCH
+
+
+def downloads_page(county: str) -> str:
+    return f"{county}/downloads/index.html"
+
+
+def attachment(county: str, path: str) -> str:
+    return f"{county}/{path}"
+
+
+def assets(county: str) -> str:
+    """Each county carries its own copy of the theme's assets, so it can stand alone."""
+    return f"{county}/assets" if county else "assets"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """The relative link from the page at from_path to to_path (both output paths)."""
+    start = posixpath.dirname(from_path) or "."
+    return posixpath.relpath(to_path, start)
