@@ -43,7 +43,7 @@ def load_library(site_dir: str, counties: tuple[str, ...] = (), strict: bool = F
     clock.lap("read")
     problems = list(sources.problems)
     site = validate_site_config(sources, problems)
-    drafts = [d for d in (validate_county(c, site, problems) for c in sources.counties.values()) if d]
+    drafts = [validate_county(c, site, problems) for c in sources.counties.values()]
     shared = validate_shared_pages(sources, problems)
     clock.lap("validate")
     for slug in counties:

@@ -540,8 +540,13 @@ def catalog_schema_bytes() -> bytes:
 
 # ---------------------------------------------------------------- all of a county
 
-def download_outputs(library, county: County) -> list[tuple[str, bytes]]:
-    """Every download file of a county except the offline zip, as (dest_path, bytes)."""
+def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
+    """Every download file of a county except the offline zip, as (dest_path, bytes).
+
+    county is a County or its slug, so this is also a build.COUNTY_PRODUCERS entry.
+    """
+    if isinstance(county, str):
+        county = library.county(county)
     site = library.site
     reserved = sorted(RESERVED_DOMAIN_SLUGS.intersection(d.slug for d in county.domains))
     if reserved:
@@ -573,13 +578,14 @@ def download_outputs(library, county: County) -> list[tuple[str, bytes]]:
 
 # ---------------------------------------------------------------- offline zip
 
-def offline_zip(county: County, files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
+def offline_zip(county: County, files: Iterable[tuple[str, bytes | str]]) -> tuple[str, bytes]:
     """The county's rendered site as one zip whose folder opens from disk.
 
-    files are (dest_path, bytes) relative to the output root; those outside the county
-    folder are ignored. Entries are named ``<county>/...`` so that unzipping gives one
-    folder with index.html at its top. Sorted names, fixed dates and permissions make
-    the bytes depend on the content only.
+    files are (dest_path, data) with dest_path relative to the output root and data the
+    file's bytes or, for a file copied as it is (attachments, theme assets), the path of
+    its source file; files outside the county folder are ignored. Entries are named
+    ``<county>/...`` so that unzipping gives one folder with index.html at its top.
+    Sorted names, fixed dates and permissions make the bytes depend on the content only.
 
     The zip cannot list its own size on the downloads page it contains (the size is
     only known once the page is inside it), and it does not contain itself, so a link
@@ -590,11 +596,16 @@ def offline_zip(county: County, files: Sequence[tuple[str, bytes]]) -> tuple[str
     dest = download_path(county.slug, offline_zip_name(county.slug))
     prefix = county.slug + "/"
     date_time = _fixed_datetime(site_updated(county)).timetuple()[:6]
+    entries = sorted((f for f in files if f[0].startswith(prefix) and f[0] != dest), key=lambda f: f[0])
+    for a, b in zip(entries, entries[1:]):
+        if a[0] == b[0]:
+            raise ValueError(f"offline_zip: {a[0]} given twice")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        for path, data in sorted(files):
-            if not path.startswith(prefix) or path == dest:
-                continue
+        for path, data in entries:
+            if isinstance(data, str):
+                with open(data, "rb") as f:
+                    data = f.read()
             info = zipfile.ZipInfo(path, date_time=date_time)
             info.create_system = 3                       # unix, so the mode below is read
             info.external_attr = 0o100644 << 16

@@ -58,6 +58,7 @@ class FieldChecker:
                        "顶层应写成 键: 值 的形式，例如 domain: 财政预决算")
             return None
         by_name = {f.name: f for f in fields}
+        at = f"{where[:-1]}: " if where.endswith(".") else where
         out: dict[str, Any] = {}
         for key, value in node.value.items():
             spec = by_name.get(key)
@@ -65,7 +66,7 @@ class FieldChecker:
                 near = nearest(key, by_name, 0.5)
                 hint = f"是否应为 '{near}'？" if near else ""
                 hint += "可用的字段：" + "、".join(by_name)
-                self.error(node.key_positions[key], f"{where}未知的字段 '{key}'", hint)
+                self.error(node.key_positions[key], f"{at}未知的字段 '{key}'", hint)
                 continue
             converted = self.value(value, spec, f"{where}{key}")
             if converted is not None:
@@ -75,10 +76,10 @@ class FieldChecker:
                 continue
             given = node.value.get(spec.name)
             if spec.required and given is None:
-                self.error(node, f"{where}缺少必填字段 {spec.name}（{spec.label}）", f"请添加一行，例如：{spec.name}: {_example(spec)}")
+                self.error(node, f"{at}缺少必填字段 {spec.name}（{spec.label}）", f"请添加一行，例如：{spec.name}: {_example(spec)}")
             elif spec.required and _blank(given):
                 self.error(given, f"{where}{spec.name}（{spec.label}）不能为空", f"例如：{spec.name}: {_example(spec)}")
-            out[spec.name] = _empty(spec)
+            out[spec.name] = empty_value(spec)
         return out
 
     def value(self, node: Node, spec: Field, where: str) -> Any:
@@ -219,7 +220,7 @@ def _example_map(spec: Field) -> str:
     return "\n  ".join(f"{k}: {v}" for k, v in ex.items())
 
 
-def _empty(spec: Field) -> Any:
+def empty_value(spec: Field) -> Any:
     if spec.default is not None:
         return spec.default
     return {TEXT: "", CHOICE: "", ID: "", TEXT_LIST: (), ID_LIST: (), PATH_LIST: (),

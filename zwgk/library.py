@@ -81,7 +81,9 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
                     problems: list[Problem]) -> County:
     slug = draft.slug
 
-    def ref_error(src_path: str, owner: str, ref: str, message: str, hint: str) -> None:
+    def ref_error(src_path: str, owner: str, ref: str, message: str, hint: str, dangling: bool = True) -> None:
+        if dangling and draft.incomplete:
+            return  # the target may be in the file that failed to read; that error is reported
         line, col = draft.ref_positions.get((src_path, owner, ref), (0, 0))
         problems.append(Problem(src_path, line, col, message, hint))
 
@@ -130,7 +132,7 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
                           f"请把附件放到 content/{slug}/{path}，或检查文件名的拼写")
         if doc.interprets:
             if doc.interprets == doc.id:
-                ref_error(doc.src_path, doc.id, doc.interprets, "interprets: 文件不能解读它自己", "填写被解读文件的编号")
+                ref_error(doc.src_path, doc.id, doc.interprets, "interprets: 文件不能解读它自己", "填写被解读文件的编号", dangling=False)
             elif (slug, doc.interprets) in docs:
                 interpretations[(slug, doc.interprets)].add(doc.id)
             else:

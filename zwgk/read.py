@@ -43,6 +43,7 @@ class CountySources:
     docs: list[MarkdownSource] = field(default_factory=list)
     pages: list[MarkdownSource] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)   # path relative to content/<county>/ -> absolute path
+    incomplete: bool = False   # some file could not be read, so references to it may dangle
 
 
 @dataclass(slots=True)
@@ -170,6 +171,7 @@ class _Reader:
 
     def county(self, slug: str) -> CountySources:
         county = CountySources(slug)
+        before = len(self.problems)
         base = f"catalog/{slug}"
         if os.path.isfile(self.abspath(f"{base}/county.yaml")):
             county.county = self.yaml(f"{base}/county.yaml")
@@ -188,6 +190,7 @@ class _Reader:
         county.docs = self.markdown_dir(f"{content}/docs")
         county.pages = self.markdown_dir(f"{content}/pages")
         county.files = self.attachments(content)
+        county.incomplete = any(p.severity == "error" for p in self.problems[before:])
         return county
 
     def attachments(self, content: str) -> dict[str, str]:

@@ -106,6 +106,8 @@ _YAML_PROBLEMS = (
     ("did not find expected '-' indicator", "列表缩进不一致", "列表中每一项的“-”应对齐"),
     ("found undefined alias", "引用了未定义的别名（*）", "请删除 * 开头的引用，或先用 & 定义它"),
     ("expected a single document", "文件中有多个 YAML 文档（---）", "一个文件只写一个文档，请删除多余的 ---"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号", "列表写成 [甲, 乙]，用英文逗号分隔，并以 ] 结束"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号", "写成 {键: 值, 键: 值}，并以 } 结束"),
     ("found unexpected end of stream", "文件意外结束", "请检查引号或括号是否成对"),
     ("found unknown escape character", "双引号中有无效的转义字符（\\）", "请改用单引号，或把 \\ 写成 \\\\"),
     ("while scanning a quoted scalar", "引号没有闭合", "请检查这一行的引号是否成对"),
@@ -114,10 +116,12 @@ _YAML_PROBLEMS = (
 )
 
 
-def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = (mark.line + 1 + line_offset) if mark else 0
     col = (mark.column + 1) if mark else 0
+    if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return Problem(path, line, col, "YAML 语法错误：这里有制表符（Tab）", "YAML 的缩进只能用空格，请把 Tab 换成两个空格")
     raw = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''}".strip() or str(exc)
     for needle, message, hint in _YAML_PROBLEMS:
         if needle in raw:
@@ -132,7 +136,7 @@ def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int =
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(exc, path, line_offset)) from None
+        raise SourceError(_yaml_problem(exc, path, line_offset, text)) from None
     except RecursionError:
         raise SourceError(Problem(path, 0, 0, f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）", "目录文件只需要两三层缩进，请检查文件内容")) from None
     if root is None:
@@ -159,7 +163,7 @@ def _check_depth(text: str, path: str, line_offset: int) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(exc, path, line_offset)) from None
+        raise SourceError(_yaml_problem(exc, path, line_offset, text)) from None
 
 
 class _Converter:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problem
-from .fields import FieldChecker, suggestion
+from .fields import FieldChecker, empty_value as _empty_value, suggestion
 from .model import Document, Domain, Footer, Item, Page, Site, frozen_map
 from .read import CountySources, MarkdownSource, Sources
 from .schema import COUNTY, DOCUMENT, DOMAIN, PAGE, SITE
@@ -31,6 +31,7 @@ class CountyDraft:
     documents: list[Document]
     pages: list[Page]
     files: dict[str, str]
+    incomplete: bool = False   # a file failed to read: dangling references are not reported
 
 
 def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
@@ -68,24 +69,18 @@ def _footer(values: dict, fallback: Footer | None = None) -> Footer:
     )
 
 
-def validate_county(county: CountySources, site: Site, problems: list[Problem]) -> CountyDraft | None:
-    if county.county is None:
-        return None
-    check = FieldChecker(county.county.path, problems)
-    values = check.mapping(county.county.node, COUNTY.fields, what="county.yaml")
+def validate_county(county: CountySources, site: Site, problems: list[Problem]) -> CountyDraft:
+    """A county's files; a broken county.yaml does not stop its catalogs being checked."""
+    values = None
+    if county.county is not None:
+        check = FieldChecker(county.county.path, problems)
+        values = check.mapping(county.county.node, COUNTY.fields, what="county.yaml")
     if values is None:
-        return None
-    if values["code"] and not re.fullmatch(r"\d{6}", values["code"]):
-        check.error(county.county.node.value["code"], f"code: 行政区划代码 '{values['code']}' 应为 6 位数字", "例如 code: '130181'")
-    for domain_name, reason_node in (county.county.node.value["not_applicable"].value.items()
-                                     if values["not_applicable"] else ()):
-        if domain_name not in STANDARD_DOMAINS:
-            check.error(county.county.node.value["not_applicable"].key_positions[domain_name],
-                        f"not_applicable: '{domain_name}' 不是标准领域{suggestion(domain_name, STANDARD_DOMAINS)}",
-                        "未涉及只能标注 26 个标准领域")
-        elif not values["not_applicable"].get(domain_name):
-            check.error(reason_node, f"not_applicable.{domain_name}: 请写明未涉及的原因", "例如：本县无此类事项，由市级统一公开")
-    draft = CountyDraft(county.slug, values, county.county.path, [], {}, {}, {}, [], [], county.files)
+        values = {f.name: _empty_value(f) for f in COUNTY.fields} | {"name": county.slug}
+    else:
+        _check_county_values(check, county.county.node, values)
+    src_path = county.county.path if county.county else f"catalog/{county.slug}/county.yaml"
+    draft = CountyDraft(county.slug, values, src_path, [], {}, {}, {}, [], [], county.files, county.incomplete)
     for source in county.domains:
         domain = _validate_domain(source, county.slug, site, draft, problems)
         if domain is not None:
@@ -96,6 +91,18 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
             draft.documents.append(doc)
     draft.pages = [p for p in (_validate_page(s, county.slug, problems) for s in county.pages) if p]
     return draft
+
+
+def _check_county_values(check: FieldChecker, node, values: dict) -> None:
+    if values["code"] and not re.fullmatch(r"\d{6}", values["code"]):
+        check.error(node.value["code"], f"code: 行政区划代码 '{values['code']}' 应为 6 位数字", "例如 code: '130181'")
+    for domain_name, reason_node in (node.value["not_applicable"].value.items() if values["not_applicable"] else ()):
+        if domain_name not in STANDARD_DOMAINS:
+            check.error(node.value["not_applicable"].key_positions[domain_name],
+                        f"not_applicable: '{domain_name}' 不是标准领域{suggestion(domain_name, STANDARD_DOMAINS)}",
+                        "未涉及只能标注 26 个标准领域")
+        elif not values["not_applicable"].get(domain_name):
+            check.error(reason_node, f"not_applicable.{domain_name}: 请写明未涉及的原因", "例如：本县无此类事项，由市级统一公开")
 
 
 def validate_shared_pages(sources: Sources, problems: list[Problem]) -> list[Page]:

@@ -1,0 +1,118 @@
+"""Shared test helpers: write a whole small site from a dict, build it, run the CLI."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SITE_YAML = """\
+title: 测试市政务公开事项标准目录
+base_url: https://zwgk.test.example.gov.cn/
+domain: zwgk.test.example.gov.cn
+organiser: 测试市人民政府办公室
+site_code: '9900000009'
+icp: 测ICP备00000001号
+police: 测公网安备 99000000000001号
+local_channels: [12345政务服务热线]
+"""
+
+COUNTY_YAML = """\
+name: 甲县
+code: '990901'
+"""
+
+DOMAIN_YAML = """\
+domain: 财政预决算
+items:
+  - id: czyjs-ys-01
+    level1: 政府预算
+    level2: 一般公共预算
+    content: 一般公共预算收入表、支出表
+    basis: [《中华人民共和国预算法》]
+    deadline: 批准后20日内
+    subject: 县财政局
+    channels: [政府网站, 政府公报]
+    audience: 全社会
+    mode: 主动
+    level: [县级]
+    documents: [2024-czj-001]
+  - id: czyjs-js-01
+    level1: 政府决算
+    subject: 县财政局
+    channels: [政府网站]
+    audience: 特定群体
+    audience_note: 预算单位
+    mode: 依申请
+    level: [县级, 乡级]
+"""
+
+DOC_MD = """\
+---
+title: 甲县2024年预算公开
+doc_no: 甲财〔2024〕1号
+issuer: 甲县财政局
+written: 2024-01-20
+published: 2024-02-01
+validity: 现行有效
+items: [czyjs-ys-01]
+---
+
+## 预算收入
+
+全县一般公共预算收入 **12.3 亿元**。
+"""
+
+
+def minimal_site() -> dict[str, str]:
+    """A small valid site: one county, one domain, one document, one page."""
+    return {
+        "site.yaml": SITE_YAML,
+        "catalog/jia/county.yaml": COUNTY_YAML,
+        "catalog/jia/czyjs.yaml": DOMAIN_YAML,
+        "content/jia/docs/2024-czj-001.md": DOC_MD,
+        "content/pages/about.md": "---\ntitle: 关于本站\n---\n\n说明文字。\n",
+    }
+
+
+def write_files(root, files: dict[str, str | bytes]) -> str:
+    """Write `files` (path -> text or bytes) under root; returns root as str."""
+    root = str(root)
+    for rel, content in files.items():
+        path = os.path.join(root, *rel.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if isinstance(content, str):
+            content = textwrap.dedent(content) if content.startswith("\n") else content
+            content = content.encode("utf-8")
+        with open(path, "wb") as fh:
+            fh.write(content)
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site(files=None, **overrides) -> site folder with minimal_site() plus overrides."""
+    def make(files: dict | None = None, base: dict | None = None) -> str:
+        content = dict(minimal_site() if base is None else base)
+        for rel, value in (files or {}).items():
+            if value is None:
+                content.pop(rel, None)
+            else:
+                content[rel] = value
+        return write_files(tmp_path / "site", content)
+    return make
+
+
+def run_zwgk(*args: str, cwd: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real command line, as a user would."""
+    return subprocess.run([sys.executable, "-m", "zwgk", *args], cwd=cwd or REPO, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": REPO})
+
+
+def read(path) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
