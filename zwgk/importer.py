@@ -630,7 +630,7 @@ def domain_yaml(domain_name: str, items: list[dict], source: str) -> str:
                 value = _Flow(value) if short else list(value)
             out[f.name] = value
         out_items.append(out)
-    head = f"# 由 zwgk import 从 {source} 导入，请核对后提交。\n"
+    head = f"# 由 zwgk import 从 {source}导入，请核对后提交。\n"
     body = yaml.dump({"domain": domain_name, "items": out_items}, Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=100, default_flow_style=False)
     return head + body
@@ -656,44 +656,35 @@ def resolve_domain(domain: str, slug: str | None) -> tuple[str, str]:
                      "本地领域请同时用 --slug 给出文件名（字母、数字、- 和 _），例如 --slug xczx")
 
 
-def _site_words(site_dir: str) -> tuple[Words, list[Problem]]:
-    """The level wordings and local channels declared in the site's site.yaml, if any."""
-    path = os.path.join(site_dir, "site.yaml")
-    if not os.path.isfile(path):
-        return Words.for_site(), []
+def load_site(site_dir: str):
+    """The site's configuration (for its level wordings and local channels) and the errors
+    in it; the default configuration when the folder has no site.yaml."""
     from .read import Sources, YamlSource
     from .sourcefile import SourceError, decode, parse_yaml
     from .validate import validate_site_config
     problems: list[Problem] = []
-    try:
-        with open(path, "rb") as f:
-            node = parse_yaml(decode(f.read(), "site.yaml"), "site.yaml", problems)
-    except SourceError as exc:
-        return Words.for_site(), [exc.problem]
-    site = validate_site_config(Sources(site_dir, YamlSource("site.yaml", "site", node, 0.0), {}, [], {}, problems),
-                                problems)
-    return Words.for_site(site.level_names, site.local_channels), [p for p in problems if p.severity == "error"]
+    source = None
+    path = os.path.join(site_dir, "site.yaml")
+    if os.path.isfile(path):
+        try:
+            with open(path, "rb") as f:
+                source = YamlSource("site.yaml", "site", parse_yaml(decode(f.read(), "site.yaml"), "site.yaml", problems), 0.0)
+        except SourceError as exc:
+            problems.append(exc.problem)
+    site = validate_site_config(Sources(os.path.abspath(site_dir), source, {}, [], {}, problems), problems)
+    return site, [p for p in problems if p.severity == "error"]
 
 
-def validate_output(text: str, dest: str, county: str, slug: str, site_dir: str) -> list[Problem]:
-    """Problems the build would find in the YAML about to be written."""
-    from .read import Sources, YamlSource
-    from .sourcefile import SourceError, decode, parse_yaml
-    from .validate import CountyDraft, _validate_domain, validate_site_config
+def validate_output(text: str, dest: str, county: str, slug: str, site) -> list[Problem]:
+    """The errors the build would find in the YAML about to be written."""
+    from .read import YamlSource
+    from .sourcefile import SourceError, parse_yaml
+    from .validate import CountyDraft, _validate_domain
     problems: list[Problem] = []
     try:
         node = parse_yaml(text, dest, problems)
     except SourceError as exc:
         return [exc.problem]
-    site_problems: list[Problem] = []
-    site_source = None
-    if os.path.isfile(os.path.join(site_dir, "site.yaml")):
-        try:
-            with open(os.path.join(site_dir, "site.yaml"), "rb") as f:
-                site_source = YamlSource("site.yaml", "site", parse_yaml(decode(f.read(), "site.yaml"), "site.yaml", site_problems), 0.0)
-        except SourceError:
-            site_source = None
-    site = validate_site_config(Sources(site_dir, site_source, {}, [], {}, site_problems), site_problems)
     draft = CountyDraft(county, {}, "", [], {}, {}, {}, [], [], {})
     _validate_domain(YamlSource(dest, slug, node, 0.0), county, site, draft, problems)
     return [p for p in problems if p.severity == "error"]
@@ -727,7 +718,8 @@ def run_import_command(args) -> int:
     if os.path.exists(dest) and not args.force:
         return fail(CONTENT_ERROR, f"{shown} 已存在，没有覆盖。确认要用表格内容替换它，请加 --force")
 
-    words, site_problems = _site_words(site_dir)
+    site, site_problems = load_site(site_dir)
+    words = Words.for_site(site.level_names, site.local_channels)
     if site_problems:
         print(format_report(site_problems), file=sys.stderr)
         return CONTENT_ERROR
@@ -737,9 +729,9 @@ def run_import_command(args) -> int:
     except ImportFailed as exc:
         print(format_report(exc.problems), file=sys.stderr)
         return CONTENT_ERROR
-    source = os.path.basename(args.file) + (f"（工作表“{table.sheet}”）" if table.sheet else "")
+    source = os.path.basename(args.file) + (f"（工作表“{table.sheet}”）" if table.sheet else " ")
     text = domain_yaml(domain_name, imported.items, source)
-    problems = validate_output(text, shown.replace(os.sep, "/"), args.county, slug, site_dir)
+    problems = validate_output(text, shown.replace(os.sep, "/"), args.county, slug, site)
     if problems:
         print(format_report(imported.warnings + problems), file=sys.stderr)
         print("导入结果不能通过检查，没有写入文件。", file=sys.stderr)
@@ -752,5 +744,5 @@ def run_import_command(args) -> int:
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     os.replace(tmp, dest)
-    print(f"已从 {source} 导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）。")
+    print(f"已从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）。")
     return 0

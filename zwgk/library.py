@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from . import urls
 from .errors import Problem
 from .model import County, Document, Domain, Item, Page, Site, frozen_map
 from .validate import CountyDraft, _footer
@@ -63,6 +64,7 @@ def build_library(site: Site, drafts: list[CountyDraft], shared_pages: list[Page
     for draft in drafts:
         counties.append(_resolve_county(draft, site, shared_pages, items, docs, fulfilled, interpretations, problems))
     counties.sort(key=lambda c: (c.weight, c.slug))
+    _refuse_url_collisions(counties, shared_pages, problems)
 
     def newest_first(keys: dict[tuple[str, str], set[str]]) -> dict:
         return {k: tuple(sorted(v, key=lambda d: (docs[(k[0], d)].published, d), reverse=True)) for k, v in keys.items()}
@@ -71,6 +73,35 @@ def build_library(site: Site, drafts: list[CountyDraft], shared_pages: list[Page
                    _items=frozen_map(items), _docs=frozen_map(docs),
                    _fulfilled_by=frozen_map(newest_first(fulfilled)),
                    _interpretations=frozen_map(newest_first(interpretations)))
+
+
+def _refuse_url_collisions(counties: list[County], shared_pages: list[Page], problems: list[Problem]) -> None:
+    """Two sources that would be written to one URL are an error, never an overwrite."""
+    owners: dict[str, str] = {}
+    generated = "（zwgk 生成的页面）"
+
+    def claim(dest: str, src: str) -> None:
+        first = owners.setdefault(dest, src)
+        if first != src:
+            problems.append(Problem(src, 0, 0, f"网址 {dest} 已被 {first} 使用",
+                                    "请给其中一个换一个文件名或编号（index、items 等是保留名称）"))
+
+    for page in shared_pages:
+        claim(urls.page_page("", page.slug), page.src_path)
+    for county in counties:
+        c = county.slug
+        for dest in (urls.county_home(c), urls.catalog_index(c), urls.docs_index(c), urls.search_page(c),
+                     urls.downloads_page(c)):
+            claim(dest, generated)
+        for domain in county.domains:
+            claim(urls.domain_page(c, domain.slug), domain.src_path)
+            for item in domain.items:
+                claim(urls.item_page(c, item.id), item.src_path)
+        for doc in county.documents:
+            claim(urls.doc_page(c, doc.id), doc.src_path)
+        for page in county.pages:
+            if page.county:
+                claim(urls.page_page(c, page.slug), page.src_path)
 
 
 def _page_order(page: Page):

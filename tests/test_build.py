@@ -1,0 +1,209 @@
+"""Building a site: the pages a visitor sees, their links, and what a failed build leaves."""
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import DOMAIN_YAML, REPO, read, run_zwgk
+from zwgk.build import build_site
+from zwgk.errors import ContentErrors
+
+
+@pytest.fixture
+def built(make_site, tmp_path):
+    site = make_site()
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    return site, out
+
+
+def html_files(out: str):
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            if name.endswith(".html"):
+                yield os.path.join(dirpath, name)
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []   # (tag, attribute, value)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def refs_of(path: str):
+    parser = _Refs()
+    parser.feed(read(path))
+    return parser.refs
+
+
+def test_every_kind_of_page_is_written(built):
+    _site, out = built
+    for rel in ["index.html", "pages/about.html", "jia/index.html", "jia/catalog/index.html",
+                "jia/catalog/czyjs/index.html", "jia/catalog/items/czyjs-ys-01.html",
+                "jia/catalog/items/czyjs-js-01.html", "jia/docs/index.html", "jia/docs/2024-czj-001.html",
+                "jia/pages/about.html", "jia/feed.xml", "jia/sitemap.xml", "jia/assets/zwgk.css"]:
+        assert os.path.isfile(os.path.join(out, rel)), rel
+
+
+def test_domain_page_shows_the_standard_table_with_two_row_header(built):
+    _site, out = built
+    page = read(os.path.join(out, "jia/catalog/czyjs/index.html"))
+    assert '<th id="h-mode" scope="colgroup" colspan="2">公开方式</th>' in page
+    assert '<th id="h-mode-0" scope="col" headers="h-mode">主动</th>' in page
+    # Each tick names both header cells, so a screen reader says "公开方式 主动".
+    assert '<td headers="h-mode h-mode-0" data-label="公开方式 主动" class="mark">√</td>' in page
+    assert "《中华人民共和国预算法》" in page and "政府网站、政府公报" in page
+
+
+def test_item_page_lists_the_documents_that_fulfil_it(built):
+    _site, out = built
+    page = read(os.path.join(out, "jia/catalog/items/czyjs-ys-01.html"))
+    assert 'href="../../docs/2024-czj-001.html">甲县2024年预算公开</a>' in page
+
+
+def test_document_page_has_the_metadata_block_and_links_back(built):
+    _site, out = built
+    page = read(os.path.join(out, "jia/docs/2024-czj-001.html"))
+    for label, value in [("发文字号", "甲财〔2024〕1号"), ("发文机关", "甲县财政局"), ("发布日期", "2024-02-01"),
+                         ("成文日期", "2024-01-20"), ("有效性", "现行有效")]:
+        assert re.search(rf"<th scope=\"row\">{label}</th><td[^>]*>{re.escape(value)}</td>", page), label
+    assert "<strong>12.3 亿元</strong>" in page
+    assert 'href="../catalog/items/czyjs-ys-01.html"' in page
+
+
+def test_every_link_is_relative_and_resolves_and_nothing_is_fetched_from_another_host(built):
+    _site, out = built
+    for path in html_files(out):
+        for tag, attr, value in refs_of(path):
+            parts = urlsplit(value)
+            if parts.scheme or value.startswith("//"):
+                # Links out are allowed (the ICP record, the portal); nothing is loaded from elsewhere.
+                assert tag == "a", f"{path}: {tag} {attr}={value} loads from another host"
+                continue
+            assert not value.startswith("/"), f"{path}: root-relative link {value}"
+            if not parts.path:
+                continue
+            target = os.path.normpath(os.path.join(os.path.dirname(path), unquote(parts.path)))
+            assert os.path.exists(target), f"{path}: broken link {value}"
+
+
+def test_a_county_folder_links_nowhere_outside_itself(built):
+    _site, out = built
+    county = os.path.join(out, "jia")
+    for path in html_files(county):
+        for tag, _attr, value in refs_of(path):
+            parts = urlsplit(value)
+            if parts.scheme or not parts.path:
+                continue
+            target = os.path.normpath(os.path.join(os.path.dirname(path), parts.path))
+            assert target.startswith(county + os.sep), f"{path}: {value} leaves the county folder"
+
+
+def test_footer_shows_the_site_identifiers(built):
+    _site, out = built
+    page = read(os.path.join(out, "jia/index.html"))
+    assert "网站标识码：9900000009" in page
+    assert '<a href="https://beian.miit.gov.cn/">测ICP备00000001号</a>' in page
+    assert "测公网安备 99000000000001号" in page
+
+
+def test_same_input_gives_byte_identical_output(make_site, tmp_path):
+    site = make_site()
+    build_site(site, str(tmp_path / "one"))
+    build_site(site, str(tmp_path / "two"))
+    cmp = filecmp.dircmp(str(tmp_path / "one"), str(tmp_path / "two"))
+    _assert_same(cmp)
+
+
+def _assert_same(cmp: filecmp.dircmp) -> None:
+    assert not cmp.left_only and not cmp.right_only
+    _match, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+    assert not mismatch and not errors, mismatch
+    for sub in cmp.subdirs.values():
+        _assert_same(sub)
+
+
+def test_a_failed_build_leaves_the_last_good_site_untouched(make_site, tmp_path):
+    site = make_site()
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    before = {p: read(p) for p in html_files(out)}
+    with open(os.path.join(site, "catalog/jia/czyjs.yaml"), "w", encoding="utf-8") as fh:
+        fh.write(DOMAIN_YAML.replace("mode: 主动", "mode: 随便"))
+    result = run_zwgk("build", site, "--out", out)
+    assert result.returncode == 1
+    assert "catalog/jia/czyjs.yaml:12:11" in result.stderr
+    assert {p: read(p) for p in html_files(out)} == before
+
+
+def test_two_sources_for_one_url_are_refused(make_site, tmp_path):
+    site = make_site({"content/jia/docs/index.md": "---\ntitle: 冲突\nissuer: 甲县财政局\npublished: 2024-01-01\n---\n"})
+    with pytest.raises(ContentErrors) as caught:
+        build_site(site, str(tmp_path / "public"))
+    assert any("网址 jia/docs/index.html 已被" in p.message for p in caught.value.problems)
+
+
+def test_raw_html_and_script_links_in_markdown_are_shown_as_text(make_site, tmp_path):
+    body = "<script>alert(1)</script>\n\n[点我](javascript:alert(1)) [附件](files/a.txt)\n"
+    site = make_site({"content/jia/docs/2024-czj-001.md": "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-02-01\n---\n" + body,
+                      "content/jia/files/a.txt": "附件内容"})
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    page = read(os.path.join(out, "jia/docs/2024-czj-001.html"))
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
+    assert '<a href="../files/a.txt">附件</a>' in page
+
+
+def test_attachments_are_published_beside_the_documents(make_site, tmp_path):
+    doc = "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-02-01\nattachments: [files/2024-1.csv]\n---\n正文\n"
+    site = make_site({"content/jia/docs/2024-czj-001.md": doc, "content/jia/files/2024-1.csv": "项目,金额\n教育,100\n"})
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    assert read(os.path.join(out, "jia/files/2024-1.csv")) == "项目,金额\n教育,100\n"
+    assert 'href="../files/2024-1.csv" download>2024-1.csv</a>' in read(os.path.join(out, "jia/docs/2024-czj-001.html"))
+
+
+def test_the_build_never_writes_into_the_sources(make_site, tmp_path):
+    site = make_site()
+    def snapshot():
+        return {os.path.join(d, f): os.stat(os.path.join(d, f)).st_mtime_ns
+                for d, _s, fs in os.walk(site) for f in fs if "public" not in d}
+    before = snapshot()
+    build_site(site, str(tmp_path / "public"))
+    assert snapshot() == before
+
+
+def test_output_folder_that_holds_other_files_is_refused(make_site, tmp_path):
+    site = make_site()
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "important.docx").write_bytes(b"keep me")
+    result = run_zwgk("build", site, "--out", str(other))
+    assert result.returncode == 2
+    assert (other / "important.docx").read_bytes() == b"keep me"
+
+
+def test_new_site_builds_at_once(tmp_path):
+    target = str(tmp_path / "mysite")
+    assert run_zwgk("new", target).returncode == 0
+    result = run_zwgk("build", target)
+    assert result.returncode == 0, result.stderr
+    assert os.path.isfile(os.path.join(target, "public", "example", "catalog", "czyjs", "index.html"))
+
+
+def test_demo_site_builds(tmp_path):
+    result = run_zwgk("build", REPO, "--out", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    for county in ("linjiang", "shiqiao"):
+        assert os.path.isfile(tmp_path / "demo" / county / "index.html")
