@@ -450,7 +450,7 @@ def catalog_json(site: Site, county: County, domains: Sequence[Domain],
 
 _JSON_TYPES = {
     schema.TEXT: {"type": "string"},
-    schema.ID: {"type": "string", "pattern": schema.ID_PATTERN},
+    schema.ID: {"type": "string", "pattern": r"^(?:[A-Za-z0-9][A-Za-z0-9_-]*)?$"},   # "" when not given
     schema.TEXT_LIST: {"type": "array", "items": {"type": "string"}},
     schema.ID_LIST: {"type": "array", "items": {"type": "string", "pattern": schema.ID_PATTERN}},
     schema.PATH_LIST: {"type": "array", "items": {"type": "string"}},

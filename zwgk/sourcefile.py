@@ -144,12 +144,13 @@ def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int =
     return _Converter(path, line_offset, problems).convert(root, 0)
 
 
-_OPENERS = re.compile(r"[\[{]")
+# Deep block nesting needs a long run of indentation or indicators ("- - - x") at a line start.
+_DEEP_LINE = re.compile(r"^[ \t?:-]{%d,}" % MAX_DEPTH, re.M)
 
 
 def _check_depth(text: str, path: str, line_offset: int) -> None:
-    """Refuse absurd nesting before libyaml recurses into it."""
-    if text.count("[") + text.count("{") < MAX_DEPTH:
+    """Refuse absurd nesting before libyaml recurses into it (it can crash the process)."""
+    if text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_LINE.search(text):
         return
     try:
         depth = 0

@@ -1,0 +1,92 @@
+"""Property tests: whatever an editor saves, the reader and validator answer with
+user-facing problems, never with an exception of their own."""
+from __future__ import annotations
+
+import os
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import minimal_site, write_files
+from zwgk.build import load_library
+from zwgk.errors import ContentErrors
+from zwgk.schema import DOCUMENT, ITEM
+
+KEYS = [f.name for f in ITEM.fields] + [f.name for f in DOCUMENT.fields] + ["domain", "items", "x", "中文键"]
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.dates(),
+                    st.text(max_size=12), st.sampled_from(["主动", "全社会", "县级", "政府网站", "2020-13-45", "现行有效"]))
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
+                      max_leaves=20)
+yaml_docs = st.one_of(
+    values.map(lambda v: yaml.safe_dump(v, allow_unicode=True)),
+    st.dictionaries(st.sampled_from(KEYS), values, max_size=8).map(
+        lambda d: yaml.safe_dump({"domain": "财政预决算", "items": [d]}, allow_unicode=True)),
+    st.text(max_size=200),
+    st.binary(max_size=200),
+)
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def load(site: str) -> None:
+    try:
+        load_library(site)
+    except ContentErrors as exc:
+        for p in exc.problems:
+            assert p.path and p.message, p
+
+
+@SETTINGS
+@given(source=yaml_docs)
+def test_any_catalog_file_gives_problems_not_exceptions(tmp_path_factory, source):
+    site = write_files(tmp_path_factory.mktemp("fuzz"), {**minimal_site(), "catalog/jia/czyjs.yaml": source})
+    load(site)
+
+
+@SETTINGS
+@given(front=yaml_docs, body=st.text(max_size=300))
+def test_any_document_gives_problems_not_exceptions(tmp_path_factory, front, body):
+    if isinstance(front, bytes):
+        text: str | bytes = b"---\n" + front + b"\n---\n" + body.encode("utf-8", "surrogatepass")
+    else:
+        text = f"---\n{front}\n---\n{body}"
+    try:
+        files = {**minimal_site(), "content/jia/docs/2024-czj-001.md": text}
+        site = write_files(tmp_path_factory.mktemp("fuzz"), files)
+    except UnicodeEncodeError:
+        return  # lone surrogates cannot be saved by any editor
+    load(site)
+
+
+def test_hostile_yaml_files_get_clear_errors(tmp_path):
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    cases = {
+        "bomb": (bomb, "YAML 别名（*）展开过多"),
+        "deep": ("domain: " + "[" * 5000 + "]" * 5000, "YAML 嵌套层数过多"),
+        "deep-block": ("- " * 100000 + "x", "YAML 嵌套层数过多"),
+        "tag": ("domain: !!python/object/apply:os.system ['echo hacked']\n", "不支持的 YAML 标签"),
+        "huge": ("domain: 财政预决算\n# " + "x" * (50 * 1024 * 1024) + "\n", "文件过大"),
+        "utf16": ("domain: 财政预决算\n".encode("utf-16"), "UTF-16"),
+        "invalid-utf8": (b"domain: \xff\xfe\xfa\n", "无效的 UTF-8"),
+    }
+    for name, (source, expected) in cases.items():
+        site = write_files(tmp_path / name, {**minimal_site(), "catalog/jia/czyjs.yaml": source})
+        try:
+            load_library(site)
+        except ContentErrors as exc:
+            messages = [p.message for p in exc.problems]
+            assert any(expected in m for m in messages), (name, messages)
+        else:
+            raise AssertionError(f"{name}: no error")
+    assert not os.path.exists("hacked")
+
+
+def test_bom_and_crlf_are_read_like_plain_utf8(tmp_path):
+    files = minimal_site()
+    files["catalog/jia/czyjs.yaml"] = b"\xef\xbb\xbf" + files["catalog/jia/czyjs.yaml"].replace("\n", "\r\n").encode()
+    site = write_files(tmp_path, files)
+    library = load_library(site).library
+    assert [i.id for i in library.county("jia").items] == ["czyjs-ys-01", "czyjs-js-01"]
