@@ -1,6 +1,8 @@
 """Each kind of invalid input gives one exact message at its file:line:col, in Chinese."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import DOMAIN_YAML, run_zwgk
@@ -174,3 +176,26 @@ def test_wrong_usage_exits_2(tmp_path):
     assert run_zwgk("build", "--no-such-flag").returncode == 2
     assert run_zwgk("frobnicate").returncode == 2
     assert run_zwgk("build", str(tmp_path / "missing")).returncode == 2
+
+
+def test_check_on_a_copy_of_the_demo_site_with_two_mistakes(tmp_path):
+    import shutil
+    from conftest import REPO
+    site = tmp_path / "demo"
+    site.mkdir()
+    for name in ("site.yaml", "catalog", "content"):
+        src = os.path.join(REPO, name)
+        (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, site / name)
+    path = site / "catalog/linjiang/czyjs.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first_channels = next(n for n, line in enumerate(lines) if line.strip().startswith("channels:"))
+    lines[first_channels] = lines[first_channels].replace("政府网站", "政府网占", 1)
+    first_mode = next(n for n, line in enumerate(lines) if line.strip().startswith("mode:"))
+    lines.insert(first_mode + 1, lines[first_mode])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run_zwgk("check", str(site))
+    assert result.returncode == 1
+    col = lines[first_channels].index("政府网占") + 1
+    assert f"catalog/linjiang/czyjs.yaml:{first_channels + 1}:{col}: items[0].channels[0]: '政府网占' 不是标准的公开渠道（是否应为 '政府网站'？）" in result.stderr
+    assert f"catalog/linjiang/czyjs.yaml:{first_mode + 2}:5: 键 'mode' 重复出现（第一次在第 {first_mode + 1} 行）" in result.stderr
