@@ -143,20 +143,20 @@ def document_body(rng: random.Random, ctx: dict, with_table: bool) -> str:
     target = rng.randint(1000, 4000)
     parts = [_fill(rng.choice(OPENINGS), rng, ctx)]
     length = len(parts[0])
-    headings = iter(HEADINGS)
-    while length < target:
-        heading = next(headings, None)
-        if heading is None:
+    for heading in HEADINGS:
+        if length >= target:
             break
-        block = [f"## {heading}"]
+        parts.append(f"## {heading}")
         for _ in range(rng.randint(2, 4)):
-            para = "".join(_fill(rng.choice(SENTENCES), rng, ctx) for _ in range(rng.randint(2, 5)))
-            block.append(para)
-        if rng.random() < 0.3:
-            block.append("\n".join(f"{n}. {_fill(rng.choice(SENTENCES), rng, ctx)}" for n in range(1, rng.randint(3, 6))))
-        text = "\n\n".join(block)
-        parts.append(text)
-        length += len(text)
+            if length >= target:
+                break
+            sentences = [_fill(rng.choice(SENTENCES), rng, ctx) for _ in range(rng.randint(2, 5))]
+            if rng.random() < 0.2:
+                para = "\n".join(f"{n}. {s}" for n, s in enumerate(sentences, 1))
+            else:
+                para = "".join(sentences)
+            parts.append(para)
+            length += len(para)
     if with_table:
         rows = ["| 项目 | 计划数（万元） | 完成数（万元） | 完成率（%） |", "| --- | ---: | ---: | ---: |"]
         for n in range(rng.randint(3, 7)):
@@ -231,13 +231,13 @@ class Corpus:
         domains = []
         for d_index, domain in enumerate(STANDARD_DOMAINS):
             if domain == dropped:
-                domains.append(("qyts", "区域特色产业", "", "县发展和改革局", "发改", ["产业政策", "项目扶持", "园区建设", "招商引资", "品牌培育"]))
+                domains.append(("qyts", "区域特色产业", "", f"{name}发展和改革局", "发改", ["产业政策", "项目扶持", "园区建设", "招商引资", "品牌培育"]))
                 continue
             dept, dept_short, level1s = DOMAINS[domain]
             shown, standard = domain, ""
             if domain == "扶贫" and index % 3 == 1:
                 shown, standard = "乡村振兴", "扶贫"
-            domains.append((DOMAIN_SLUGS[domain], shown, standard, dept.replace("县", name[-1], 1), dept_short, level1s))
+            domains.append((DOMAIN_SLUGS[domain], shown, standard, dept.replace("县", name, 1), dept_short, level1s))
         items_by_domain = []
         for slug_d, shown, standard, dept, dept_short, level1s in domains:
             count = max(1, self.items_per_domain + rng.randint(-4, 4)) if self.items_per_domain >= 8 else self.items_per_domain
@@ -316,7 +316,7 @@ class Corpus:
                     lines.append(f"    level3: {level2}{rng.choice(['审批', '核准', '备案'])}")
                 lines += [f"    content: {rng.choice(CONTENT_PHRASES)}；{rng.choice(CONTENT_PHRASES)}",
                           f"    basis: {_yaml_list(rng.sample(BASIS, k=rng.randint(1, 3)))}",
-                          f"    deadline: {rng.choice(DEADLINES)}", f"    subject: {dept}",
+                          f"    deadline: {rng.choice(DEADLINES)}", f"    subject: {dept.replace(name, name[-1], 1)}",
                           f"    channels: {_yaml_list(channels)}", f"    audience: {audience}"]
                 if audience == "特定群体":
                     lines.append(f"    audience_note: {rng.choice(AUDIENCE_NOTES)}")
