@@ -14,6 +14,7 @@ import pytest
 from conftest import DOMAIN_YAML, SITE_YAML
 from zwgk import downloads
 from zwgk.build import load_library
+from zwgk.errors import ContentErrors
 from zwgk.render import Job, Renderer
 from zwgk.standards import STANDARD_CHANNELS
 
@@ -250,9 +251,10 @@ def test_same_input_gives_byte_identical_files_with_content_dates_inside(library
 
 
 def test_a_domain_named_like_a_county_wide_file_is_refused(make_site):
-    lib = load_library(make_site({"catalog/jia/czyjs.yaml": None, "catalog/jia/catalog.yaml": DOMAIN_YAML})).library
-    with pytest.raises(ValueError, match="catalog"):
-        downloads.download_outputs(lib, lib.county("jia"))
+    with pytest.raises(ContentErrors) as exc:
+        load_library(make_site({"catalog/jia/czyjs.yaml": None, "catalog/jia/catalog.yaml": DOMAIN_YAML}))
+    problem = next(p for p in exc.value.problems if p.path == "catalog/jia/catalog.yaml")
+    assert "保留名称" in problem.message
 
 
 def site_files(county: str) -> list[tuple[str, bytes | str]]:

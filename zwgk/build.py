@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import urls
+from .completeness import completeness_page
 from .errors import ContentErrors, Problem, errors_only
 from .library import Library, build_library
+from .pii import refuse_leaks
 from .read import read_site
 from .render import Renderer, plan_pages, theme_dirs
 from .validate import validate_county, validate_shared_pages, validate_site_config
@@ -70,18 +72,25 @@ class _Clock:
 # Each producer gives (dest, bytes) for one county; more are added as features land.
 CountyProducer = Callable[[Library, str], Iterable[tuple[str, bytes]]]
 COUNTY_PRODUCERS: list[CountyProducer] = []
-PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = []
+PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = [completeness_page]
 
 
 def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = False,
-               counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content."""
+               counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
+               check_personal_info: bool = True) -> BuildResult:
+    """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content.
+
+    Personal information in sources or attachments is bad content: such a site is never published.
+    """
     out_dir = out_dir or os.path.join(site_dir, "public")
     check_output_dir(out_dir, site_dir)
     timings: list[tuple[str, float]] = []
     loaded = load_library(site_dir, counties, strict, timings)
     library = loaded.library
     clock = _Clock(timings)
+    if check_personal_info:
+        refuse_leaks(library.site, loaded.texts, loaded.problems, strict, [c.slug for c in library.counties])
+        clock.lap("pii")
     with build_lock(out_dir):
         writer = SiteWriter(out_dir)
         try:

@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from .errors import ContentErrors, format_json, format_report
+from .errors import ContentErrors, format_report
 
 USAGE_ERROR = 2
 
@@ -30,10 +30,25 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--county", action="append", default=[], help="只生成这些县（区），可重复")
     p.add_argument("-v", "--verbose", action="store_true", help="显示每个阶段的耗时")
 
+    p = sub.add_parser("serve", help="边改边看：生成并预览网站，保存文件后自动更新浏览器")
+    p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示任选一个空闲端口）")
+
     p = sub.add_parser("check", help="检查内容，不生成网站")
     p.add_argument("site", nargs="?", default=".")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
+
+    p = sub.add_parser("import", help="把县里现有的目录表格（XLSX/CSV）转换为目录 YAML")
+    p.add_argument("file", help="要导入的 XLSX 或 CSV 文件")
+    p.add_argument("--county", required=True, help="县（区）目录名，即 catalog/ 下的目录")
+    p.add_argument("--domain", required=True, help="领域名称或文件名，如 财政预决算 或 czyjs")
+    p.add_argument("--slug", help="本地领域（非标准领域）的文件名")
+    p.add_argument("--sheet", help="XLSX 中要导入的工作表名称（默认第一个）")
+    p.add_argument("--out", help="输出的 YAML 文件（默认 catalog/<县>/<领域>.yaml）")
+    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
+    p.add_argument("--site", default=".", help="站点目录（默认当前目录）")
 
     p = sub.add_parser("new", help="新建一个可以直接生成的示例站点")
     p.add_argument("dir")
@@ -87,19 +102,24 @@ def _cmd_build(args) -> int:
     return 0
 
 
+def _cmd_serve(args) -> int:
+    from .serve import serve
+    return serve(_site_dir(args.site), host=args.host, port=args.port)
+
+
 def _cmd_check(args) -> int:
-    from .build import load_library
-    site = _site_dir(args.site)
-    try:
-        loaded = load_library(site, strict=args.strict)
-        problems, texts, failed = loaded.problems, loaded.texts, False
-    except ContentErrors as exc:
-        problems, texts, failed = exc.problems, exc.texts, True
+    from .check import format_json, format_text, run_check
+    report = run_check(_site_dir(args.site), strict=args.strict)
     if args.format == "json":
-        print(format_json(problems))
+        print(format_json(report))
     else:
-        print(format_report(problems, texts), file=sys.stderr if failed else sys.stdout)
-    return 1 if failed else 0
+        print(format_text(report), file=sys.stdout if report.ok else sys.stderr)
+    return report.exit_code
+
+
+def _cmd_import(args) -> int:
+    from .importer import run_import_command
+    return run_import_command(args)
 
 
 def _cmd_new(args) -> int:

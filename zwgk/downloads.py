@@ -37,8 +37,6 @@ DOWNLOADS = "downloads"
 CATALOG_NAME = "catalog"
 DOCUMENTS_NAME = "documents"
 SCHEMA_NAME = "catalog.schema.json"
-# A domain file named like a county-wide download would overwrite it.
-RESERVED_DOMAIN_SLUGS = frozenset({CATALOG_NAME, DOCUMENTS_NAME})
 
 JSON_FORMAT = "zwgk-catalog"
 JSON_VERSION = 1
@@ -229,11 +227,19 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook):
         base = {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "vcenter", "border": 1}
         self.title = wb.add_format({"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"})
+        # The title holds the county's and domain's names, which may start with '=' too.
+        self.title_quoted = wb.add_format({"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter",
+                                           "quote_prefix": True})
         self.header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+        self.header_quoted = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2", "quote_prefix": True})
         self.text = wb.add_format({**base, "align": "left"})
         self.text_quoted = wb.add_format({**base, "align": "left", "quote_prefix": True})
         self.centre = wb.add_format({**base, "align": "center"})
         self.centre_quoted = wb.add_format({**base, "align": "center", "quote_prefix": True})
+
+    def head(self, value: str):
+        # Header labels include local names (level_names, channels) that an editor chose.
+        return self.header_quoted if value.startswith(FORMULA_TRIGGERS) else self.header
 
     def cell(self, column: _Column, value: str):
         quoted = value.startswith(FORMULA_TRIGGERS)
@@ -250,7 +256,8 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     last_printed = max(n for n, c in enumerate(cols) if c.printed)
 
     ws.set_row(0, 36)
-    ws.merge_range(0, 0, 0, last_printed, f"{county.name}{domain.name}领域政务公开事项标准目录", fmt.title)
+    title = f"{county.name}{domain.name}领域政务公开事项标准目录"
+    ws.merge_range(0, 0, 0, last_printed, title, fmt.title_quoted if title.startswith(FORMULA_TRIGGERS) else fmt.title)
     for n, col in enumerate(cols):
         ws.set_column(n, n, col.width)
     # Two header rows: a group spanning columns is merged across them, a column
@@ -259,18 +266,18 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     while n <= last:
         col = cols[n]
         if not col.label:
-            ws.merge_range(1, n, 2, n, col.group, fmt.header)
+            ws.merge_range(1, n, 2, n, col.group, fmt.head(col.group))
             n += 1
             continue
         end = n
         while end + 1 <= last and cols[end + 1].group == col.group and cols[end + 1].label:
             end += 1
         if end > n:
-            ws.merge_range(1, n, 1, end, col.group, fmt.header)
+            ws.merge_range(1, n, 1, end, col.group, fmt.head(col.group))
         else:
-            ws.write_string(1, n, col.group, fmt.header)
+            ws.write_string(1, n, col.group, fmt.head(col.group))
         for k in range(n, end + 1):
-            ws.write_string(2, k, cols[k].label, fmt.header)
+            ws.write_string(2, k, cols[k].label, fmt.head(cols[k].label))
         n = end + 1
 
     first_row = 3
@@ -377,12 +384,8 @@ def items_csv(site: Site, county: County, domains: Sequence[Domain]) -> bytes:
     return _csv_bytes([label for label, _ in cols], rows)
 
 
-def _document_fields() -> list[schema.Field]:
-    return [f for f in schema.DOCUMENT.fields]
-
-
 def documents_csv(site: Site, county: County) -> bytes:
-    fields = _document_fields()
+    fields = schema.DOCUMENT.fields
     header = ["编号", *(f.label for f in fields), "链接"]
 
     def row(doc: Document) -> list[str]:
@@ -402,24 +405,29 @@ def documents_csv(site: Site, county: County) -> bytes:
 
 # ---------------------------------------------------------------- JSON
 
-def _item_record(site: Site, county: County, item: Item) -> dict:
-    record: dict = {"id": item.id, "seq": item.seq}
-    for f in schema.ITEM.fields:
-        if f.name == "id":
+def _record(obj, fields: Sequence[schema.Field], first: dict, url: str) -> dict:
+    """A model object as JSON data: lists as arrays, dates as YYYY-MM-DD or null."""
+    record = dict(first)
+    for f in fields:
+        if f.name in record:
             continue
-        v = getattr(item, f.name)
-        record[f.name] = list(v) if isinstance(v, tuple) else (_iso(v) or None) if f.kind == schema.DATE else v
-    record["url"] = _absolute(site, urls.item_page(county.slug, item.id))
+        v = getattr(obj, f.name)
+        if f.kind == schema.DATE:
+            v = _iso(v) or None
+        elif isinstance(v, tuple):
+            v = list(v)
+        record[f.name] = v
+    record["url"] = url
     return record
+
+
+def _item_record(site: Site, county: County, item: Item) -> dict:
+    return _record(item, schema.ITEM.fields, {"id": item.id, "seq": item.seq},
+                   _absolute(site, urls.item_page(county.slug, item.id)))
 
 
 def _document_record(site: Site, county: County, doc: Document) -> dict:
-    record: dict = {"id": doc.id}
-    for f in schema.DOCUMENT.fields:
-        v = getattr(doc, f.name)
-        record[f.name] = list(v) if isinstance(v, tuple) else (_iso(v) or None) if f.kind == schema.DATE else v
-    record["url"] = _absolute(site, urls.doc_page(county.slug, doc.id))
-    return record
+    return _record(doc, schema.DOCUMENT.fields, {"id": doc.id}, _absolute(site, urls.doc_page(county.slug, doc.id)))
 
 
 def catalog_json(site: Site, county: County, domains: Sequence[Domain],
@@ -548,10 +556,6 @@ def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
     if isinstance(county, str):
         county = library.county(county)
     site = library.site
-    reserved = sorted(RESERVED_DOMAIN_SLUGS.intersection(d.slug for d in county.domains))
-    if reserved:
-        # Normally refused by validation already; never overwrite a county-wide file.
-        raise ValueError(f"{county.slug}: 领域文件名 {', '.join(reserved)} 与下载文件重名，请改名")
     slug = county.slug
     updated = catalog_updated(county)
     out = [

@@ -159,7 +159,8 @@ class FieldChecker:
         if node.kind == "timestamp":
             self.error(node, f"{where}: '{node.value}' 会被当作日期，这里应为文本", f"请加引号：'{node.value}'", severity="warning")
         text = node.value.strip()
-        if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        # U+FFFE/U+FFFF are as invisible, and XML (the feed, the XLSX) cannot carry them at all.
+        if any((ord(ch) < 32 and ch not in "\n\t") or ch in "\ufffe\uffff" for ch in text):
             self.error(node, f"{where}: 含有控制字符", "请删除看不见的特殊字符")
             return None
         return text

@@ -429,6 +429,7 @@ def import_table(table: Table, domain_name: str, slug: str, words: Words) -> Imp
 
     items: list[dict] = []
     previous: dict | None = None
+    filled: set[int] = set()                # extra columns that had something to keep
     for r in range(header + header_rows, len(table.rows)):
         row = table.rows[r]
         get = lambda col: row[col.index] if col.index < len(row) else ""  # noqa: E731
@@ -443,7 +444,10 @@ def import_table(table: Table, domain_name: str, slug: str, words: Words) -> Imp
                                          "如果它是分类标题行，可以忽略本提示", "warning"))
             continue
         notes = [item.get("note", "")] if item.get("note") else []
-        notes += [f"{c.label}：{get(c)}" for c in extras if get(c)]
+        for c in extras:
+            if get(c):
+                notes.append(f"{c.label}：{get(c)}")
+                filled.add(c.index)
         notes += item.pop("_notes")
         if notes:
             item["note"] = "\n".join(notes)
@@ -451,9 +455,10 @@ def import_table(table: Table, domain_name: str, slug: str, words: Words) -> Imp
         problems += row_problems
         items.append(item)
         previous = item
-    if extras:
+    used = [c for c in extras if c.index in filled]
+    if used:
         warnings.append(_problem(table, "表格中有标准目录以外的列，其内容已写入各事项的备注（note）：" +
-                                 "、".join(c.label for c in extras),
+                                 "、".join(c.label for c in used),
                                  "请核对；如不需要，可在导入后的文件中删除", "warning"))
     if not items and not problems:
         problems.append(_problem(table, f"{table.sheet_text() or '表格'}表头下面没有任何事项"))
@@ -530,9 +535,7 @@ def _read_row(table: Table, r: int, columns: list[Column], get, words: Words,
                 bad(col, f"“{text}”不是日期", "日期写成 2024-03-01")
             else:
                 item[name] = day
-        elif name == "id":
-            item[name] = text
-        else:
+        else:                                   # id and the texts, line breaks kept
             item[name] = text
 
     raw_level1 = item.get("level1", "")
@@ -545,16 +548,21 @@ def _read_row(table: Table, r: int, columns: list[Column], get, words: Words,
             item["level2"] = previous["level2"]
 
     if "channels" in item:
-        known = []
+        known, unknown = [], []
         for name in item["channels"]:
             standard = words.channels.get(norm(name))
+            other = re.match(r"其他\s*[（(:：]\s*(.+?)\s*[）)]?$", name)
+            if standard is None and other:        # 其他（村务公开栏）: the channel and what it is
+                standard = "其他"
+                item["_notes"].append(f"公开渠道（其他）：{other.group(1)}")
             if standard is None:
+                unknown.append(name)
                 col = next(c for c in columns if c.field == "channels")
                 bad(col, f"“{name}”不是标准的公开渠道{suggestion(name, list(words.channels.values()))}",
                     "请改用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入")
             elif standard not in known:
                 known.append(standard)
-        item["channels"] = known
+        item["channels"] = known or unknown     # not reported a second time as missing
 
     audience = list(dict.fromkeys(ticks["audience"]))
     if len(audience) > 1:
@@ -679,14 +687,14 @@ def validate_output(text: str, dest: str, county: str, slug: str, site) -> list[
     """The errors the build would find in the YAML about to be written."""
     from .read import YamlSource
     from .sourcefile import SourceError, parse_yaml
-    from .validate import CountyDraft, _validate_domain
+    from .validate import CountyDraft, validate_domain
     problems: list[Problem] = []
     try:
         node = parse_yaml(text, dest, problems)
     except SourceError as exc:
         return [exc.problem]
     draft = CountyDraft(county, {}, "", [], {}, {}, {}, [], [], {})
-    _validate_domain(YamlSource(dest, slug, node, 0.0), county, site, draft, problems)
+    validate_domain(YamlSource(dest, slug, node, 0.0), county, site, draft, problems)
     return [p for p in problems if p.severity == "error"]
 
 

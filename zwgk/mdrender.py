@@ -6,6 +6,7 @@ Authors write links relative to their county's content folder (`files/x.pdf`,
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
@@ -34,9 +35,10 @@ def rewrite_href(href: str, to_county: str) -> str | None:
     if not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
         return href
     path, sep, fragment = href.partition("#")
-    parts = path.split("/")
-    if ".." in parts or "\\" in path:
+    decoded = unquote(path)   # a browser reads %2e%2e as ..
+    if ".." in decoded.split("/") or "\\" in decoded:
         return None
+    parts = path.split("/")
     if len(parts) == 2 and parts[0] in ("docs", "pages") and parts[1].endswith(".md"):
         path = f"{parts[0]}/{parts[1][:-3]}.html"
     return to_county + path + sep + fragment
@@ -54,3 +56,22 @@ def _rewrite_links(state) -> None:
                 token.attrs.pop(attr, None)
             else:
                 token.attrSet(attr, new)
+
+
+def links_leaving_county(text: str) -> list[tuple[int, str]]:
+    """(line within text, target) of each link or image that would lead out of the county folder."""
+    if "](" not in text and "]:" not in text:
+        return []          # most documents have no links: skip the second parse
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _safe_link
+    found = []
+    for block in md.parse(text):
+        for token in block.children or ():
+            target = token.attrGet("href") if token.type == "link_open" else token.attrGet("src") if token.type == "image" else None
+            if target is None:
+                continue
+            root_relative = target.startswith("/") and not target.startswith("//")
+            if root_relative or rewrite_href(target, "") is None:
+                found.append(((block.map or (0, 0))[0], target))
+    return found

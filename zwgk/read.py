@@ -14,6 +14,7 @@ from .schema import ID_PATTERN
 from .sourcefile import Node, SourceError, decode, parse_yaml, split_front_matter
 
 _ID_RE = re.compile(ID_PATTERN)
+_OUTSIDE = "这是指向站点目录以外的符号链接，不能读取"
 ID_HINT = "只能使用英文字母、数字、- 和 _，且以字母或数字开头（建议用拼音缩写，如 czyjs）"
 
 
@@ -56,8 +57,9 @@ class Sources:
     problems: list[Problem]
 
 
-def read_site(root: str, only_counties: tuple[str, ...] = ()) -> Sources:
-    """Read every source file of the site at `root`."""
+def read_site(root: str, only_counties: tuple[str, ...] = (), with_counties: bool = True) -> Sources:
+    """Read every source file of the site at `root`; with_counties=False reads only site.yaml and
+    the shared pages, leaving each county's sources empty (read them with read_county)."""
     root = os.path.abspath(root)
     reader = _Reader(root)
     site = reader.yaml("site.yaml") if os.path.isfile(os.path.join(root, "site.yaml")) else None
@@ -70,7 +72,7 @@ def read_site(root: str, only_counties: tuple[str, ...] = ()) -> Sources:
             continue
         if not reader.valid_slug(f"catalog/{slug}", slug, "县（区）目录名"):
             continue
-        counties[slug] = reader.county(slug)
+        counties[slug] = reader.county(slug) if with_counties else CountySources(slug)
     for slug in reader.subdirs("content"):
         if slug == "pages" or slug in counties or (only_counties and slug not in only_counties):
             continue
@@ -82,24 +84,46 @@ def read_site(root: str, only_counties: tuple[str, ...] = ()) -> Sources:
     return Sources(root, site, counties, shared, reader.texts, reader.problems)
 
 
+def read_county(root: str, slug: str) -> Sources:
+    """Read one county's source files (catalog/<slug>/, content/<slug>/), so counties can be read in parallel."""
+    reader = _Reader(os.path.abspath(root))
+    county = reader.county(slug)
+    return Sources(reader.root, None, {slug: county}, [], reader.texts, reader.problems)
+
+
 class _Reader:
     def __init__(self, root: str):
         self.root = root
+        self.real_root = os.path.realpath(root)
         self.texts: dict[str, str] = {}
         self.problems: list[Problem] = []
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, *rel.split("/"))
 
+    def escapes(self, rel: str) -> bool:
+        """True, with a problem, when rel leads out of the site folder through a symbolic link."""
+        real = os.path.realpath(self.abspath(rel))
+        if real == self.real_root or real.startswith(self.real_root + os.sep):
+            return False
+        # A linked folder could publish anything on the machine (~/.ssh, /etc).
+        if not any(rel == p.path or rel.startswith(p.path + "/") for p in self.problems if p.message == _OUTSIDE):
+            self.problems.append(Problem(rel, 0, 0, _OUTSIDE, "请把文件或目录本身放进站点目录，不要用链接指向别处"))
+        return True
+
     def subdirs(self, rel: str) -> list[str]:
         path = self.abspath(rel)
-        if not os.path.isdir(path):
+        if not os.path.isdir(path) or self.escapes(rel):
             return []
-        return sorted(e.name for e in os.scandir(path) if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        for entry in entries:
+            if entry.is_symlink() and entry.is_dir() and not entry.name.startswith("."):
+                self.escapes(f"{rel}/{entry.name}")
+        return [e.name for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
 
     def files(self, rel: str, suffix: str) -> list[str]:
         path = self.abspath(rel)
-        if not os.path.isdir(path):
+        if not os.path.isdir(path) or self.escapes(rel):
             return []
         names = []
         for entry in sorted(os.scandir(path), key=lambda e: e.name):
@@ -120,6 +144,8 @@ class _Reader:
 
     def text(self, rel: str) -> tuple[str, float] | None:
         path = self.abspath(rel)
+        if self.escapes(rel):
+            return None
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
@@ -187,6 +213,8 @@ class _Reader:
             if source is not None:
                 county.domains.append(source)
         content = f"content/{slug}"
+        if os.path.lexists(self.abspath(content)):
+            self.escapes(content)    # reported once here, not for each folder inside it
         county.docs = self.markdown_dir(f"{content}/docs")
         county.pages = self.markdown_dir(f"{content}/pages")
         county.files = self.attachments(content)
@@ -197,6 +225,8 @@ class _Reader:
         """Every regular file under content/<county>/files, by its path relative to content/<county>/."""
         found: dict[str, str] = {}
         top = self.abspath(f"{content}/files")
+        if not os.path.isdir(top) or self.escapes(f"{content}/files"):
+            return found
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
             for name in sorted(filenames):

@@ -6,13 +6,14 @@ bytes. Jobs are cheap and independent, so they can be rendered in any order or p
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 
 import jinja2
 
 from . import urls
+from .history import History, read_history
 from .library import Library
 from .mdrender import make_markdown
 from .model import County, Domain
@@ -32,21 +33,63 @@ class Job:
 
 
 def plan_pages(library: Library) -> list[Job]:
-    jobs = [Job(urls.PORTAL_HOME, "portal")]
-    jobs += [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages]
+    """Every page of the site: the portal's, then each county's."""
+    jobs = plan_portal(library)
     for county in library.counties:
-        c = county.slug
-        jobs.append(Job(urls.county_home(c), "county", c))
-        jobs.append(Job(urls.catalog_index(c), "catalog", c))
-        jobs.append(Job(urls.docs_index(c), "docs", c))
-        jobs.append(Job(f"{c}/feed.xml", "feed", c))
-        jobs.append(Job(f"{c}/sitemap.xml", "sitemap", c))
-        for domain in county.domains:
-            jobs.append(Job(urls.domain_page(c, domain.slug), "domain", c, domain.slug))
-            jobs += [Job(urls.item_page(c, item.id), "item", c, item.id) for item in domain.items]
-        jobs += [Job(urls.doc_page(c, d.id), "document", c, d.id) for d in county.documents]
-        jobs += [Job(urls.page_page(c, p.slug), "page", c, p.slug) for p in county.pages]
+        jobs += plan_county(county)
     return jobs
+
+
+def plan_portal(library: Library) -> list[Job]:
+    return [Job(urls.PORTAL_HOME, "portal")] + [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages]
+
+
+def plan_county(county: County) -> list[Job]:
+    c = county.slug
+    jobs = [Job(urls.county_home(c), "county", c), Job(urls.catalog_index(c), "catalog", c),
+            Job(urls.docs_index(c), "docs", c), Job(f"{c}/feed.xml", "feed", c), Job(f"{c}/sitemap.xml", "sitemap", c)]
+    for domain in county.domains:
+        jobs.append(Job(urls.domain_page(c, domain.slug), "domain", c, domain.slug))
+        jobs += [Job(urls.item_page(c, item.id), "item", c, item.id) for item in domain.items]
+    jobs += [Job(urls.doc_page(c, d.id), "document", c, d.id) for d in county.documents]
+    jobs += [Job(urls.page_page(c, p.slug), "page", c, p.slug) for p in county.pages]
+    return jobs
+
+
+# Pages that show the whole county (its counts, lists and latest documents).
+COUNTY_WIDE = frozenset({"county", "catalog", "docs", "feed", "sitemap"})
+
+
+def job_inputs(library: Library, job: Job) -> tuple[str, ...] | None:
+    """The source files (src_path) a county page shows something of; None for "the whole county".
+
+    The incremental build re-renders a page only when one of these files, the county's
+    county.yaml, the site or the engine changed. Keep it in step with the Renderer
+    method of the same kind: a page that starts showing another file's content must
+    name that file here (tests/test_incremental.py compares with a clean build).
+    """
+    if job.kind in COUNTY_WIDE or not job.county:
+        return None
+    county = library.county(job.county)
+    c = job.county
+    if job.kind == "item":
+        item = library.item(c, job.key)
+        return (item.src_path, *(d.src_path for d in library.documents_for_item(c, item.id)))
+    if job.kind == "domain":
+        domain = next(d for d in county.domains if d.slug == job.key)
+        docs = {d.src_path for i in domain.items for d in library.documents_for_item(c, i.id)}
+        return (domain.src_path, *sorted(docs))
+    if job.kind == "document":
+        doc = library.document(c, job.key)
+        related = {i.src_path for i in (library.item(c, ref) for ref in doc.items) if i}
+        related |= {i.src_path for d in county.domains for i in d.items if doc.id in i.documents}
+        if doc.interprets and library.document(c, doc.interprets):
+            related.add(library.document(c, doc.interprets).src_path)
+        related |= {d.src_path for d in library.interpretations_of(c, doc.id)}
+        return (doc.src_path, *sorted(related - {doc.src_path}))
+    if job.kind == "page":
+        return tuple(p.src_path for p in county.pages)      # a page lists its siblings
+    return None
 
 
 def theme_dirs(library: Library) -> list[str]:
@@ -58,9 +101,30 @@ def theme_dirs(library: Library) -> list[str]:
     return dirs
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by their source's checksum,
+    so each Renderer (one per county and process) does not compile the theme again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key + bucket.checksum)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(library: Library) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([os.path.join(d, "templates") for d in theme_dirs(library)]),
+        bytecode_cache=_COMPILED,
+        auto_reload=False,     # a Renderer lives for one build; checking each template's mtime per page cost 5%
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -74,14 +138,20 @@ def make_environment(library: Library) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, history: History | None = None):
         self.library = library
+        # 最后更新 and domain changes; pass one in so a build calls git once, however many renderers it makes.
+        self.history = history if history is not None else read_history(library.site.root)
         self.env = make_environment(library)
         self.md = make_markdown()
         self.level_labels = {lv: library.site.level_names.get(lv, lv) for lv in LEVELS}
 
     def render(self, job: Job) -> bytes:
         return getattr(self, f"_{job.kind}")(job).encode("utf-8")
+
+    def render_extra(self, template: str, dest: str, *, title: str, crumbs: list[tuple[str, str]], **context) -> bytes:
+        """A portal page made by a producer (not in plan_pages), laid out like every other page."""
+        return self._layout(template, Job(dest, "extra"), title=title, crumbs=crumbs, **context).encode("utf-8")
 
     # --- helpers shared by every page -------------------------------------------------
 
@@ -131,7 +201,7 @@ class Renderer:
 
     def _county(self, job: Job) -> str:
         county = self.library.county(job.county)
-        published = {d.standard for d in county.domains}
+        published = {d.standard for d in county.domains if d.items}   # an empty domain file is 未发布
         unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
         return self._layout("county.html", job, title=f"{county.name}政务公开事项标准目录", county=county,
                           crumbs=self._county_crumbs(county), column="首页",
@@ -140,26 +210,32 @@ class Renderer:
 
     def _catalog(self, job: Job) -> str:
         county = self.library.county(job.county)
-        published = {d.standard for d in county.domains}
+        published = {d.standard for d in county.domains if d.items}   # an empty domain file is 未发布
         unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
         return self._layout("catalog.html", job, title="公开目录", county=county,
                           crumbs=self._county_crumbs(county) + [("公开目录", job.dest)],
                           unpublished=unpublished)
+
+    def _dated(self, thing):
+        """The item, domain, document or page with its 最后更新 filled in from history."""
+        updated = self.history.updated(thing.src_path, thing.updated)
+        return thing if updated == thing.updated else replace(thing, updated=updated)
 
     def _domain_of(self, county: County, slug: str) -> Domain:
         return next(d for d in county.domains if d.slug == slug)
 
     def _domain(self, job: Job) -> str:
         county = self.library.county(job.county)
-        domain = self._domain_of(county, job.key)
+        domain = self._dated(self._domain_of(county, job.key))
         depth = 3 if any(i.level3 for i in domain.items) else 2
         return self._layout("domain.html", job, title=f"{domain.name}领域政务公开标准目录", county=county,
                           crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)), (domain.name, job.dest)],
-                          column=domain.name, domain=domain, depth=depth)
+                          column=domain.name, domain=domain, depth=depth,
+                          changes=self.history.domain_changes(domain.src_path))
 
     def _item(self, job: Job) -> str:
         lib = self.library
-        item = lib.item(job.county, job.key)
+        item = self._dated(lib.item(job.county, job.key))
         county = lib.county(job.county)
         domain = self._domain_of(county, item.domain)
         return self._layout("item.html", job, title=item.name, county=county,
@@ -177,7 +253,7 @@ class Renderer:
 
     def _document(self, job: Job) -> str:
         lib = self.library
-        doc = lib.document(job.county, job.key)
+        doc = self._dated(lib.document(job.county, job.key))
         county = lib.county(job.county)
         items = [i for i in (lib.item(county.slug, ref) for ref in doc.items) if i]
         items += [i for d in county.domains for i in d.items if doc.id in i.documents and i not in items]
@@ -198,6 +274,7 @@ class Renderer:
 
     def _page(self, job: Job) -> str:
         county, page = self._page_md(job)
+        page = self._dated(page)
         crumbs = (self._county_crumbs(county) if county else []) + [(page.title, job.dest)]
         return self._layout("page.html", job, title=page.title, county=county, crumbs=crumbs,
                             page=page, body=self._markdown(page.body, job))

@@ -5,6 +5,9 @@ import os
 import re
 import sys
 
+import yaml
+
+from .jsonschema_gen import SCHEMA_DIR, kind_of, modeline, write_schemas
 from .schema import ID_PATTERN
 from .standards import DOMAIN_SLUGS, STANDARD_DOMAINS
 
@@ -22,7 +25,7 @@ local_channels: [12345政务服务热线]
 COUNTY_YAML = """\
 name: {name}
 code: '{code}'
-organiser: {name}人民政府办公室
+organiser: {organiser}
 """
 
 DOMAIN_YAML = """\
@@ -91,15 +94,16 @@ def new_site(target: str) -> int:
         return 1
     files = {
         "site.yaml": SITE_YAML,
-        "catalog/example/county.yaml": COUNTY_YAML.format(name="示例县", code="990101"),
+        "catalog/example/county.yaml": _county_yaml("示例县", "990101"),
         "catalog/example/czyjs.yaml": DOMAIN_YAML,
         "content/example/docs/2024-czj-001.md": DOC_MD,
         "content/pages/about.md": PAGE_MD,
         ".gitignore": "public/\n.public.lock\n.public.staging/\n",
     }
     for rel, text in files.items():
-        _write(os.path.join(target, rel), text)
-    print(f"已新建站点 {target}。生成网站：zwgk build {target}")
+        _write(target, rel, text)
+    write_schemas(os.path.join(target, SCHEMA_DIR))
+    print(f"已新建站点 {target}。生成网站：zwgk build {target}；边改边看：zwgk serve {target}")
     return 0
 
 
@@ -107,18 +111,40 @@ def new_county(site: str, slug: str, name: str) -> int:
     if not re.match(ID_PATTERN, slug):
         print(f"zwgk: 县（区）目录名 '{slug}' 只能使用英文字母、数字、- 和 _", file=sys.stderr)
         return 2
+    if not name.strip():
+        print("zwgk: --name 不能为空，例如 --name 示例县", file=sys.stderr)
+        return 2
     folder = os.path.join(site, "catalog", slug)
     if os.path.exists(folder):
         print(f"zwgk: catalog/{slug} 已存在；为免覆盖，没有做任何改动", file=sys.stderr)
         return 1
-    _write(os.path.join(folder, "county.yaml"), COUNTY_YAML.format(name=name, code="000000").replace("'000000'", "'000000'  # 请改为本县的6位行政区划代码"))
+    _write(site, f"catalog/{slug}/county.yaml",
+           _county_yaml(name.strip(), "000000").replace("'000000'", "'000000'  # 请改为本县的6位行政区划代码"))
     for domain in STANDARD_DOMAINS:
-        _write(os.path.join(folder, f"{DOMAIN_SLUGS[domain]}.yaml"), f"domain: {domain}\nitems: []\n")
+        # An empty item list: the site shows the domain as 未发布 until items are added.
+        _write(site, f"catalog/{slug}/{DOMAIN_SLUGS[domain]}.yaml", f"domain: {domain}\nitems: []\n")
+    updated = write_schemas(os.path.join(site, SCHEMA_DIR))
     print(f"已新建 catalog/{slug}：county.yaml 和 {len(STANDARD_DOMAINS)} 个标准领域文件（事项为空，网站上显示为未发布）。")
+    if updated:
+        print(f"已更新 {SCHEMA_DIR}/ 中的字段定义（供编辑器补全和检查）：{'、'.join(updated)}")
     return 0
 
 
-def _write(path: str, text: str) -> None:
+def _county_yaml(name: str, code: str) -> str:
+    return COUNTY_YAML.format(name=_scalar(name), code=code, organiser=_scalar(f"{name}人民政府办公室"))
+
+
+def _scalar(text: str) -> str:
+    """text as a one-line YAML scalar, quoted only when YAML needs it."""
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=10000)
+    return dumped.removesuffix("\n...\n").strip()
+
+
+def _write(root: str, rel: str, text: str) -> None:
+    """Write a new source file; a site's YAML files start with their schema line for the editor."""
+    if kind_of(rel):
+        text = modeline(rel) + "\n" + text
+    path = os.path.join(root, *rel.split("/"))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)

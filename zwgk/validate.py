@@ -8,11 +8,15 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problem
+from .mdrender import links_leaving_county
 from .fields import FieldChecker, empty_value as _empty_value, suggestion
 from .model import Document, Domain, Footer, Item, Page, Site, frozen_map
 from .read import CountySources, MarkdownSource, Sources
-from .schema import COUNTY, DOCUMENT, DOMAIN, PAGE, SITE
+from .schema import COUNTY, DOCUMENT, DOMAIN, ID_PATTERN, PAGE, SITE
 from .standards import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS
+
+# Downloads are written as catalog.* and documents.*; a domain file of either name would clash.
+RESERVED_DOMAIN_SLUGS = frozenset({"catalog", "documents"})
 
 DEFAULT_SITE = Site(title="", base_url="", domain="", footer=Footer(), theme="default",
                     local_channels=(), level_names=frozen_map({}), stale_days=365, pii_allow=())
@@ -41,6 +45,16 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     values = check.mapping(sources.site.node, SITE.fields, what="site.yaml")
     if values is None:
         return DEFAULT_SITE
+    if values["base_url"] and not re.match(r"^https?://[^/\s]", values["base_url"], re.IGNORECASE):
+        # It becomes a link on every county page: a javascript: or data: address would run there.
+        check.error(sources.site.node.value["base_url"], f"base_url: 网站地址 '{values['base_url']}' 应以 http:// 或 https:// 开头",
+                    "例如 base_url: https://www.example.gov.cn/zwgk/")
+        values["base_url"] = ""
+    if values["theme"] and not re.match(ID_PATTERN, values["theme"]):
+        # The theme's static files are published: a path here could publish any folder on the machine.
+        check.error(sources.site.node.value["theme"], f"theme: 主题 '{values['theme']}' 应为 themes/ 下的目录名",
+                    "只能使用英文字母、数字、- 和 _，例如 theme: mycity")
+        values["theme"] = ""
     level_names = values["level_names"]
     for standard, node in (sources.site.node.value.get("level_names").value.items() if level_names else ()):
         if standard not in ("县级", "乡级"):
@@ -82,13 +96,17 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
     src_path = county.county.path if county.county else f"catalog/{county.slug}/county.yaml"
     draft = CountyDraft(county.slug, values, src_path, [], {}, {}, {}, [], [], county.files, county.incomplete)
     for source in county.domains:
-        domain = _validate_domain(source, county.slug, site, draft, problems)
+        domain = validate_domain(source, county.slug, site, draft, problems)
         if domain is not None:
             draft.domains.append(domain)
+        else:
+            draft.incomplete = True
     for source in county.docs:
         doc = _validate_document(source, county.slug, draft, problems)
         if doc is not None:
             draft.documents.append(doc)
+        else:
+            draft.incomplete = True   # references to it would only repeat its own error
     draft.pages = [p for p in (_validate_page(s, county.slug, problems) for s in county.pages) if p]
     return draft
 
@@ -109,8 +127,12 @@ def validate_shared_pages(sources: Sources, problems: list[Problem]) -> list[Pag
     return [p for p in (_validate_page(s, "", problems) for s in sources.shared_pages) if p]
 
 
-def _validate_domain(source, county: str, site: Site, draft: CountyDraft, problems: list[Problem]) -> Domain | None:
+def validate_domain(source, county: str, site: Site, draft: CountyDraft, problems: list[Problem]) -> Domain | None:
     check = FieldChecker(source.path, problems)
+    if source.slug in RESERVED_DOMAIN_SLUGS:
+        problems.append(Problem(source.path, 0, 0, f"领域文件名 '{source.slug}' 是保留名称（下载文件 {source.slug}.xlsx 等已使用）",
+                                "请换一个文件名，例如该领域名称的拼音缩写"))
+        return None
     values = check.mapping(source.node, DOMAIN.fields, what="领域目录文件")
     if values is None:
         return None
@@ -208,6 +230,7 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
     if values["interprets"]:
         pos = source.front.value["interprets"]
         draft.ref_positions[(source.path, source.slug, values["interprets"])] = (pos.line, pos.col)
+    _check_links(source, problems)
     return Document(
         id=source.slug, county=county, title=values["title"], index_no=values["index_no"],
         doc_no=values["doc_no"], issuer=values["issuer"], written=values["written"],
@@ -225,5 +248,13 @@ def _validate_page(source: MarkdownSource, county: str, problems: list[Problem])
     values = check.mapping(source.front, PAGE.fields, what="文件头")
     if values is None or not values["title"]:
         return None
+    _check_links(source, problems)
     return Page(slug=source.slug, county=county, title=values["title"], weight=values["weight"],
                 body=source.body, updated=values["updated"], src_path=source.path)
+
+
+def _check_links(source: MarkdownSource, problems: list[Problem]) -> None:
+    for line, target in links_leaving_county(source.body):
+        problems.append(Problem(source.path, source.body_line + line, 1, f"链接 '{target}' 指向本县 content 目录以外",
+                                "站内链接相对于 content/<县>/ 书写，例如 files/2020-28.pdf 或 docs/2020-001.md；"
+                                "不能用 ..、/ 开头的路径或反斜杠；外部网站请写完整地址 https://…"))

@@ -3,6 +3,11 @@
 Unchanged files are hard-linked from the live output instead of written again (content
 hashes decide), and a build that changes nothing touches nothing. A failed or killed
 build leaves the live output as it was; two builds of one output take turns.
+
+The manifest in the output records, for every file, its content hash and the
+fingerprint of the inputs it was made from, so the next build can carry a file over
+without producing it again. Files may be written into the stage by several worker
+processes at once (`StageFiles`); the parent process alone decides and swaps.
 """
 from __future__ import annotations
 
@@ -62,7 +67,10 @@ def check_output_dir(out_dir: str, site_root: str) -> None:
 
 @contextmanager
 def build_lock(out_dir: str):
-    """One build of an output at a time: a second one waits for the first."""
+    """One build of an output at a time: a second one waits for the first.
+
+    Worker processes inherit the locked file, so the lock is held until the last of
+    them is gone, even when the build was killed."""
     out = os.path.abspath(out_dir)
     lock_path = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.lock")
     os.makedirs(os.path.dirname(lock_path), exist_ok=True)
@@ -81,64 +89,92 @@ def _safe_dest(dest: str) -> str:
     return dest
 
 
-class SiteWriter:
-    """Collects the new site's files; `commit` swaps them in if anything changed."""
+def read_manifest(out_dir: str) -> dict[str, tuple[str, str]]:
+    """dest -> (content hash, input fingerprint) of an output folder; {} when there is none."""
+    try:
+        with open(os.path.join(out_dir, MANIFEST), encoding="utf-8") as fh:
+            raw = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    # A manifest of an older zwgk holds only the hash: its files are re-made once.
+    return {dest: (v, "") if isinstance(v, str) else (str(v[0]), str(v[1])) for dest, v in raw.items()
+            if isinstance(v, str) or (isinstance(v, list) and len(v) == 2)}
 
-    def __init__(self, out_dir: str):
-        self.out = os.path.abspath(out_dir)
-        parent, name = os.path.split(self.out)
-        self.stage = os.path.join(parent, f".{name}.staging")
-        self.old_manifest = self._load_manifest()
-        self.manifest: dict[str, str] = {}
-        self.stats = WriteStats()
-        self._staged = False
-        self._pending_links: list[str] = []   # unchanged files seen before the stage existed
+
+def existing_files(top: str) -> set[str]:
+    """Every regular file under top, as posix paths relative to it (one scandir per folder)."""
+    found: set[str] = set()
+    stack = [("", top)]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.add(prefix + entry.name)
+    return found
+
+
+class StageFiles:
+    """Writes files that differ from the live output into the stage folder.
+
+    Safe to use from forked worker processes at once (they write disjoint files): it only
+    reads the old manifest and creates files; linking what is unchanged and swapping is
+    left to the SiteWriter in the parent."""
+
+    def __init__(self, out: str, stage: str, old: dict[str, tuple[str, str]], live: set[str]):
+        self.out = out
+        self.stage = stage
+        self.old = old
+        self.live = live
         self._dirs: set[str] = set()
 
-    def _load_manifest(self) -> dict[str, str]:
-        try:
-            with open(os.path.join(self.out, MANIFEST), encoding="utf-8") as fh:
-                return json.load(fh)
-        except (OSError, ValueError):
-            return {}
+    def unchanged(self, dest: str, hexdigest: str) -> bool:
+        old = self.old.get(dest)
+        return old is not None and old[0] == hexdigest and dest in self.live
 
-    def __contains__(self, dest: str) -> bool:
-        return dest in self.manifest
+    def current(self, dest: str, fingerprint: str) -> bool:
+        """The live file was made from the same inputs: it can be kept without producing it."""
+        old = self.old.get(dest)
+        return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
 
-    def add(self, dest: str, data: bytes) -> None:
-        self._put(dest, digest(data), data=data)
+    def put(self, dest: str, data: bytes) -> tuple[str, bool]:
+        """(hash, written): the bytes go to the stage unless the live file has them already."""
+        hexdigest = digest(data)
+        if self.unchanged(_safe_dest(dest), hexdigest):
+            return hexdigest, False
+        with open(self._target(dest), "wb") as fh:
+            fh.write(data)
+        return hexdigest, True
 
-    def copy(self, dest: str, src: str) -> None:
-        self._put(dest, file_digest(src), src=src)
+    def put_file(self, dest: str, src: str) -> tuple[str, bool]:
+        hexdigest = file_digest(src)
+        if self.unchanged(_safe_dest(dest), hexdigest):
+            return hexdigest, False
+        shutil.copyfile(src, self._target(dest))
+        return hexdigest, True
 
-    def keep(self, dest: str) -> bool:
-        """Carry an unchanged file over without producing it again; False if it cannot be."""
-        old = self.old_manifest.get(dest)
-        if old is None or not os.path.isfile(os.path.join(self.out, dest)):
+    def put_link(self, dest: str, src: str, hexdigest: str) -> bool:
+        """A finished file of another output (a merge): linked, or copied across file systems."""
+        if self.unchanged(_safe_dest(dest), hexdigest):
             return False
-        self._put(dest, old)
+        target = self._target(dest)
+        try:
+            os.link(src, target)
+        except OSError:
+            shutil.copyfile(src, target)
         return True
 
-    def _put(self, dest: str, hexdigest: str, data: bytes | None = None, src: str | None = None) -> None:
-        _safe_dest(dest)
-        if dest in self.manifest:
-            raise ValueError(f"two outputs for {dest}")
-        self.manifest[dest] = hexdigest
-        unchanged = self.old_manifest.get(dest) == hexdigest and os.path.isfile(os.path.join(self.out, dest))
-        if unchanged:
-            if self._staged:
-                self._link(dest)
-            else:
-                self._pending_links.append(dest)
-            return
-        self._ensure_stage()
-        target = self._target(dest)
-        if data is not None:
-            with open(target, "wb") as fh:
-                fh.write(data)
-        else:
-            shutil.copyfile(src, target)
-        self.stats.written += 1
+    def path_of(self, dest: str, written: bool) -> str:
+        """Where a file just put can be read back."""
+        return os.path.join(self.stage if written else self.out, dest)
 
     def _target(self, dest: str) -> str:
         folder = os.path.dirname(dest)
@@ -147,42 +183,116 @@ class SiteWriter:
             self._dirs.add(folder)
         return os.path.join(self.stage, dest)
 
-    def _link(self, dest: str) -> None:
-        os.link(os.path.join(self.out, dest), self._target(dest))
-        self.stats.linked += 1
 
-    def _ensure_stage(self) -> None:
-        if self._staged:
-            return
-        if os.path.lexists(self.stage):  # left by a killed build
-            shutil.rmtree(self.stage)
-        os.makedirs(self.stage)
-        self._staged = True
-        for dest in self._pending_links:
-            self._link(dest)
-        self._pending_links.clear()
+class SiteWriter:
+    """Collects the new site's files; `commit` swaps them in if anything changed."""
+
+    def __init__(self, out_dir: str):
+        self.out = os.path.abspath(out_dir)
+        parent, name = os.path.split(self.out)
+        self.stage = os.path.join(parent, f".{name}.staging")
+        self.old_manifest = read_manifest(self.out)
+        self.live = existing_files(self.out) if self.old_manifest else set()
+        self.manifest: dict[str, tuple[str, str]] = {}
+        self.stats = WriteStats()
+        self._staged = False
+        self._files: StageFiles | None = None
+        self._written: set[str] = set()
+
+    def __contains__(self, dest: str) -> bool:
+        return dest in self.manifest
+
+    @property
+    def files(self) -> StageFiles:
+        """The stage, created (empty) on first use; hand it to workers before they fork."""
+        if self._files is None:
+            if os.path.lexists(self.stage):  # left by a killed build
+                shutil.rmtree(self.stage)
+            os.makedirs(self.stage)
+            self._staged = True
+            self._files = StageFiles(self.out, self.stage, self.old_manifest, self.live)
+        return self._files
+
+    def current(self, dest: str, fingerprint: str) -> bool:
+        old = self.old_manifest.get(dest)
+        return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
+
+    def _unchanged(self, dest: str, hexdigest: str) -> bool:
+        old = self.old_manifest.get(dest)
+        return old is not None and old[0] == hexdigest and dest in self.live
+
+    def add(self, dest: str, data: bytes, fingerprint: str = "") -> None:
+        hexdigest = digest(data)
+        written = not self._unchanged(dest, hexdigest)
+        if written:   # the stage is only made once something differs
+            self.files.put(dest, data)
+        self.record(dest, hexdigest, fingerprint, written)
+
+    def copy(self, dest: str, src: str, fingerprint: str = "") -> None:
+        hexdigest = file_digest(src)
+        written = not self._unchanged(dest, hexdigest)
+        if written:
+            self.files.put_file(dest, src)
+        self.record(dest, hexdigest, fingerprint, written)
+
+    def keep(self, dest: str) -> bool:
+        """Carry an unchanged file over without producing it again; False if it cannot be."""
+        old = self.old_manifest.get(dest)
+        if old is None or dest not in self.live:
+            return False
+        self.record(dest, old[0], old[1], False)
+        return True
+
+    def record(self, dest: str, hexdigest: str, fingerprint: str, written: bool) -> None:
+        """A file put into the stage (written) or found unchanged, here or by a worker."""
+        _safe_dest(dest)
+        if dest in self.manifest:
+            raise ValueError(f"two outputs for {dest}")
+        self.manifest[dest] = (hexdigest, fingerprint)
+        if written:
+            self._written.add(dest)
+            self.stats.written += 1
 
     def commit(self) -> WriteStats:
         removed = set(self.old_manifest) - set(self.manifest)
         self.stats.removed = len(removed)
         self.stats.unchanged = len(self.manifest) - self.stats.written
-        if not self._staged and not removed and os.path.isdir(self.out):
-            return self.stats          # nothing changed: the live output stays as it is
-        self._ensure_stage()
-        with open(self._target(MANIFEST), "w", encoding="utf-8") as fh:
-            json.dump(self.manifest, fh, ensure_ascii=False, sort_keys=True, indent=0)
+        if not self.stats.written and not removed and os.path.isdir(self.out):
+            # Nothing changed: the live output stays as it is. Only when files were
+            # re-made from changed inputs into the same bytes is the manifest updated,
+            # by one atomic rename, so the next build need not re-make them.
+            if self.manifest != self.old_manifest:
+                tmp = os.path.join(self.out, f".{MANIFEST}.tmp")
+                self._write_manifest(tmp)
+                os.replace(tmp, os.path.join(self.out, MANIFEST))
+            self.abort()
+            return self.stats
+        files = self.files
+        for dest in self.manifest:
+            if dest not in self._written:
+                os.link(os.path.join(self.out, dest), files._target(dest))
+                self.stats.linked += 1
+        self._write_manifest(os.path.join(self.stage, MANIFEST))
         _fsync_tree_lightly(self.stage)
         if os.path.isdir(self.out):
             _exchange(self.stage, self.out)
             shutil.rmtree(self.stage)
         else:
             os.rename(self.stage, self.out)
+        self._staged = False
         self.stats.swapped = True
         return self.stats
+
+    def _write_manifest(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({dest: list(v) for dest, v in self.manifest.items()}, fh, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
 
     def abort(self) -> None:
         if self._staged and os.path.lexists(self.stage):
             shutil.rmtree(self.stage, ignore_errors=True)
+        self._staged = False
+        self._files = None
 
 
 def _fsync_tree_lightly(path: str) -> None:

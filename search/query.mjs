@@ -1,0 +1,51 @@
+// node search/query.mjs SITE_DIR QUERY [--filter name=value]... [--page N --size N]
+// Prints {"total": N, "results": [{"id", "type", "title", "url"}]} from a built site folder
+// (a county folder, or the output root for the portal index), using the browser's engine.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+const { Engine } = require("./zwgk-search.js");
+
+/** Evaluate one index file the way a <script> tag would, and return its payload. */
+export function loadFile(siteDir, name) {
+  const src = readFileSync(join(siteDir, "search", `${name}.js`), "utf8");
+  let payload;
+  new Function("zwgkData", src)((_name, data) => { payload = data; });
+  return payload;
+}
+
+/** An engine over a built site folder, fetching files from disk. */
+export function openSite(siteDir) {
+  return new Engine(async (name) => loadFile(siteDir, name));
+}
+
+/** Every result of a query, in rank order, as the JSON the tests compare. */
+export async function query(siteDir, q, options = {}) {
+  const found = await openSite(siteDir).search(q, { size: Infinity, ...options });
+  return {
+    total: found.total,
+    results: found.results.map((r) => ({ id: r.id, type: r.type, title: r.title, url: r.url })),
+  };
+}
+
+async function main(argv) {
+  const args = argv.slice(2), filters = {}, rest = [];
+  let page = 1, size = Infinity;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--filter") { const [k, ...v] = args[++i].split("="); filters[k] = v.join("="); }
+    else if (args[i] === "--page") page = Number(args[++i]);
+    else if (args[i] === "--size") size = Number(args[++i]);
+    else rest.push(args[i]);
+  }
+  if (rest.length !== 2) {
+    process.stderr.write("用法：node search/query.mjs 站点目录 查询词 [--filter 分面=值] [--page N --size N]\n");
+    process.exit(2);
+  }
+  const out = await query(rest[0], rest[1], { filters, page, size });
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv);

@@ -1,0 +1,94 @@
+"""Fingerprints of a build's inputs: what tells, without rendering, that an output is up to date.
+
+Content hashes decide, never file times: a page's fingerprint is a hash of the engine
+(zwgk's code, the theme, the library versions), the site configuration, and the source
+files the page shows something of, each with the 最后更新 date the history gives it
+(git, or the file's time) and, for a domain file, its changes since the previous version.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Iterable
+
+from .history import History
+from .write import file_digest
+
+ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Packages whose output ends up in files; a new version may change bytes.
+_PACKAGES = ("Jinja2", "MarkupSafe", "markdown-it-py", "PyYAML", "XlsxWriter", "numpy")
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def tree_digests(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under top (relative posix path -> content hash), skipping caches and hidden files."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            if name.startswith(".") or (suffixes and not name.endswith(suffixes)):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.isfile(full):
+                found[os.path.relpath(full, top).replace(os.sep, "/")] = file_digest(full)
+    return found
+
+
+def engine_fingerprint(theme_dirs: Iterable[str], extra_dirs: Iterable[str] = ()) -> str:
+    """zwgk's own code, the theme's templates and assets, and the versions that shape the bytes."""
+    parts = [platform.python_version()]
+    for name in _PACKAGES:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=-")
+    for top in (ENGINE_DIR, *theme_dirs, *extra_dirs):
+        for rel, hexdigest in tree_digests(top).items():
+            parts.append(f"{top}:{rel}:{hexdigest}")
+    return _hash(*parts)
+
+
+@dataclass
+class SourceFiles:
+    """The source files of one part of a site (the portal, or one county), by site-relative path."""
+    digests: dict[str, str] = field(default_factory=dict)   # src_path -> content hash + date (+ changes)
+    size: int = 0                                            # bytes, to balance work between processes
+
+    def fingerprint(self, base: str, paths: Iterable[str] | None = None) -> str:
+        """base + the named files (all of them when paths is None)."""
+        chosen = sorted(self.digests) if paths is None else sorted(set(paths))
+        return _hash(base, *(f"{p}={self.digests.get(p, '-')}" for p in chosen))
+
+
+def read_source_files(root: str, folders: Iterable[str], history: History) -> SourceFiles:
+    """Hash every file under the given site-relative folders (and files)."""
+    found = SourceFiles()
+    for rel in folders:
+        full = os.path.join(root, *rel.split("/"))
+        if os.path.isfile(full):
+            entries = {"": file_digest(full)}
+            prefix = rel
+        elif os.path.isdir(full):
+            entries = tree_digests(full)
+            prefix = rel + "/"
+        else:
+            continue
+        for sub, hexdigest in entries.items():
+            path = prefix + sub if sub else prefix
+            found.size += os.path.getsize(os.path.join(root, *path.split("/")))
+            # What the pages show besides the content: the date history gives the file and,
+            # for a catalog file, what changed since the previous version.
+            stamp = history.updated(path, None)
+            extra = repr(history.domain_changes(path)) if path.startswith("catalog/") and path.endswith(".yaml") else ""
+            found.digests[path] = _hash(hexdigest, stamp.isoformat() if stamp else "", extra)
+    return found
