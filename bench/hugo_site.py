@@ -59,7 +59,8 @@ BASEOF = """\
 </header>
 <nav class="wrap crumbs" aria-label="当前位置">
   <ol>
-  {{ range .Ancestors.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+  <li><a href="{{ printf "/%s/index.html" $county | relURL }}">首页</a></li>
+  {{ with .Parent }}{{ if .Parent }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}
   <li><span aria-current="page">{{ .Title }}</span></li>
   </ol>
 </nav>

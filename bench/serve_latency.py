@@ -69,6 +69,16 @@ def start_server(kind: str, site: str, port: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def run_plain_livereload(site: str, port: int) -> None:
     """python-livereload on its own: its polling watcher calls the build, then reloads."""
     from livereload import Server
@@ -91,6 +101,7 @@ def measure(kind: str, edits: int, gap: float) -> list[float]:
         original = fh.read()
     anchor = re.search(r"^(\s+content: )(.*)$", original, re.M)
     latencies: list[float] = []
+    cpu: list[float] = []
     missed = 0
     try:
         with sync_playwright() as pw:
@@ -104,6 +115,7 @@ def measure(kind: str, edits: int, gap: float) -> list[float]:
                 text = original[:anchor.start(2)] + marker + anchor.group(2) + original[anchor.end(2):]
                 try:
                     with page.expect_event("load", timeout=10000):
+                        cpu_before = cpu_ms(server.pid)
                         saved = time.time()
                         with open(path, "w", encoding="utf-8") as fh:
                             fh.write(text)
@@ -113,11 +125,13 @@ def measure(kind: str, edits: int, gap: float) -> list[float]:
                     page.reload()
                     page.wait_for_function(CONNECTED, timeout=15000)
                     continue
-                shown = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                origin, loaded = page.evaluate("[performance.timeOrigin, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]")
+                shown = origin + loaded
                 if marker not in page.content():
                     raise SystemExit(f"round {n + 1}: the reloaded page does not show the edit")
                 latencies.append(shown - saved * 1000)
-                print(f"  round {n + 1:2d}: {latencies[-1]:6.0f} ms")
+                cpu.append(cpu_ms(server.pid) - cpu_before)
+                print(f"  round {n + 1:2d}: {latencies[-1]:6.0f} ms  (reload began after {origin - saved * 1000:4.0f} ms, page ready {loaded:3.0f} ms later)")
                 page.wait_for_function(CONNECTED, timeout=15000)
             browser.close()
     finally:
@@ -131,6 +145,8 @@ def measure(kind: str, edits: int, gap: float) -> list[float]:
     builds = [int(m) for m in re.findall(r"用时 (\d+) ms", log or "")]
     if builds:
         print(f"  server-side build (median of {len(builds)}): {statistics.median(builds)} ms")
+    if cpu:
+        print(f"  server CPU time per save (median): {statistics.median(cpu):.0f} ms; load average {os.getloadavg()[0]:.1f}")
     if missed:
         print(f"  {missed} of {edits} saves were never shown")
     return latencies

@@ -60,15 +60,19 @@
   Engine.prototype.ready = function () {
     var self = this;
     if (!this._ready) this._ready = this.file("index").then(function (ix) {
-      var n = ix.count, lengths = decode(ix.lengths), zones = decode(ix.zones), starts = new Array(n);
-      var zoneStarts = new Int32Array(n * 4), pos = 0, total = 0;
+      var n = ix.count, lengths = decode(ix.lengths), zones = decode(ix.zones), used = ix.zoned;
+      var starts = new Array(n), zoneStarts = new Float64Array(n * 4).fill(Infinity), pos = 0, total = 0;
       for (var r = 0; r < n; r++) {
         starts[r] = pos; pos += lengths[r] + 1; total += lengths[r];
         var z = 0;
-        for (var k = 0; k < 4; k++) { z += zones[r * 4 + k] + 1; zoneStarts[r * 4 + k] = z; }
+        for (var k = 0; k < used; k++) { z += zones[r * used + k] + 1; zoneStarts[r * 4 + k] = z; }
       }
+      var width = ix.facets.length + 1, flat = decode(ix.tuples), tuples = [], runs = decode(ix.records);
+      for (var t = 0; t < flat.length; t += width) tuples.push(flat.slice(t, t + width));
+      var tupleOf = new Int32Array(n), at = 0;
+      for (var i = 0; i < runs.length; i += 2) tupleOf.fill(runs[i], at, at += runs[i + 1]);
       ix.lengthOf = lengths; ix.starts = starts; ix.zoneStarts = zoneStarts;
-      ix.avg = n ? total / n : 1; ix.tupleOf = decode(ix.records);
+      ix.avg = n ? total / n : 1; ix.tuples = tuples; ix.tupleOf = tupleOf;
       self.index = ix;
       return ix;
     });
@@ -159,7 +163,7 @@
         if (ps[0][0] > a && from > 0) return fetch(from - 1);
         var orig = ps.map(function (p) { return p[1]; }).join("");
         var m = A.normalizeMapped(orig);
-        return { chars: m.chars, from: m.from, orig: Array.from(orig), start: ps[0][0] };
+        return { chars: m.chars, from: m.from, orig: Array.from(orig), start: ps[0][0], head: ps[0][2] };
       });
     }
     return fetch(Math.min(first, last));
@@ -170,15 +174,21 @@
     return this.text(a, b).then(function (t) { return t.chars.slice(a - t.start, b - t.start).join(""); });
   };
 
-  /** Title and id of a record: the first two lines of its text. */
-  Engine.prototype.head = function (r) {
-    var ix = this.index, s = ix.starts[r], zs = ix.zoneStarts;
-    var end = Math.min(s + zs[r * 4 + 1] - 1, s + ix.lengthOf[r]);
+  /** Title and id of a record: the first two lines of its text. `near` is text already
+   *  fetched inside the record: a piece that begins inside a record carries its head. */
+  Engine.prototype.head = function (r, near) {
+    var ix = this.index, s = ix.starts[r];
+    if (near && near.start > s && near.head) return Promise.resolve(splitHead(near.head));
+    var end = Math.min(s + ix.zoneStarts[r * 4 + 1] - 1, s + ix.lengthOf[r]);
     return this.text(s, end).then(function (t) {
-      var lines = t.orig.slice(t.from[s - t.start], t.from[end - 1 - t.start] + 1).join("").split("\n");
-      return { title: lines[0], id: lines[1] || "" };
+      return splitHead(t.orig.slice(t.from[s - t.start], t.from[end - 1 - t.start] + 1).join(""));
     });
   };
+
+  function splitHead(text) {
+    var lines = text.split("\n");
+    return { title: lines[0], id: lines[1] || "" };
+  }
 
   /* ---- matching ---- */
 
@@ -324,7 +334,7 @@
     for (var f = 0; f < ix.facets.length; f++) {
       var name = ix.facets[f].name, want = filters[name];
       if (name === skip || want === undefined || want === "") continue;
-      if (t[f + 1] < 0 || ix.facets[f].values[t[f + 1]] !== want) return false;
+      if (!t[f + 1] || ix.facets[f].values[t[f + 1] - 1] !== want) return false;
     }
     return true;
   };
@@ -337,7 +347,7 @@
       hits.forEach(function (h) {
         if (!self.passes(h.r, filters, facet.name)) return;
         var v = self.tuple(h.r)[f + 1];
-        if (v >= 0) counts.set(v, (counts.get(v) || 0) + 1);
+        if (v) counts.set(v - 1, (counts.get(v - 1) || 0) + 1);
       });
       var results = Array.from(counts, function (e) {
         var value = facet.values[e[0]];
@@ -353,11 +363,14 @@
   /** A hit as shown: id, type, title, url, and an excerpt with its matches marked. */
   Engine.prototype.result = function (h, parts) {
     var self = this, ix = this.index, r = h.r, t = this.tuple(r);
-    return Promise.all([this.head(r), this.excerpt(h, parts)]).then(function (got) {
-      var head = got[0], url = ix.urls[t[0]];
-      return {
-        index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id), exact: exactCount(h, false) === parts.length, excerpt: got[1]
-      };
+    return this.excerpt(h, parts).then(function (ex) {
+      return self.head(r, ex.text).then(function (head) {
+        var url = ix.urls[t[0]];
+        return {
+          index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id),
+          exact: exactCount(h, false) === parts.length, excerpt: ex.segments
+        };
+      });
     });
   };
 
@@ -369,7 +382,7 @@
     h.states.forEach(function (s) { if (at < 0 && s.at >= 0) at = s.at; });
     if (at < 0 || at < body) at = Math.max(at, body);   // a match in the title: show what follows it
     var a = Math.max(body, at - 30), b = Math.min(end, a + 110);
-    if (a >= b) return Promise.resolve([]);
+    if (a >= b) return Promise.resolve({ segments: [], text: null });
     var needles = [];
     parts.forEach(function (p) { needles.push(p.text); p.runs.forEach(function (run) { needles.push(run[1]); }); });
     return this.text(a, b).then(function (t) {
@@ -392,7 +405,7 @@
       }
       if (a > body && segs.length) segs[0].text = "…" + segs[0].text;
       if (b < end && segs.length) segs[segs.length - 1].text += "…";
-      return segs;
+      return { segments: segs, text: t };
     });
   };
 

@@ -21,7 +21,7 @@ JS_BUDGET = 3 * 1024
 
 @pytest.fixture(scope="module")
 def kinds(demo_site):
-    return {k.name: k for k in page_kinds(demo_site)}
+    return {k.name: k for k in page_kinds()}
 
 
 @pytest.fixture
@@ -77,7 +77,10 @@ def test_no_request_leaves_the_pages_own_origin(new_page, site_url, kinds):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     for kind in kinds.values():
-        page.goto(site_url + kind.path + kind.query)
+        response = page.goto(site_url + kind.path + kind.query)
+        assert response.ok, kind.path
+        if kind.ready:
+            page.wait_for_selector(kind.ready)
         page.wait_for_load_state("networkidle")
     assert requested
     assert [url for url in requested if not url.startswith(site_url)] == []
@@ -144,6 +147,8 @@ def test_every_page_works_from_file_urls(new_page, demo_site, kinds):
     root = pathlib.Path(demo_site).as_uri() + "/"
     for kind in kinds.values():
         page.goto(root + kind.path + kind.query)
+        if kind.ready:
+            page.wait_for_selector(kind.ready)
         assert page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") \
             == "rgb(155, 28, 28)", f"{kind.name}: the stylesheet loads from file://"
         assert page.locator("#elder-toggle").is_visible(), f"{kind.name}: the script runs from file://"

@@ -16,7 +16,7 @@ MODES = ["normal", "elder"]
 
 @pytest.fixture(scope="module")
 def kinds(demo_site):
-    return {k.name: k for k in page_kinds(demo_site)}
+    return {k.name: k for k in page_kinds()}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,8 @@ def open_kind(contexts, site_url, kind, width, mode):
     page = contexts(width, mode).new_page()
     response = page.goto(url_of(site_url, kind, mode))
     assert response is not None and response.ok, f"{kind.path} was not built"
-    page.wait_for_load_state("load")
+    if kind.ready:
+        page.wait_for_selector(kind.ready)
     assert page.evaluate("document.documentElement.classList.contains('elder')") == (mode == "elder")
     return page
 

@@ -293,3 +293,16 @@ def test_the_portal_shows_completeness_without_paths_or_personal_information(tmp
     assert "由税务部门垂直管理并公开" in page
     assert ".yaml" not in page and "catalog/jia" not in page and "content/" not in page
     assert find_personal_info(page) == []
+
+
+def test_a_site_that_fails_validation_is_still_scanned_with_its_allowlist(make_site):
+    site = make_site({
+        "site.yaml": SITE_YAML + f"pii_allow:\n  - value: '{HOTLINE}'\n    reason: 热线\n",
+        D: DOMAIN_YAML.replace("audience: 全社会", "audience: 全社"),
+        DOC: DOC_MD + f"\n热线 {HOTLINE}，申请人电话 13912345678。\n",
+    })
+    data = report_data(run_check(site, today=TODAY))
+    assert data["checked"] == {"validation": True, "pii": True, "completeness": False, "links": False}
+    assert [p["kind"] for p in data["problems"]] == ["validation", "pii"]
+    assert data["problems"][1]["detail"]["masked"] == "139****5678"
+    assert [len(a["uses"]) for a in data["pii_allowed"]] == [1]

@@ -132,6 +132,7 @@ def test_a_new_site_and_a_new_county_build_and_the_county_shows_as_unpublished(t
     result = run_zwgk("new-county", "xinxian", "--name", "新县", "--site", site)
     assert result.returncode == 0, result.stderr
     assert jsonschema_gen.stale_schemas(os.path.join(site, "schemas")) == []
+    assert json.loads(read(os.path.join(site, ".vscode", "extensions.json")))["recommendations"] == ["redhat.vscode-yaml"]
     county_files = sorted(glob.glob(os.path.join(site, "catalog", "xinxian", "*.yaml")))
     assert len(county_files) == len(STANDARD_DOMAINS) + 1
     names = set()

@@ -177,6 +177,27 @@ def test_a_site_that_never_built_shows_its_errors(tmp_path):
     assert "生成失败" in log
 
 
+def test_theme_changes_template_errors_and_stylesheets(tmp_path):
+    template = '{% extends "base.html" %}\n{% block content %}\n<h1>本站样式：{{ item.name }}</h1>\n{% endblock %}\n'
+    files = {**minimal_site(), "themes/mine/templates/item.html": template, "themes/mine/static/site-extra.css": "h1{}\n"}
+    files["site.yaml"] += "theme: mine\n"
+    site = write_files(tmp_path / "site", files)
+    themed = Server(site)
+    try:
+        assert "本站样式：一般公共预算" in themed.get(ITEM_PAGE)[1]
+        themed.save_and_wait_for_reload("themes/mine/templates/item.html", template.replace("item.name }}", "item.name }"))
+        page = themed.get(ITEM_PAGE)[1]
+        assert "themes/mine/templates/item.html:3:1" in page and "模板错误" in page
+        themed.save_and_wait_for_reload("themes/mine/templates/item.html", template.replace("本站样式", "新样式"))
+        page = themed.get(ITEM_PAGE)[1]
+        assert "新样式：一般公共预算" in page and "zwgk-build-errors" not in page
+        message = themed.save_and_wait_for_reload("themes/mine/static/site-extra.css", "h1{color:#900}\n")
+        assert message["path"] == "site-extra.css"       # a stylesheet is swapped in place, no page reload
+        assert themed.get("jia/assets/site-extra.css")[1] == "h1{color:#900}\n"
+    finally:
+        themed.stop()
+
+
 def test_requests_wait_for_a_running_build(tmp_path):
     """While a build runs, a request is held and then answered from the finished build."""
     from tornado import httpclient, httpserver, netutil
@@ -191,7 +212,7 @@ def test_requests_wait_for_a_running_build(tmp_path):
         pages = written = 1
         problems: list = []
 
-    def slow_build(site, out_dir):
+    def slow_build(site, out_dir, counties=()):
         started.set()
         release.wait(WAIT)
         (out / "index.html").write_text("<html><head></head><body>新版</body></html>", encoding="utf-8")
@@ -239,6 +260,21 @@ def test_each_change_is_classified(tmp_path):
     outside_theme = str(tmp_path.parent / "theme")
     change = classify(site, os.path.join(outside_theme, "templates", "base.html"), (outside_theme,))
     assert change.kind == "template"
+
+
+def test_a_change_confined_to_counties_builds_only_those(tmp_path):
+    from zwgk.serve import Preview
+    preview = Preview(str(tmp_path), str(tmp_path / "public"), log=lambda line: None)
+    jia = Change("catalog/jia/czyjs.yaml", "catalog", "jia")
+    yi_doc = Change("content/yi/docs/a.md", "document", "yi")
+    assert preview.counties_to_build([jia]) == ("jia",)
+    assert preview.counties_to_build([jia, yi_doc]) == ("jia", "yi")
+    for whole in (Change("site.yaml", "config"), Change("themes/x/templates/item.html", "template"),
+                  Change("content/pages/about.md", "page"), classify(str(tmp_path), str(tmp_path / "catalog" / "bing"))):
+        assert preview.counties_to_build([jia, whole]) == (), whole
+    preview.problems = [Problem("catalog/yi/jy.yaml", 3, 5, "错误")]
+    assert preview.counties_to_build([jia]) == ()      # after a failure: everything, so no error is lost
+    preview.close()
 
 
 def test_safe_url_paths():

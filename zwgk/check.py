@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,7 @@ from . import urls
 from .completeness import CountyCompleteness, NOT_APPLICABLE, PUBLISHED, assess, find_gaps
 from .errors import ContentErrors, Problem
 from .library import Library
-from .links import LinkReport, check_links, resolve
+from .links import LinkReport, check_links
 from .pii import KIND_LABELS as PII_LABELS, PiiReport, mask_texts, scan_site
 from .sourcefile import SourceError, parse_yaml
 

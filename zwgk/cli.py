@@ -27,7 +27,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
     p.add_argument("--out", help="输出目录（默认 站点目录/public）")
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
-    p.add_argument("--county", action="append", default=[], help="只生成这些县（区），可重复")
+    p.add_argument("--county", action="append", default=[], help="只生成这些县（区），可重复；输出中已有的其他县（区）保持不变")
+    p.add_argument("--merge", action="append", default=[], metavar="DIR",
+                   help="合并其他 --county 生成的输出目录（可重复）：各县（区）照原样并入，门户按它们重新生成")
     p.add_argument("-v", "--verbose", action="store_true", help="显示每个阶段的耗时")
 
     p = sub.add_parser("serve", help="边改边看：生成并预览网站，保存文件后自动更新浏览器")
@@ -90,15 +92,19 @@ def _cmd_build(args) -> int:
     site = _site_dir(args.site)
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
     try:
-        result = build_site(site, args.out, strict=args.strict, counties=tuple(args.county), log=log)
+        result = build_site(site, args.out, strict=args.strict, counties=tuple(args.county), log=log,
+                            merge=tuple(args.merge))
     except OutputRefused as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
         return USAGE_ERROR
     if result.problems:
         print(format_report(result.problems), file=sys.stderr)
     out = args.out or os.path.join(site, "public")
-    print(f"已生成 {out}：{len(result.library.counties)} 个县（区），渲染 {result.pages} 个页面；"
+    print(f"已生成 {out}：{result.counties} 个县（区），渲染 {result.pages} 个页面；"
           f"写入 {result.written} 个文件，{result.unchanged} 个未变，删除 {result.removed} 个。")
+    if result.skipped:
+        warned = f"，其中 {result.warned_before} 个上次有警告（用 zwgk check 查看）" if result.warned_before else ""
+        print(f"{result.skipped} 个县（区）的内容未变，沿用上次生成的文件{warned}。")
     return 0
 
 

@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any
 
 from .errors import Problem
-from .schema import (BOOL, CHOICE, DATE, ID, ID_LIST, ID_PATTERN, INT, PATH_LIST, RECORDS,
+from .schema import (BOOL, CHOICE, DATE, DATE_PATTERN, ID, ID_LIST, ID_PATTERN, INT, PATH_LIST, RECORDS,
                      TEXT, TEXT_LIST, TEXT_MAP, Field)
 from .sourcefile import Node
 
 _ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DATE_RE = re.compile(DATE_PATTERN)
 _NUMBERISH = {"int", "float"}
 KIND_NAMES = {"map": "映射（键: 值）", "seq": "列表", "str": "文本", "int": "数字", "float": "数字",
               "bool": "是/否值", "null": "空值", "timestamp": "日期"}

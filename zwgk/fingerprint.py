@@ -30,18 +30,25 @@ def _hash(*parts: str) -> str:
     return h.hexdigest()
 
 
-def tree_digests(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
-    """Every file under top (relative posix path -> content hash), skipping caches and hidden files."""
+def tree_files(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under top (relative posix path -> full path), skipping caches and hidden files."""
     found = {}
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        prefix = dirpath[len(top) + 1:].replace(os.sep, "/")
+        prefix = prefix + "/" if prefix else ""
         for name in sorted(filenames):
             if name.startswith(".") or (suffixes and not name.endswith(suffixes)):
                 continue
             full = os.path.join(dirpath, name)
             if os.path.isfile(full):
-                found[os.path.relpath(full, top).replace(os.sep, "/")] = file_digest(full)
+                found[prefix + name] = full
     return found
+
+
+def tree_digests(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under top (relative posix path -> content hash)."""
+    return {rel: file_digest(full) for rel, full in tree_files(top, suffixes).items()}
 
 
 def engine_fingerprint(theme_dirs: Iterable[str], extra_dirs: Iterable[str] = ()) -> str:
@@ -72,23 +79,31 @@ class SourceFiles:
 
 def read_source_files(root: str, folders: Iterable[str], history: History) -> SourceFiles:
     """Hash every file under the given site-relative folders (and files)."""
-    found = SourceFiles()
-    for rel in folders:
-        full = os.path.join(root, *rel.split("/"))
-        if os.path.isfile(full):
-            entries = {"": file_digest(full)}
-            prefix = rel
-        elif os.path.isdir(full):
-            entries = tree_digests(full)
-            prefix = rel + "/"
-        else:
-            continue
-        for sub, hexdigest in entries.items():
-            path = prefix + sub if sub else prefix
-            found.size += os.path.getsize(os.path.join(root, *path.split("/")))
+    return read_sources(root, {"": folders}, history)[""]
+
+
+def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -> dict[str, SourceFiles]:
+    """SourceFiles of each part of a site (part name -> its site-relative folders and files).
+
+    Hashing the city's 7,800 source files (70 MB) takes 0.15 s when they are in the page
+    cache; hashing them in threads took three times as long (small files keep the lock)."""
+    paths: dict[str, list[tuple[str, str]]] = {}
+    for name, folders in parts.items():
+        found = paths[name] = []
+        for rel in folders:
+            full = os.path.join(root, *rel.split("/"))
+            if os.path.isfile(full):
+                found.append((rel, full))
+            elif os.path.isdir(full):
+                found += [(f"{rel}/{sub}", path) for sub, path in tree_files(full).items()]
+    out = {}
+    for name, found in paths.items():
+        files = out[name] = SourceFiles()
+        for rel, full in found:
+            files.size += os.path.getsize(full)
             # What the pages show besides the content: the date history gives the file and,
             # for a catalog file, what changed since the previous version.
-            stamp = history.updated(path, None)
-            extra = repr(history.domain_changes(path)) if path.startswith("catalog/") and path.endswith(".yaml") else ""
-            found.digests[path] = _hash(hexdigest, stamp.isoformat() if stamp else "", extra)
-    return found
+            stamp = history.updated(rel, None)
+            extra = repr(history.domain_changes(rel)) if rel.startswith("catalog/") and rel.endswith(".yaml") else ""
+            files.digests[rel] = _hash(file_digest(full), stamp.isoformat() if stamp else "", extra)
+    return out

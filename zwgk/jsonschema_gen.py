@@ -14,8 +14,7 @@ import posixpath
 import sys
 from typing import Any
 
-from .fields import _DATE_RE  # the validator's own date pattern: one source of truth
-from .schema import (BOOL, CHOICE, DATE, DOCUMENT, DOMAIN, FILE_KINDS, ID, ID_LIST, ID_PATTERN, INT,
+from .schema import (BOOL, CHOICE, DATE, DATE_PATTERN, DOCUMENT, DOMAIN, FILE_KINDS, ID, ID_LIST, ID_PATTERN, INT,
                      MAPPING, PATH_LIST, RECORDS, TEXT, TEXT_LIST, TEXT_MAP, Field, FileKind)
 
 DIALECT = "http://json-schema.org/draft-07/schema#"   # the newest draft yaml-language-server supports
@@ -121,7 +120,7 @@ def _field(spec: Field) -> dict[str, Any]:
         # A single value is accepted as a list of one.
         body = {"anyOf": [element, {"type": "array", "items": element, **({"minItems": 1} if required else {})}]}
     elif kind == DATE:
-        body = {"type": "string", "pattern": _DATE_RE.pattern}
+        body = {"type": "string", "pattern": DATE_PATTERN}
     elif kind == INT:
         body = {"type": "integer"}
     elif kind == BOOL:

@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .attachments_text import Extracted, Piece, describe, extract
 from .errors import ContentErrors, Problem, errors_only
+from .model import Site
 
 KIND_LABELS = {
     "id_card": "身份证号码",
@@ -209,7 +210,8 @@ def _keys(value: str) -> set[str]:
     digits = re.sub(r"[^0-9Xx]", "", value).upper()
     if digits:
         keys.add(digits)
-        keys.add(digits[-11:])
+        if len(digits) == 13 and digits.startswith("86"):   # a mobile written with +86
+            keys.add(digits[2:])
     return keys
 
 
@@ -457,7 +459,7 @@ def mask_texts(texts: Mapping[str, str]) -> dict[str, str]:
     return {path: mask_all(text, find_personal_info(text)) for path, text in texts.items()}
 
 
-def refuse_leaks(site, texts: Mapping[str, str], problems: list[Problem], strict: bool,
+def refuse_leaks(site: Site, texts: Mapping[str, str], problems: list[Problem], strict: bool,
                  counties: Sequence[str] | None = None) -> PiiReport:
     """The build's gate: raise ContentErrors when personal information (or, strict, a warning) is found."""
     report = scan_site(site.root, texts, site.pii_allow, counties)

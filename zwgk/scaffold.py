@@ -99,6 +99,8 @@ def new_site(target: str) -> int:
         "content/example/docs/2024-czj-001.md": DOC_MD,
         "content/pages/about.md": PAGE_MD,
         ".gitignore": "public/\n.public.lock\n.public.staging/\n",
+        # VS Code offers to install the YAML extension that reads the schema lines.
+        ".vscode/extensions.json": '{\n  "recommendations": ["redhat.vscode-yaml"]\n}\n',
     }
     for rel, text in files.items():
         _write(target, rel, text)

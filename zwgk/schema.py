@@ -25,6 +25,7 @@ RECORDS = "records"        # a list of mappings, each described by `fields`
 MAPPING = "mapping"        # one mapping described by `fields`
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+DATE_PATTERN = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"   # YYYY-MM-DD, a time after it is ignored
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import os
 import posixpath
 import re
 import signal
-import sys
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -37,12 +36,15 @@ from .errors import ContentErrors, Problem, format_report
 from .render import DEFAULT_THEME
 
 DEBOUNCE = 0.1          # seconds of quiet after the last event before building
-DEBOUNCE_MAX = 0.5      # ... but never more than this after the first one
+SETTLED = 0.02          # ... after an event that ends a save (file closed after writing, renamed into place)
+DEBOUNCE_MAX = 0.5      # ... but never more than this after the first event
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 # Editors' temporary and backup files: saving through them must not build twice.
 _TEMP_FILE = re.compile(r"(^\.|~$|^#.*#$|\.(swp|swx|swo|tmp|bak|part|crdownload)$|^4913$|___jb_(tmp|old)___$)")
 _WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}   # not opened/closed_no_write: the build reads files
+_SAVE_ENDED = {"closed", "moved", "deleted"}
+_COUNTY_KINDS = {"catalog", "document", "page", "attachment"}
 
 
 # --- what a change is -------------------------------------------------------------------
@@ -90,8 +92,8 @@ def classify(site: str, path: str, theme_dirs: tuple[str, ...] = ()) -> Change |
         return Change(rel, _THEME_PARTS[parts[2]])
     if parts[0] == "catalog" and len(parts) == 3 and parts[2].endswith((".yaml", ".yml")):
         return Change(rel, "catalog", parts[1])
-    if parts[0] == "catalog" and len(parts) == 2:          # a county folder added or removed
-        return Change(rel, "catalog", parts[1])
+    if parts[0] == "catalog" and len(parts) == 2:          # a county folder added or removed: the whole site
+        return Change(rel, "catalog")
     if parts[0] == "content" and len(parts) >= 3:
         if parts[1] == "pages":
             return Change(rel, "page") if rel.endswith(".md") else None
@@ -103,7 +105,7 @@ def classify(site: str, path: str, theme_dirs: tuple[str, ...] = ()) -> Change |
         if section == "files":
             return Change(rel, "attachment", parts[1])
     if parts[0] in ("catalog", "content") and len(parts) <= 2:
-        return Change(rel, "catalog" if parts[0] == "catalog" else "document", parts[1] if len(parts) == 2 else "")
+        return Change(rel, "catalog" if parts[0] == "catalog" else "document")
     return None
 
 
@@ -118,7 +120,7 @@ _BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.I)
 OVERLAY_ID = "zwgk-build-errors"
 
 
-def overlay_html(problems: list[Problem], texts: dict[str, str]) -> str:
+def overlay_html(problems: list[Problem], texts: dict[str, str], has_site: bool = True) -> str:
     """The errors as a box at the top of the page, styled inline (it must not depend on the theme)."""
     errors = [p for p in sorted(problems) if p.severity == "error"] or sorted(problems)
     items = []
@@ -127,7 +129,7 @@ def overlay_html(problems: list[Problem], texts: dict[str, str]) -> str:
         lines = (texts.get(p.path) or "").splitlines()
         if p.line and 0 < p.line <= len(lines):
             source = (f'<pre style="margin:.3em 0 0;padding:.3em .5em;background:#fff;border:1px solid #e0b4b4;'
-                      f'white-space:pre-wrap;font:14px/1.5 monospace">{html.escape(lines[p.line - 1])}</pre>')
+                      f'white-space:pre-wrap;font:14px/1.5 monospace">{_marked(lines[p.line - 1], p.col)}</pre>')
         hint = f'<br><span style="color:#444">提示：{html.escape(p.hint)}</span>' if p.hint else ""
         items.append(f'<li style="margin:.6em 0"><code style="font-weight:bold">{html.escape(p.location())}</code>'
                      f"：{html.escape(p.message)}{hint}{source}</li>")
@@ -135,11 +137,22 @@ def overlay_html(problems: list[Problem], texts: dict[str, str]) -> str:
         f'<div id="{OVERLAY_ID}" role="alert" style="position:sticky;top:0;z-index:2147483647;max-height:70vh;'
         'overflow:auto;margin:0;padding:.8em 1.2em;background:#fff5f5;color:#5a0000;border-bottom:4px solid #c00;'
         'font:16px/1.6 system-ui,sans-serif;text-align:left;box-shadow:0 2px 8px rgba(0,0,0,.3)">'
-        f'<details open><summary style="cursor:pointer;font-size:1.15em;font-weight:bold">网站没有更新：发现 {len(errors)} 个错误'
-        "（下面仍是上一次成功生成的网站）</summary>"
+        f'<details open><summary style="cursor:pointer;font-size:1.15em;font-weight:bold">'
+        + (f"网站没有更新：发现 {len(errors)} 个错误（下面仍是上一次成功生成的网站）" if has_site
+           else f"网站还不能生成：发现 {len(errors)} 个错误") + "</summary>"
         '<p style="margin:.4em 0">请按提示修改文件并保存，改好后页面会自动刷新。</p>'
         f'<ol style="margin:0;padding-left:1.5em">{"".join(items)}</ol></details></div>'
     )
+
+
+def _marked(line: str, col: int) -> str:
+    """The source line with the offending value marked, from its column to the next delimiter."""
+    if not 0 < col <= len(line):
+        return html.escape(line)
+    start = col - 1
+    end = next((i for i in range(start + 1, len(line)) if line[i] in " ,]}#:"), len(line))
+    return (html.escape(line[:start]) + '<mark style="background:#ffd6d6;color:inherit;text-decoration:underline wavy #c00">'
+            + html.escape(line[start:end]) + "</mark>" + html.escape(line[end:]))
 
 
 def inject_overlay(page: bytes, overlay: str) -> bytes:
@@ -171,7 +184,7 @@ class Outcome:
 class Preview:
     """The state the server shares between the builder and the request handlers."""
 
-    def __init__(self, site: str, out_dir: str, build: Callable[[str, str], BuildResult] = build_site,
+    def __init__(self, site: str, out_dir: str, build: Callable[..., BuildResult] = build_site,
                  log: Callable[[str], None] = print):
         self.site = os.path.abspath(site)
         self.out = os.path.abspath(out_dir)
@@ -186,22 +199,34 @@ class Preview:
         self._running = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zwgk-build")
 
+    def counties_to_build(self, changes: list[Change]) -> tuple[str, ...]:
+        """The counties a set of changes is confined to, or () when the whole site must be built.
+
+        A county-only build reads and fingerprints only that county (the others are carried
+        over as they are). After a failed build everything is built again, so that errors in
+        another county cannot disappear from the overlay unnoticed.
+        """
+        if not changes or self.problems or any(c.kind not in _COUNTY_KINDS or not c.county for c in changes):
+            return ()
+        return tuple(sorted({c.county for c in changes}))
+
     # Called in the build thread (or directly, for the first build).
-    def build(self) -> Outcome:
+    def build(self, counties: tuple[str, ...] = ()) -> Outcome:
         started = time.perf_counter()
         try:
-            result = self.build_fn(self.site, self.out)
+            result = self.build_fn(self.site, self.out, counties=counties)
         except ContentErrors as exc:
             return Outcome(False, time.perf_counter() - started, problems=exc.problems, texts=exc.texts)
         except jinja2.TemplateError as exc:
-            return Outcome(False, time.perf_counter() - started, problems=[self._template_problem(exc)])
+            problem, texts = self._template_problem(exc)
+            return Outcome(False, time.perf_counter() - started, problems=[problem], texts=texts)
         except Exception as exc:  # a bug must not stop the preview; the terminal gets the traceback
             traceback.print_exc()
             problem = Problem("", 0, 0, f"生成网站时出错：{type(exc).__name__}: {exc}", "这可能是 zwgk 的缺陷；终端里有详细信息")
             return Outcome(False, time.perf_counter() - started, problems=[problem])
         return Outcome(True, time.perf_counter() - started, result, problems=list(result.problems))
 
-    def _template_problem(self, exc: jinja2.TemplateError) -> Problem:
+    def _template_problem(self, exc: jinja2.TemplateError) -> tuple[Problem, dict[str, str]]:
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
         if not filename:   # an error while rendering: the template's frame is in the traceback
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
@@ -209,7 +234,12 @@ class Preview:
                 filename, line = frames[-1].filename, frames[-1].lineno or 0
         path = _shown_path(self.site, filename) if filename and os.path.isabs(filename) else (filename or "模板")
         message = getattr(exc, "message", None) or str(exc)
-        return Problem(path, line, 1 if line else 0, f"模板错误：{message}", "请检查模板中的变量名和 {% %} 标记是否成对")
+        texts = {}
+        if filename and os.path.isfile(filename):
+            with open(filename, encoding="utf-8", errors="replace") as fh:
+                texts[path] = fh.read()           # to show the offending line
+        return (Problem(path, line, 1 if line else 0, f"模板错误：{message}", "请检查模板中的变量名和 {% %} 标记是否成对"),
+                texts)
 
     def accept(self, outcome: Outcome) -> None:
         """Make a finished build's outcome what the server shows from now on."""
@@ -225,8 +255,9 @@ class Preview:
         if self._idle is not None:
             await self._idle.wait()
 
-    def changed(self, change: Change) -> None:
-        """A file changed: build once things have been quiet for DEBOUNCE seconds."""
+    def changed(self, change: Change, settled: bool = False) -> None:
+        """A file changed: build once things have been quiet for DEBOUNCE seconds, or SETTLED
+        seconds when the event says the save is complete (the editor closed or renamed the file)."""
         loop = IOLoop.current()
         now = loop.time()
         if not self._pending:
@@ -234,7 +265,8 @@ class Preview:
         self._pending[change.path] = change
         if self._timer is not None:
             loop.remove_timeout(self._timer)
-        self._timer = loop.call_at(min(now + DEBOUNCE, self._first_event + DEBOUNCE_MAX), self._start)
+        quiet = SETTLED if settled else DEBOUNCE
+        self._timer = loop.call_at(min(now + quiet, self._first_event + DEBOUNCE_MAX), self._start)
 
     def _start(self) -> None:
         self._timer = None
@@ -252,7 +284,8 @@ class Preview:
                 self._pending = {}
                 self._idle.clear()
                 try:
-                    outcome = await IOLoop.current().run_in_executor(self._executor, self.build)
+                    outcome = await IOLoop.current().run_in_executor(self._executor, self.build,
+                                                                     self.counties_to_build(changes))
                     self.accept(outcome)
                 finally:
                     self._idle.set()
@@ -339,7 +372,8 @@ class PreviewFileHandler(StaticFileHandler):
         title = "找不到这个页面" if status_code == 404 else f"出错了（{status_code}）"
         page = placeholder_page(title)
         if self.preview.problems:
-            page = inject_overlay(page, overlay_html(self.preview.problems, self.preview.texts))
+            has_site = os.path.isfile(os.path.join(self.preview.out, "index.html"))
+            page = inject_overlay(page, overlay_html(self.preview.problems, self.preview.texts, has_site))
         self.finish(page)
 
 
@@ -396,7 +430,7 @@ class SourceWatcher(Watcher):
                 self.loop.add_callback(self.add, path)     # catalog/ or content/ made after the start
             change = classify(self.preview.site, path, self.theme_dirs)
             if change is not None:
-                self.loop.add_callback(self.preview.changed, change)
+                self.loop.add_callback(self.preview.changed, change, event.event_type in _SAVE_ENDED)
 
 
 class _Events(FileSystemEventHandler):
@@ -436,6 +470,11 @@ def serve(site: str, host: str = "127.0.0.1", port: int = 8000, out_dir: str | N
           log: Callable[[str], None] | None = None) -> int:
     """Build, then serve and rebuild until interrupted. Returns the exit code."""
     log = log or (lambda line: print(line, flush=True))
+    try:   # the port first: a taken port is said at once, not after a long first build
+        sockets = netutil.bind_sockets(port, address=host)
+    except OSError as exc:
+        log(f"zwgk: 无法在 {host}:{port} 上启动预览（{exc.strerror}）；端口可能已被占用，请用 --port 换一个")
+        return 2
     preview = Preview(site, out_dir or os.path.join(site, "public"), log=log)
     log("正在生成网站……")
     outcome = preview.build()
@@ -446,12 +485,6 @@ def serve(site: str, host: str = "127.0.0.1", port: int = 8000, out_dir: str | N
             log(format_report(outcome.problems))
     else:
         log("生成失败（浏览器中会显示这些错误，改好后自动刷新）：\n" + format_report(outcome.problems, outcome.texts))
-    try:
-        sockets = netutil.bind_sockets(port, address=host)
-    except OSError as exc:
-        log(f"zwgk: 无法在 {host}:{port} 上启动预览（{exc.strerror}）；端口可能已被占用，请用 --port 换一个")
-        preview.close()
-        return 2
     try:
         asyncio.run(_serve_forever(preview, sockets, host, log))
     except KeyboardInterrupt:

@@ -7,8 +7,9 @@ Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
                of the pair in the site text (all records joined by newlines); a character's
                is its records, each with the best zone it occurs in. A term whose posting
                is long is written as `term~n` and lives in s/<h>-<n>.js.
-  t/<k>.js     [start, text]: the original text whose normalised positions are
-               k*PIECE .. (k+1)*PIECE, fetched only for results being shown or checked.
+  t/<k>.js     [start, text, head]: the original text whose normalised positions are
+               k*PIECE .. (k+1)*PIECE, and the title and id of the record it begins in;
+               fetched only for results being shown or checked.
 Numbers are varints in base 43 (ASCII that needs no escaping in JSON or HTML); positions
 are delta coded. Output is deterministic: same records, same bytes.
 """
@@ -291,6 +292,12 @@ def _name(prefix: str, k: int) -> str:
 def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[str, bytes]]:
     """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal)."""
     prefix = f"{base}/search/" if base else "search/"
+    if not records:
+        empty = np.zeros((0, len(ZONES) - 1), np.int64)
+        files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
+        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), empty, 1, 1)
+        payload["version"] = hashlib.sha1(b"".join(data for _n, data in files)).hexdigest()[:12]
+        return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
     cp, exp_at, exp_extra = _normalized_codes(original)
     n = len(records)
@@ -331,8 +338,13 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
     for key in sorted(own):
         files.append((f"s/{key}", js_data(f"s/{key}", own[key])))
     pieces = _pieces(original, exp_at, exp_extra, PIECE)
+    norm_starts = norm_edges[:, 0] if n else np.zeros(0, np.int64)
     for k, (start, piece) in enumerate(pieces):
-        files.append((_name("t", k), js_data(_name("t", k), [start, piece])))
+        # A piece that begins inside a record carries that record's title and id, so a
+        # result needs only the piece around its match.
+        r = int(np.searchsorted(norm_starts, start, side="right")) - 1
+        head = records[r].head if 0 <= r and norm_starts[r] < start else ""
+        files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
     payload = _index_payload(records, base, facets, lengths, norm_zone_len[:, :-1], shards, len(pieces))
     payload["version"] = hashlib.sha1(b"".join(data for _n, data in files)).hexdigest()[:12]
     files.append(("index", js_data("index", payload)))
@@ -343,19 +355,26 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) ->
     urls: list[list[str]] = []
     record_facets = [dict(r.facets) for r in records]
     facet_values = {name: sorted({f.get(name, "") for f in record_facets} - {""}) for name, _label in facets}
-    value_index = {name: {v: i for i, v in enumerate(values)} for name, values in facet_values.items()}
+    value_index = {name: {v: i + 1 for i, v in enumerate(values)} for name, values in facet_values.items()}
     tuples: dict[tuple, int] = {}
-    per_record = []
+    runs: list[int] = []                     # (tuple, count) runs over the records in order
     for r, rf in zip(records, record_facets):
         tmpl = [r.type, _url_template(r, base)]
         if tmpl not in urls:
             urls.append(tmpl)
-        t = (urls.index(tmpl),) + tuple(value_index[name].get(rf.get(name, ""), -1) for name, _label in facets)
-        per_record.append(tuples.setdefault(t, len(tuples)))
+        t = (urls.index(tmpl),) + tuple(value_index[name].get(rf.get(name, ""), 0) for name, _label in facets)
+        k = tuples.setdefault(t, len(tuples))
+        if runs and runs[-2] == k:
+            runs[-1] += 1
+        else:
+            runs += [k, 1]
+    # The last zone any record uses runs to the end of the text: no lengths are stored
+    # for it or after it (the portal's records have no basis or body).
+    used = max((max((i for i, z in enumerate(r.zones) if z), default=0) for r in records), default=0)
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
         "piece": PIECE, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
-        "lengths": _varint_string(lengths), "zones": _varint_string(zone_lens.reshape(-1)),
-        "tuples": [list(t) for t in tuples], "records": _varint_string(per_record), "urls": urls,
+        "lengths": _varint_string(lengths), "zoned": used, "zones": _varint_string(zone_lens[:, :used].reshape(-1)),
+        "tuples": _varint_string([v for t in tuples for v in t]), "records": _varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
     }

@@ -22,7 +22,8 @@ TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面"}
 # Facets in display order: (name, label). The portal adds the county.
 FACETS = (("type", "类型"), ("domain", "领域"), ("mode", "公开方式"), ("audience", "公开对象"),
           ("year", "年份"), ("issuer", "发文机关"), ("validity", "有效性"))
-PORTAL_FACETS = (("county", "县（区）"),) + FACETS
+PORTAL_FACETS = (("county", "县（区）"), ("type", "类型"), ("domain", "领域"))
+ALL_FACETS = ("county",) + tuple(name for name, _label in FACETS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,11 @@ class Record:
     @property
     def title(self) -> str:
         return self.zones[0]
+
+    @property
+    def head(self) -> str:
+        """Title and id, the first two lines of the text."""
+        return f"{self.zones[0]}\n{self.zones[1].partition(chr(10))[0]}"
 
     @property
     def text(self) -> str:
@@ -69,7 +75,7 @@ def _lines(*values) -> str:
 
 
 def _facets(**values: str) -> tuple[tuple[str, str], ...]:
-    return tuple((name, values[name]) for name, _label in PORTAL_FACETS if values.get(name))
+    return tuple((name, values[name]) for name in ALL_FACETS if values.get(name))
 
 
 def item_record(library: Library, county: County, item: Item, full: bool = True) -> Record:
@@ -99,9 +105,11 @@ def document_record(library: Library, county: County, doc: Document, full: bool 
                           year=str(doc.published.year), issuer=doc.issuer, validity=doc.validity))
 
 
-def page_record(county_name: str, page: Page, full: bool = True) -> Record:
+def page_record(county: str, county_name: str, page: Page, full: bool = True) -> Record:
+    """A page as the county shows it (every county has its own copy of the shared ones);
+    county '' is the portal's copy."""
     zones = (_line(page.title), page.slug, "", "", markdown_to_text(page.body) if full else "")
-    return Record(page.slug, "page", page.county, urls.page_page(page.county, page.slug), zones,
+    return Record(page.slug, "page", county, urls.page_page(county, page.slug), zones,
                   _facets(county=county_name, type=TYPE_LABELS["page"]))
 
 
@@ -110,7 +118,7 @@ def county_records(library: Library, slug: str) -> list[Record]:
     county = library.county(slug)
     records = [item_record(library, county, item) for item in county.items]
     records += [document_record(library, county, doc) for doc in county.documents]
-    records += [page_record(county.name, page) for page in county.pages]
+    records += [page_record(slug, county.name, page) for page in county.pages]
     return records
 
 
@@ -124,8 +132,8 @@ def portal_records(library: Library) -> list[Record]:
     for county in library.counties:
         records += [item_record(library, county, item, full=False) for item in county.items]
         records += [document_record(library, county, doc, full=False) for doc in county.documents]
-        records += [page_record(county.name, page, full=False) for page in county.pages if page.county]
-    records += [page_record("", page, full=False) for page in library.pages]
+        records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+    records += [page_record("", "", page, full=False) for page in library.pages]
     return records
 
 

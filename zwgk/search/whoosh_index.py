@@ -126,13 +126,10 @@ def search_site(library: Library, query: str, county: str | None = None, cache: 
     """{"total", "results"} for one county (urls from its folder) or all (urls from the output root)."""
     cache = cache or os.path.join(library.site.root or ".", CACHE)
     slugs = [county] if county else [c.slug for c in library.counties]
-    results, seen = [], set()
+    results = []
     for slug in slugs:
         ix = open_index(os.path.join(cache, slug), county_records(library, slug))
         for hit in search_index(ix, query):
-            if hit["url"] in seen:          # a shared page is in every county
-                continue
-            seen.add(hit["url"])
             if county:
                 hit["url"] = posixpath.relpath(hit["url"], county)
             results.append(hit)

@@ -1,0 +1,111 @@
+"""zwgk side by side with Hugo on the same corpus: both times and the ratios, in one run.
+
+    python bench/vs_hugo.py                 # the default city (22 counties, ~29,000 pages)
+    python bench/vs_hugo.py --counties 4 --runs 1
+
+Installs nothing: it needs `hugo` on PATH (Debian's hugo 0.111 here) and says so if it
+is missing. It writes the corpus (bench/gen_corpus.py) as a Hugo site too
+(bench/hugo_site.py: one Markdown file per item and per document, the same fields, an
+equivalent layout and standard table), then builds each into a fresh folder, three
+times (median), measuring the whole process tree (bench/measure.py):
+
+- Hugo (`hugo --quiet`);
+- zwgk's pages alone: the same build with the county and portal producers switched off
+  (no downloads, no search index, no offline zip);
+- zwgk's full build: pages, downloads, search index, offline zips.
+
+Goals (issue 8): zwgk pages / Hugo <= 1.0; zwgk full / Hugo <= 2.0. The figures depend
+on the machine's load, which is printed beside them.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from city import snapshot_engine  # noqa: E402
+from measure import Measured, run  # noqa: E402
+
+PAGES_ONLY = """\
+import sys
+from zwgk import build
+build.COUNTY_PRODUCERS.clear(); build.COUNTY_FINISHERS.clear(); build.PORTAL_PRODUCERS.clear()
+from zwgk.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def hugo_site(engine: str, site: str, into: str) -> None:
+    code = ("import sys; sys.path.insert(0, sys.argv[3]); from hugo_site import write_hugo_site; "
+            "from zwgk.build import load_library; write_hugo_site(load_library(sys.argv[1]).library, sys.argv[2])")
+    subprocess.run([sys.executable, "-c", code, site, into, HERE], check=True, env={**os.environ, "PYTHONPATH": engine})
+
+
+def check(done: Measured) -> Measured:
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-3000:])
+    return done
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="zwgk against Hugo on one corpus (issue 8).")
+    parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "zwgk-vs-hugo"))
+    parser.add_argument("--counties", type=int, default=22)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        print("hugo is not on PATH; install it (Debian: apt-get install hugo) to compare. Nothing measured.")
+        return 0
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+    os.makedirs(args.work, exist_ok=True)
+    engine = snapshot_engine(args.work)
+    site, hugo_src = os.path.join(args.work, "site"), os.path.join(args.work, "hugo-site")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--out", site, "--counties", str(args.counties)],
+                   check=True)
+    hugo_site(engine, site, hugo_src)
+    env = {**os.environ, "PYTHONPATH": engine}
+    outs = []
+    # Every build gets a folder of its own, deleted only at the end: on this file system
+    # (ext4 without a journal) files created within minutes of a mass delete are slow.
+    run_dir = tempfile.mkdtemp(prefix="run-", dir=args.work)
+
+    def fresh(name: str) -> str:
+        outs.append(os.path.join(run_dir, name))
+        return outs[-1]
+
+    print(f"{version}; zwgk from {engine}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
+    # Runs interleave, so a slow spell of this shared machine (or of its file system, which
+    # slows down after many files are deleted) falls on all three alike.
+    results: dict[str, list[Measured]] = {"hugo": [], "zwgk pages": [], "zwgk full": []}
+    for n in range(args.runs):
+        results["hugo"].append(check(run([hugo, "--source", hugo_src, "--destination", fresh(f"hugo-{n}"), "--quiet"],
+                                         env=env)))
+        results["zwgk pages"].append(check(run([sys.executable, "-c", PAGES_ONLY, "build", site,
+                                                "--out", fresh(f"pages-{n}")], env=env, cwd=engine)))
+        results["zwgk full"].append(check(run([sys.executable, "-m", "zwgk", "build", site,
+                                               "--out", fresh(f"full-{n}")], env=env, cwd=engine)))
+    pages = sum(1 for _d, _s, fs in os.walk(outs[0]) for f in fs if f.endswith(".html"))
+    print(f"Hugo wrote {pages} HTML pages per build")
+    medians = {name: statistics.median(m.seconds for m in done) for name, done in results.items()}
+    for name, done in results.items():
+        runs = ", ".join(f"{m.seconds:.1f}" for m in done)
+        print(f"{name:11} median {medians[name]:6.1f} s  (runs {runs} s; CPU {statistics.median(m.cpu for m in done):.1f} s, "
+              f"system {statistics.median(m.system for m in done):.1f} s; "
+              f"peak {max(m.peak_pss_mb for m in done):.0f} MB PSS, {max(m.peak_rss_mb for m in done):.0f} MB RSS)")
+    print(f"ratio zwgk pages / Hugo = {medians['zwgk pages'] / medians['hugo']:.2f}   (goal <= 1.0)")
+    print(f"ratio zwgk full  / Hugo = {medians['zwgk full'] / medians['hugo']:.2f}   (goal <= 2.0)")
+    print(f"load {os.getloadavg()[0]:.1f}")
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

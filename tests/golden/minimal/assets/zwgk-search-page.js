@@ -1,0 +1,153 @@
+/* zwgk search: the search page. Reads ?q=…&page=…&<facet>=… from the URL, runs the
+ * query with ZwgkSearch over search/*.js loaded by <script> tags (so file:// works),
+ * and draws status, facets, results and paging with DOM text nodes only: nothing
+ * from the index ever goes through innerHTML. */
+(function () {
+  "use strict";
+  var app = document.getElementById("search-app");
+  if (!app || !window.ZwgkSearch) return;
+  var form = document.getElementById("search-form"), input = document.getElementById("search-q");
+  var statusEl = document.getElementById("search-status"), facetsEl = document.getElementById("search-facets");
+  var resultsEl = document.getElementById("search-results"), pagesEl = document.getElementById("search-pages");
+  var base = app.getAttribute("data-index"), scope = app.getAttribute("data-scope");
+  var SIZE = 10, TYPE_LABELS = { item: "事项", document: "文件", page: "页面" };
+  var pending = new Map(), run = 0, baseTitle = document.title;
+
+  // Index files call zwgkData(name, payload) when their <script> runs.
+  window.zwgkData = function (name, payload) {
+    var p = pending.get(name);
+    if (p) { pending.delete(name); p.resolve(payload); }
+  };
+  function load(name, version) {
+    return new Promise(function (resolve, reject) {
+      pending.set(name, { resolve: resolve, reject: reject });
+      var s = document.createElement("script");
+      s.charset = "utf-8";
+      s.src = base + name + ".js" + (version ? "?v=" + encodeURIComponent(version) : "");
+      s.onload = function () { s.remove(); if (pending.delete(name)) reject(new Error(name)); };
+      s.onerror = function () { s.remove(); pending.delete(name); reject(new Error(name)); };
+      document.head.appendChild(s);
+    });
+  }
+  var engine = new ZwgkSearch.Engine(load);
+
+  function el(tag, text, attrs) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.appendChild(document.createTextNode(String(text)));
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+
+  /** The state in the URL: {q, page, filters}. */
+  function readState() {
+    var params = new URLSearchParams(location.search), filters = {};
+    params.forEach(function (v, k) { if (k !== "q" && k !== "page" && k !== "mode" && v) filters[k] = v; });
+    return { q: params.get("q") || "", page: Math.max(1, parseInt(params.get("page"), 10) || 1), filters: filters };
+  }
+  function href(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    Object.keys(state.filters).sort().forEach(function (k) { if (state.filters[k]) params.set(k, state.filters[k]); });
+    if (state.page > 1) params.set("page", String(state.page));
+    var qs = params.toString();
+    return location.pathname.split("/").pop() + (qs ? "?" + qs : "");
+  }
+  function go(state) {
+    history.pushState(null, "", href(state));
+    show(state);
+    window.scrollTo(0, 0);
+  }
+  function link(text, state, current) {
+    var a = el("a", text, { href: href(state) });
+    if (current) a.setAttribute("aria-current", "true");
+    a.addEventListener("click", function (ev) {
+      if (ev.button || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      go(state);
+    });
+    return a;
+  }
+
+  function show(state) {
+    var mine = ++run;
+    input.value = state.q;
+    app.hidden = false;
+    clear(resultsEl); clear(facetsEl); clear(pagesEl);
+    if (!state.q.trim()) { statusEl.textContent = "请输入要查找的词语，在" + scope + "的公开事项、政府信息和页面中检索。"; return; }
+    statusEl.textContent = "正在检索……";
+    engine.search(state.q, { filters: state.filters, page: state.page, size: SIZE }).then(function (found) {
+      if (mine !== run) return;
+      document.title = state.q + " - " + baseTitle;
+      drawStatus(state, found);
+      drawFacets(state, found.facets);
+      found.results.forEach(function (r) { resultsEl.appendChild(drawResult(r)); });
+      drawPages(state, found);
+    }, function () {
+      if (mine !== run) return;
+      statusEl.textContent = "检索索引加载失败，请刷新页面重试。";
+    });
+  }
+
+  function drawStatus(state, found) {
+    if (!found.total) { statusEl.textContent = "没有找到包含“" + state.q + "”的结果。请换一个词，或去掉筛选条件。"; return; }
+    var pages = Math.ceil(found.total / SIZE);
+    statusEl.textContent = "找到 " + found.total + " 条包含“" + state.q + "”的结果" + (pages > 1 ? "，第 " + found.page + "/" + pages + " 页" : "") + "。";
+  }
+
+  function drawFacets(state, facets) {
+    facets.forEach(function (facet) {
+      if (!facet.results.length) return;
+      var box = el("fieldset"), list = el("ul");
+      box.appendChild(el("legend", facet.label));
+      var all = Object.assign({}, state.filters);
+      delete all[facet.name];
+      var li = el("li");
+      li.appendChild(link("全部", { q: state.q, page: 1, filters: all }, !state.filters[facet.name]));
+      list.appendChild(li);
+      facet.results.forEach(function (v) {
+        var filters = Object.assign({}, state.filters);
+        filters[facet.name] = v.value;
+        var item = el("li");
+        item.appendChild(link(v.label + "（" + v.count + "）", { q: state.q, page: 1, filters: filters }, v.selected));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      facetsEl.appendChild(box);
+    });
+  }
+
+  function drawResult(r) {
+    var li = el("li"), h = el("h2"), meta = el("p"), excerpt = el("p");
+    h.appendChild(el("span", TYPE_LABELS[r.type] || r.type, { "class": "kind" }));
+    h.appendChild(el("a", r.title || r.id, { href: r.url }));
+    li.appendChild(h);
+    r.excerpt.forEach(function (seg) { excerpt.appendChild(seg.mark ? el("mark", seg.text) : document.createTextNode(seg.text)); });
+    if (excerpt.firstChild) li.appendChild(excerpt);
+    meta.appendChild(el("small", r.url));
+    li.appendChild(meta);
+    return li;
+  }
+
+  function drawPages(state, found) {
+    var pages = Math.ceil(found.total / SIZE);
+    if (pages < 2) return;
+    var list = el("ul"), from = Math.max(1, found.page - 4), to = Math.min(pages, from + 8);
+    function add(text, page, current) {
+      var li = el("li");
+      li.appendChild(page ? link(text, { q: state.q, page: page, filters: state.filters }, current) : el("span", text));
+      list.appendChild(li);
+    }
+    if (found.page > 1) add("上一页", found.page - 1);
+    for (var p = from; p <= to; p++) add(String(p), p, p === found.page);
+    if (found.page < pages) add("下一页", found.page + 1);
+    pagesEl.appendChild(list);
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    go({ q: input.value.trim(), page: 1, filters: {} });
+  });
+  window.addEventListener("popstate", function () { show(readState()); });
+  show(readState());
+})();

@@ -1,0 +1,272 @@
+"""Incremental builds: what an unchanged build touches (nothing), what an edit re-renders
+(only what shows the edited file), subset builds merged into one output, and a killed build
+leaving the last good site whole. Each incremental output is compared with a clean build."""
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, run_zwgk, write_files
+from zwgk.build import build_site
+from zwgk.render import COUNTY_WIDE, plan_county, plan_portal
+from zwgk.write import MANIFEST, read_manifest
+
+SITE_YAML = """\
+title: 测试市政务公开事项标准目录
+base_url: https://zwgk.test.example.gov.cn/
+organiser: 测试市人民政府办公室
+"""
+
+
+def item_yaml(prefix: str, n: int, docs: list[str]) -> str:
+    lines = [f"  - id: {prefix}-{n:02d}", f"    level1: 事项{n}", f"    level2: 子项{n}",
+             "    content: 公开内容", "    basis: [《中华人民共和国政府信息公开条例》]", "    deadline: 20个工作日内",
+             "    subject: 县财政局", "    channels: [政府网站]", "    audience: 全社会", "    mode: 主动", "    level: [县级]"]
+    if docs:
+        lines.append(f"    documents: [{', '.join(docs)}]")
+    return "\n".join(lines) + "\n"
+
+
+def doc_md(title: str, published: str, items: list[str] = (), extra: str = "") -> str:
+    head = f"---\ntitle: {title}\nissuer: 县财政局\npublished: {published}\n"
+    if items:
+        head += f"items: [{', '.join(items)}]\n"
+    return head + extra + "---\n\n## 正文\n\n全县一般公共预算收入 12.3 亿元，比上年增长 5.2%。\n"
+
+
+def county_files(slug: str, name: str, code: str, items: int = 6, docs: int = 4) -> dict[str, str]:
+    files = {f"catalog/{slug}/county.yaml": f"name: {name}\ncode: '{code}'\n"}
+    doc_ids = [f"2024-czj-{n:03d}" for n in range(1, docs + 1)]
+    for domain, prefix in (("财政预决算", "czyjs"), ("就业", "jy")):
+        body = "".join(item_yaml(prefix, n, [doc_ids[n % docs]] if prefix == "czyjs" and n < 3 else [])
+                       for n in range(1, items + 1))
+        files[f"catalog/{slug}/{prefix}.yaml"] = f"domain: {domain}\nitems:\n{body}"
+    for n, doc_id in enumerate(doc_ids, 1):
+        extra = "attachments: [files/table.csv]\n" if n == 1 else ""
+        extra += f"interprets: {doc_ids[0]}\n" if n == docs else ""
+        files[f"content/{slug}/docs/{doc_id}.md"] = doc_md(f"{name}文件{n}", f"2024-0{n % 9 + 1}-10",
+                                                          [f"jy-{n:02d}"] if n <= items else [], extra)
+    files[f"content/{slug}/files/table.csv"] = "项目,金额\n教育,100\n"
+    files[f"content/{slug}/pages/guide.md"] = f"---\ntitle: {name}政府信息公开指南\n---\n\n指南正文。\n"
+    return files
+
+
+def two_county_site(root, **sizes) -> str:
+    files = {"site.yaml": SITE_YAML, "content/pages/about.md": "---\ntitle: 关于本站\n---\n\n说明。\n"}
+    files.update(county_files("jia", "甲县", "990901", **sizes))
+    files.update(county_files("yi", "乙县", "990902", **sizes))
+    return write_files(root, files)
+
+
+def stamps(out: str) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every file: a file rewritten or re-linked gets a new inode or time."""
+    found = {}
+    for dirpath, _dirs, names in os.walk(out):
+        for name in names:
+            st = os.stat(os.path.join(dirpath, name))
+            found[os.path.relpath(os.path.join(dirpath, name), out)] = (st.st_ino, st.st_mtime_ns)
+    return found
+
+
+def assert_same_tree(a: str, b: str) -> None:
+    cmp = filecmp.dircmp(a, b, ignore=[])
+    assert not cmp.left_only and not cmp.right_only, (a, cmp.left_only, cmp.right_only)
+    _same, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    assert not mismatch and not errors, (a, mismatch, errors)
+    for name in cmp.common_dirs:
+        assert_same_tree(os.path.join(a, name), os.path.join(b, name))
+
+
+def assert_same_as_clean_build(site: str, out: str, tmp_path) -> None:
+    clean = str(tmp_path / f"clean-{time.monotonic_ns()}")
+    build_site(site, clean)
+    assert_same_tree(out, clean)
+    shutil.rmtree(clean)
+
+
+def test_an_unchanged_second_build_renders_nothing_and_touches_no_file(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    first = build_site(site, out)
+    assert first.pages > 0 and first.written > 0
+    before, folder = stamps(out), os.stat(out).st_ino
+    again = build_site(site, out)
+    assert (again.pages, again.written, again.removed) == (0, 0, 0)
+    assert again.skipped == 2
+    assert stamps(out) == before and os.stat(out).st_ino == folder      # not rewritten, not swapped
+    assert not os.path.exists(str(tmp_path / ".public.staging"))
+
+
+def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    before = stamps(out)
+    path = os.path.join(site, "catalog", "jia", "czyjs.yaml")
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(item_yaml("czyjs", 9, []))
+    edited = build_site(site, out)
+
+    library = edited.library
+    jia = library.county("jia")
+    czyjs_items = {i.id for d in jia.domains if d.slug == "czyjs" for i in d.items}
+    linked_docs = {d.id for i in czyjs_items for d in library.documents_for_item("jia", i)}
+    linked_docs |= {d.id for d in jia.documents if set(d.items) & czyjs_items}
+    expected = [job for job in plan_county(jia)
+                if job.kind in COUNTY_WIDE
+                or (job.kind == "domain" and job.key == "czyjs")
+                or (job.kind == "item" and job.key in czyjs_items)
+                or (job.kind == "document" and job.key in linked_docs)]
+    expected += plan_portal(library)            # the portal shows the county's counts
+    assert edited.pages == len(expected)
+    assert {"jia/catalog/items/czyjs-09.html", "jia/catalog/czyjs/index.html", "jia/index.html"} <= {j.dest for j in expected}
+
+    after = stamps(out)
+    rewritten = {p for p in after if before.get(p, (None, None))[0] != after[p][0]}
+    assert not [p for p in rewritten if p.startswith("yi/")], "the other county was touched"
+    untouched_pages = [j.dest for j in plan_county(jia) if j not in expected and j.kind == "item"]
+    assert untouched_pages and not rewritten.intersection(untouched_pages)
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+EDITS = {
+    "document title shown on item pages": ("content/jia/docs/2024-czj-001.md", lambda t: t.replace("甲县文件1", "甲县新文件1")),
+    "a new document naming an item": ("content/jia/docs/2025-czj-009.md", lambda t: doc_md("甲县新增文件", "2025-01-02", ["czyjs-05"])),
+    "an item removed": ("catalog/jia/jy.yaml", lambda t: t.split("  - id: jy-06")[0]),
+    "the county's name": ("catalog/jia/county.yaml", lambda t: t.replace("甲县", "甲区")),
+    "a shared page": ("content/pages/about.md", lambda t: t.replace("说明。", "新的说明。")),
+    "an attachment": ("content/jia/files/table.csv", lambda t: t + "卫生,50\n"),
+    "a county page": ("content/yi/pages/guide.md", lambda t: t.replace("指南正文", "新的指南正文")),
+    "a new county": ("catalog/bing/county.yaml", lambda t: "name: 丙县\ncode: '990903'\n"),
+}
+
+
+def test_after_each_kind_of_edit_the_output_equals_a_clean_build(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    for what, (rel, change) in EDITS.items():
+        path = os.path.join(site, *rel.split("/"))
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+        write_files(site, {rel: change(old)})
+        result = build_site(site, out)
+        assert result.pages > 0, what
+        assert_same_as_clean_build(site, out, tmp_path)
+    # A file's date is on its pages (outside git it is the file's time): touching it re-renders them.
+    doc = os.path.join(site, "content", "yi", "docs", "2024-czj-002.md")
+    os.utime(doc, (946_728_000, 946_728_000))            # 2000-01-01
+    assert build_site(site, out).pages > 0
+    assert_same_as_clean_build(site, out, tmp_path)
+    shutil.rmtree(os.path.join(site, "catalog", "bing"))
+    assert build_site(site, out).removed > 0              # a county gone from the sources is gone from the site
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_file_deleted_from_the_output_by_hand_comes_back(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    os.remove(os.path.join(out, "yi", "catalog", "items", "jy-03.html"))
+    build_site(site, out)
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_strict_build_does_not_take_a_county_whose_last_build_had_warnings(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    path = os.path.join(site, "catalog", "yi", "jy.yaml")
+    with open(path, "a", encoding="utf-8") as fh:   # 特定群体 without audience_note is a warning
+        fh.write(item_yaml("jy", 30, []).replace("audience: 全社会", "audience: 特定群体"))
+    out = str(tmp_path / "public")
+    assert any(p.severity == "warning" for p in build_site(site, out).problems)
+    result = run_zwgk("build", site, "--out", out, "--strict")
+    assert result.returncode == 1 and "audience_note" in result.stderr
+
+
+def test_counties_built_as_separate_jobs_merge_into_the_same_output_as_one_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZWGK_WORKERS", "2")      # the parallel path, as a city build takes it
+    site = two_county_site(tmp_path / "site")
+    whole = str(tmp_path / "whole")
+    build_site(site, whole)
+    for county in ("jia", "yi"):
+        done = run_zwgk("build", site, "--county", county, "--out", str(tmp_path / f"job-{county}"))
+        assert done.returncode == 0, done.stderr
+        listing = os.listdir(tmp_path / f"job-{county}")
+        assert county in listing and ({"jia", "yi"} - {county}).isdisjoint(listing)
+    merged = str(tmp_path / "merged")
+    done = run_zwgk("build", site, "--merge", str(tmp_path / "job-jia"), "--merge", str(tmp_path / "job-yi"),
+                    "--out", merged)
+    assert done.returncode == 0, done.stderr
+    assert_same_tree(merged, whole)                # byte for byte, the manifest included
+
+
+def test_a_subset_build_keeps_the_other_counties_of_the_output(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    yi_before = {p: s for p, s in stamps(out).items() if p.startswith("yi/")}
+    write_files(site, {"catalog/jia/county.yaml": "name: 甲区\ncode: '990901'\n"})
+    result = build_site(site, out, counties=("jia",))
+    assert result.counties == 2
+    assert {p: s for p, s in stamps(out).items() if p.startswith("yi/")} == yi_before
+    assert "甲区" in open(os.path.join(out, "index.html"), encoding="utf-8").read()
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_merging_refuses_a_county_built_from_another_site(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    assert run_zwgk("build", site, "--county", "jia", "--out", str(tmp_path / "a")).returncode == 0
+    write_files(site, {"site.yaml": SITE_YAML.replace("测试市", "另一市")})
+    done = run_zwgk("build", site, "--merge", str(tmp_path / "a"), "--out", str(tmp_path / "merged"))
+    assert done.returncode == 1 and "不同的站点配置" in done.stderr
+    assert not os.path.exists(tmp_path / "merged")
+
+
+def manifest_digests(out: str) -> dict[str, str]:
+    return {dest: v[0] for dest, v in read_manifest(out).items()}
+
+
+def assert_complete(out: str) -> dict[str, str]:
+    """Every file the manifest names is there with the bytes it names, and nothing else."""
+    digests = manifest_digests(out)
+    found = {os.path.relpath(os.path.join(d, f), out).replace(os.sep, "/")
+             for d, _dirs, fs in os.walk(out) for f in fs} - {MANIFEST}
+    assert found == set(digests)
+    for dest, expected in digests.items():
+        with open(os.path.join(out, dest), "rb") as fh:
+            assert hashlib.blake2b(fh.read(), digest_size=16).hexdigest() == expected, dest
+    return digests
+
+
+def test_killing_a_build_at_any_moment_leaves_the_last_good_site_whole(tmp_path):
+    site = two_county_site(tmp_path / "site", items=60, docs=20)
+    out = str(tmp_path / "public")
+    env = {**os.environ, "PYTHONPATH": REPO, "ZWGK_WORKERS": "2"}
+    command = [sys.executable, "-m", "zwgk", "build", site, "--out", out]
+    started = time.monotonic()
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    duration = time.monotonic() - started
+    good = assert_complete(out)
+    rng = random.Random(8)
+    for attempt in range(4):
+        write_files(site, {"catalog/jia/county.yaml": f"name: 甲县{attempt}\ncode: '990901'\n",
+                           "content/yi/pages/guide.md": f"---\ntitle: 指南\n---\n\n第{attempt}版。\n"})
+        reference = str(tmp_path / f"reference-{attempt}")
+        build_site(site, reference)
+        finished = manifest_digests(reference)
+        build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration))
+        build.kill()
+        build.wait()
+        now = assert_complete(out)
+        assert now in (good, finished), f"attempt {attempt}: the output is neither the last good site nor the new one"
+        good = now
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    assert_same_tree(out, reference)

@@ -1,0 +1,117 @@
+"""search.html in headless Chromium, over HTTP and from file://: type, see results, go back."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+from zwgk import urls
+from zwgk.build import build_site, load_library
+from zwgk.render import Renderer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
+
+
+def _ensure_search_pages(site: str, out: str) -> None:
+    """Render search.html where the build does not (yet) write it."""
+    library = load_library(site).library
+    renderer = Renderer(library)
+    for county in library.counties:
+        dest = urls.search_page(county.slug)
+        if not os.path.exists(os.path.join(out, dest)):
+            data = renderer.render_extra("search.html", dest, title="全文检索", county=county,
+                                         crumbs=[(county.name, urls.county_home(county.slug)), ("全文检索", dest)])
+            with open(os.path.join(out, dest), "wb") as fh:
+                fh.write(data)
+
+
+@pytest.fixture(scope="module")
+def site_out(tmp_path_factory):
+    from tests.conftest import minimal_site, write_files
+    files = minimal_site()
+    files["content/jia/docs/2024-czj-002.md"] = (
+        "---\ntitle: 关于</script><script>alert(1)</script>的说明\nissuer: 甲县财政局\npublished: 2024-03-01\n---\n\n"
+        "正文说明：<b>不是标签</b>，征地补偿款已发放。\n")
+    site = write_files(tmp_path_factory.mktemp("site"), files)
+    out = str(tmp_path_factory.mktemp("out") / "public")
+    build_site(site, out)
+    _ensure_search_pages(site, out)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_root(site_out):
+    handler = functools.partial(_QuietHandler, directory=site_out)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _results(page) -> list[str]:
+    page.wait_for_function("document.getElementById('search-status').textContent.indexOf('找到') >= 0"
+                           " || document.getElementById('search-status').textContent.indexOf('没有') >= 0")
+    return page.locator("#search-results > li h2 a").all_inner_texts()
+
+
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_typing_a_query_shows_results_and_back_works(browser, site_out, http_root, via):
+    base = http_root if via == "http" else "file://" + site_out
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: errors.append("dialog: " + d.message))
+    page.goto(f"{base}/jia/search.html")
+    page.fill("#search-q", "一般公共预算")
+    page.press("#search-q", "Enter")
+    assert sorted(_results(page)) == ["一般公共预算", "甲县2024年预算公开"]
+    assert "q=%E4%B8%80%E8%88%AC" in page.url
+    assert page.locator("#search-results mark").count() >= 1
+    page.fill("#search-q", "征地补偿")
+    page.press("#search-q", "Enter")
+    assert _results(page) == ["关于</script><script>alert(1)</script>的说明"]
+    assert "<b>不是标签</b>" in page.locator("#search-results p").first.inner_text()
+    page.go_back()
+    assert sorted(_results(page)) == ["一般公共预算", "甲县2024年预算公开"]
+    assert page.input_value("#search-q") == "一般公共预算"
+    # Facets filter, and the link is the URL.
+    page.locator("#search-facets a", has_text="文件（1）").click()
+    assert _results(page) == ["甲县2024年预算公开"]
+    assert "type=" in page.url
+    assert errors == []
+    page.close()
+
+
+def test_query_in_the_url_and_the_header_box(browser, http_root):
+    page = browser.new_page()
+    page.goto(f"{http_root}/jia/index.html")
+    page.fill("#q-top", "预算公开")
+    page.press("#q-top", "Enter")
+    assert _results(page)[0] == "甲县2024年预算公开"
+    page.goto(f"{http_root}/jia/search.html?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D")
+    assert _results(page) == []
+    assert "没有找到" in page.inner_text("#search-status")
+    page.close()

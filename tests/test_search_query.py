@@ -1,0 +1,120 @@
+"""Search results: recall against the text itself, exact matches first, phrases, and the
+browser engine (node) agreeing with `zwgk search` (whoosh) on the demo site."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+
+import pytest
+
+from zwgk.build import load_library
+from zwgk.search import county_search_outputs
+from zwgk.search.analysis import parse_query
+from zwgk.search.records import county_records
+from zwgk.search.whoosh_index import run_search_command, search_site
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Two to six Chinese characters, numbers, numbers next to Chinese, 文号, one character, ids.
+QUERIES = ["征地补偿", "最低生活保障", "预算", "公开", "社会救助", "义务教育阶段", "2024", "2023年", "14号", "3号",
+           "临政办发〔2024〕", "临财预〔2024〕3号", "临政征〔2023〕3号", "县", "号", "czyjs", "zdbc", "〔2022〕",
+           "信息公开条例", "办事指南", "补助标准", "12345"]
+MULTI = ["征地 补偿", '"征地补偿" 方案', "预算 2024", "“政府信息公开”"]
+
+
+def _node_queries(site_dir: str, queries: list[str]) -> list[dict]:
+    """Run every query through the browser engine in one node process."""
+    module = json.dumps("file://" + os.path.join(REPO, "search", "query.mjs"))
+    script = (f"const {{query}} = await import({module});"
+              "const qs = JSON.parse(process.argv[2]); const out = [];"
+              "for (const q of qs) out.push(await query(process.argv[1], q));"
+              "process.stdout.write(JSON.stringify(out));")
+    run = subprocess.run(["node", "--input-type=module", "-e", script, site_dir, json.dumps(queries)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo site's library, with every county's browser index written under out/."""
+    out = tmp_path_factory.mktemp("demo-search")
+    library = load_library(REPO).library
+    for county in library.counties:
+        for dest, data in county_search_outputs(library, county.slug):
+            path = out / dest
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    return library, str(out), str(tmp_path_factory.mktemp("whoosh-cache"))
+
+
+def test_recall_and_exact_matches_first_against_the_text(demo):
+    library, out, _cache = demo
+    for county in library.counties:
+        records = county_records(library, county.slug)
+        texts = {r.id: r.searchable for r in records}
+        for q, got in zip(QUERIES, _node_queries(os.path.join(out, county.slug), QUERIES)):
+            (part,) = parse_query(q)
+            truth = {rid for rid, text in texts.items() if part.text in text}
+            ids = [r["id"] for r in got["results"]]
+            assert got["total"] == len(ids) == len(set(ids))
+            assert truth <= set(ids), (county.slug, q, truth - set(ids))          # recall 100%
+            first_other = next((i for i, rid in enumerate(ids) if rid not in truth), len(ids))
+            assert set(ids[:first_other]) == truth, (county.slug, q)               # exact ones first
+
+
+def test_quoted_phrases_appear_as_written(demo):
+    library, out, _cache = demo
+    county = library.counties[0]
+    texts = {r.id: r.searchable for r in county_records(library, county.slug)}
+    for q, got in zip(MULTI, _node_queries(os.path.join(out, county.slug), MULTI)):
+        phrases = [p.text for p in parse_query(q) if p.phrase]
+        for hit in got["results"]:
+            assert all(p in texts[hit["id"]] for p in phrases), (q, hit["id"])
+    assert _node_queries(os.path.join(out, county.slug), ['"征地补偿"'])[0]["total"] > 0
+
+
+def test_browser_engine_and_zwgk_search_give_the_same_results(demo):
+    library, out, cache = demo
+    for county in library.counties:
+        queries = QUERIES + MULTI
+        for q, js in zip(queries, _node_queries(os.path.join(out, county.slug), queries)):
+            py = search_site(library, q, county.slug, cache=cache)
+            assert py["total"] == js["total"], (county.slug, q)
+            assert {json.dumps(r, sort_keys=True) for r in py["results"]} == \
+                   {json.dumps(r, sort_keys=True) for r in js["results"]}, (county.slug, q)
+
+
+def test_whoosh_cache_is_updated_only_for_what_changed(make_site, tmp_path):
+    site = make_site()
+    cache = str(tmp_path / "cache")
+    library = load_library(site).library
+    assert "2024-czj-001" in {r["id"] for r in search_site(library, "预算", "jia", cache=cache)["results"]}
+    edited = make_site({"content/jia/docs/2024-czj-001.md": open(os.path.join(site, "content/jia/docs/2024-czj-001.md"),
+                                                                 encoding="utf-8").read().replace("预算收入", "财政收入")})
+    library = load_library(edited).library
+    from whoosh import index
+    before = {f["key"]: f["digest"] for f in index.open_dir(os.path.join(cache, "jia")).searcher().all_stored_fields()}
+    found = search_site(library, "财政收入", "jia", cache=cache)
+    after = {f["key"]: f["digest"] for f in index.open_dir(os.path.join(cache, "jia")).searcher().all_stored_fields()}
+    assert [r["id"] for r in found["results"]] == ["2024-czj-001"]
+    assert {k for k in after if after[k] != before.get(k)} == {"document/2024-czj-001"}
+
+
+def test_search_command_json_and_text(make_site, capsys):
+    site = make_site()
+    args = argparse.Namespace(query="一般公共预算", site=site, county="jia", json=True)
+    assert run_search_command(args) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["total"] == 2
+    assert {r["id"] for r in found["results"]} == {"czyjs-ys-01", "2024-czj-001"}
+    assert set(found["results"][0]) == {"id", "type", "title", "url"}
+    args = argparse.Namespace(query="一般公共预算", site=site, county=None, json=False)
+    assert run_search_command(args) == 0
+    text = capsys.readouterr().out
+    assert "找到 2 条" in text and "jia/catalog/items/czyjs-ys-01.html" in text
+    args = argparse.Namespace(query="没有这个词", site=site, county="jia", json=False)
+    run_search_command(args)
+    assert "没有找到" in capsys.readouterr().out
+    assert run_search_command(argparse.Namespace(query="x", site=site, county="nope", json=True)) == 2
