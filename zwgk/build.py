@@ -12,26 +12,28 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import urls
+from . import __version__, urls
 from .completeness import completeness_page
 from .countybuild import WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_listing, download_outputs, download_path, offline_zip
 from .errors import ContentErrors, Problem, errors_only
-from .fingerprint import SourceFiles, engine_fingerprint, read_sources
-from .history import read_history
+from .fingerprint import SourceFiles, engine_fingerprint, folders_fingerprint, read_sources
+from .history import History, read_history
 from .library import Library, build_library
+from .model import Page, Site
 from .portal import SnapshotError, portal_library, read_snapshot, snapshot_path
 from .read import read_site
 from .render import Renderer, plan_portal, theme_dirs
 from .search import county_search_outputs, portal_search_outputs
 from .validate import validate_county, validate_shared_pages, validate_site_config
-from .workers import cores, run_all
-from .write import SiteWriter, build_lock, check_output_dir, digest, read_manifest
+from .workers import Workers, cores
+from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, read_manifest
 
 SEARCH_RUNTIME = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "search")
 # Below this many bytes of sources to build, forking workers costs more than it saves.
@@ -173,13 +175,14 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
 class _Plan:
     """Everything read before the output is locked: the site's own files and every fingerprint."""
     root: str
-    site: object
-    shared_pages: list
+    site: Site
+    shared_pages: list[Page]
     slugs: list[str]                         # counties of the site to build
     problems: list[Problem]
     texts: dict[str, str]
-    history: object
-    site_fingerprint: str
+    history: History
+    identity: str                            # written into every county.json
+    site_fingerprint: str                    # the identity and zwgk's code: the base of every fingerprint
     sources: dict[str, SourceFiles]
     assets: list[tuple[str, str]]
     check_personal_info: bool
@@ -197,13 +200,17 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
         problems += scan_site(root, sources.texts, site.pii_allow, []).problems()
     history = read_history(root)
     themes = theme_dirs(portal_library(site, shared, []))
-    engine = engine_fingerprint(themes, [SEARCH_RUNTIME])
     slugs = list(sources.counties)
     files = read_sources(root, {"": ["site.yaml", "content/pages"],
                                 **{c: [f"catalog/{c}", f"content/{c}"] for c in slugs}}, history)
-    site_files = files.pop("")
-    return _Plan(root, site, shared, slugs, problems, dict(sources.texts), history,
-                 site_files.fingerprint(engine), files, theme_assets(themes), check_personal_info)
+    # What a county was made from, as its county.json says (a merge checks it): this site's
+    # configuration and theme and this version of zwgk. The manifest's fingerprints add
+    # zwgk's code itself, so that any change to the engine re-makes what it would change.
+    identity = files.pop("").fingerprint(digest("\n".join(
+        [__version__, folders_fingerprint([*themes, SEARCH_RUNTIME])]).encode("utf-8")))
+    site_fingerprint = digest(f"{identity}\n{engine_fingerprint()}".encode("utf-8"))
+    return _Plan(root, site, shared, slugs, problems, dict(sources.texts), history, identity, site_fingerprint,
+                 files, theme_assets(themes), check_personal_info)
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
@@ -216,20 +223,40 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         todo = []
     else:
         todo = _carry_over(plan, writer, strict, only, snapshots, result)
+    ahead = None
     if todo:
         ctx = CountyContext(plan.root, plan.site, plan.shared_pages, plan.history, plan.site_fingerprint,
-                            plan.sources, plan.assets, list(COUNTY_PRODUCERS), list(COUNTY_FINISHERS),
-                            writer.files, strict, plan.check_personal_info)
+                            plan.identity, plan.sources, plan.assets, list(COUNTY_PRODUCERS),
+                            list(COUNTY_FINISHERS), writer.files, strict, plan.check_personal_info)
         ctx.validate_only = bool(errors_only(result.problems, strict))
         size = sum(plan.sources[c].size for c in todo)
-        workers = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if size >= PARALLEL_FROM_BYTES else 1)
+        processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if size >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -plan.sources[c].size)
-        for done in run_all(lambda slug: build_county(ctx, slug), largest_first, workers):
-            _take_county(done, writer, snapshots, result, texts)
+        with Workers(processes) as workers:
+            ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only else None
+            finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)
+            if ctx.early is not None:
+                # The portal is made from the counties' county.json files, which the workers send
+                # as soon as they have read a county: it is made meanwhile, on the core the first
+                # worker to run out of counties leaves free, instead of after all of them.
+                ahead = _PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early, workers.drained)
+                ahead.start()
+            try:
+                for done in finished:
+                    _take_county(done, writer, snapshots, result, texts)
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancelled = True
+                raise
+            finally:
+                if ahead is not None:
+                    ctx.early.put(None)          # wakes it if a county never came
+                    workers.drained.set()
+                    ahead.join()
     clock.lap("counties")
     if errors_only(result.problems, strict):
         raise ContentErrors(result.problems, texts)
-    _build_portal(plan, writer, snapshots, result)
+    _build_portal(plan, writer, snapshots, result, ahead)
     clock.lap("portal")
     result.counties = len(snapshots)
     return result
@@ -309,7 +336,7 @@ def _take_merged(plan: _Plan, writer: SiteWriter, dirs: tuple[str, ...], snapsho
                 built_for = read_snapshot(data)["site"]
             except SnapshotError as exc:
                 built_for = str(exc)
-            if built_for != plan.site_fingerprint:
+            if built_for != plan.identity:
                 result.problems.append(Problem(f"{folder}/{snapshot_path(slug)}", 0, 0,
                                                f"{folder} 中的县（区）'{slug}' 是用不同的站点配置、主题或 zwgk 版本生成的",
                                                "请用同一份站点文件和同一版本的 zwgk 重新生成它，再合并"))
@@ -322,32 +349,92 @@ def _take_merged(plan: _Plan, writer: SiteWriter, dirs: tuple[str, ...], snapsho
                     writer.record(dest, hexdigest, fingerprint, written)
 
 
-def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult) -> None:
+def _portal_fingerprint(plan: _Plan, snapshots: dict[str, bytes]) -> str:
+    return digest("\n".join([plan.site_fingerprint] + [f"{slug}={digest(snapshots[slug])}"
+                                                       for slug in sorted(snapshots)]).encode("utf-8"))
+
+
+def _portal_from(plan: _Plan, snapshots: dict[str, bytes]) -> Library:
+    return portal_library(plan.site, plan.shared_pages, (snapshots[s] for s in sorted(snapshots)))
+
+
+def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str) -> tuple[list, int]:
+    """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
+    entries = []
+
+    def put(dest: str, data: bytes) -> None:
+        hexdigest, written = files.put(dest, data)
+        entries.append((dest, hexdigest, fingerprint, written))
+
+    renderer = Renderer(library, plan.history)
+    jobs = plan_portal(library)
+    for job in jobs:
+        put(job.dest, renderer.render(job))
+    for rel, src in plan.assets:
+        dest = f"{urls.assets('')}/{rel}"
+        hexdigest, written = files.put_file(dest, src)
+        entries.append((dest, hexdigest, fingerprint, written))
+    for producer in PORTAL_PRODUCERS:
+        for dest, data in producer(library):
+            put(dest, data)
+    return entries, len(jobs)
+
+
+class _PortalAhead(threading.Thread):
+    """Makes the portal in this process while the workers finish the last counties."""
+
+    def __init__(self, plan: _Plan, writer: SiteWriter, kept: dict[str, bytes], todo: set[str], channel,
+                 drained: threading.Event):
+        super().__init__(name="zwgk-portal", daemon=True)
+        self.plan, self.writer, self.snapshots, self.todo, self.channel = plan, writer, kept, todo, channel
+        self.drained = drained
+        self.cancelled = False
+        self.fingerprint = ""
+        self.made: tuple[list, int, Library] | None = None
+
+    def run(self) -> None:
+        waiting = set(self.todo)
+        while waiting:
+            message = self.channel.get()
+            if message is None or message[1] is None:
+                return                              # the build stopped, or a county has errors
+            self.snapshots[message[0]] = message[1]
+            waiting.discard(message[0])
+        # Wait for a free core, and for its worker's memory to be given back: a portal made
+        # beside two busy workers took 600 MB at the peak instead of 400 MB.
+        self.drained.wait()
+        if self.cancelled:
+            return
+        self.fingerprint = _portal_fingerprint(self.plan, self.snapshots)
+        if self.writer.current(urls.PORTAL_HOME, self.fingerprint):
+            return
+        try:
+            library = _portal_from(self.plan, self.snapshots)
+            self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
+        except Exception:       # made again, in the open, by the build itself
+            self.made = None
+
+
+def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
+                  ahead: _PortalAhead | None) -> None:
     """The portal's pages, assets and producers, from the counties' county.json files only."""
-    fingerprint = digest("\n".join([plan.site_fingerprint] + [f"{slug}={digest(snapshots[slug])}"
-                                                              for slug in sorted(snapshots)]).encode("utf-8"))
-
-    def portal() -> Library:
-        # One county.json at a time, so the parsed JSON never all sits beside the Library.
-        return portal_library(plan.site, plan.shared_pages, (read_snapshot(snapshots[s]) for s in sorted(snapshots)))
-
-    result._library = portal
-    county_prefixes = tuple(slug + "/" for slug in snapshots)
+    fingerprint = _portal_fingerprint(plan, snapshots)
+    result._library = lambda: _portal_from(plan, snapshots)
     if writer.current(urls.PORTAL_HOME, fingerprint):
+        county_prefixes = tuple(slug + "/" for slug in snapshots)
         for dest, (_hexdigest, fp) in writer.old_manifest.items():
             if fp == fingerprint and not dest.startswith(county_prefixes):
                 writer.keep(dest)
         return
-    library = result.library
-    renderer = Renderer(library, plan.history)
-    for job in plan_portal(library):
-        writer.add(job.dest, renderer.render(job), fingerprint)
-        result.pages += 1
-    for rel, src in plan.assets:
-        writer.copy(f"{urls.assets('')}/{rel}", src, fingerprint)
-    for producer in PORTAL_PRODUCERS:
-        for dest, data in producer(library):
-            writer.add(dest, data, fingerprint)
+    if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
+        entries, pages, library = ahead.made
+    else:
+        library = _portal_from(plan, snapshots)
+        entries, pages = _make_portal(plan, writer.files, library, fingerprint)
+    result._library = library
+    result.pages += pages
+    for entry in entries:
+        writer.record(*entry)
 
 
 def theme_assets(themes: list[str]) -> list[tuple[str, str]]:

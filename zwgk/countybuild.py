@@ -41,6 +41,7 @@ class CountyContext:
     shared_pages: list[Page]
     history: History
     site_fingerprint: str
+    identity: str                            # what county.json says the county was made from
     sources: dict[str, SourceFiles]          # county slug -> its source files' digests
     assets: list[tuple[str, str]]            # theme assets: (path under assets/, source file)
     producers: list[CountyProducer]
@@ -49,6 +50,7 @@ class CountyContext:
     strict: bool = False
     check_personal_info: bool = True
     validate_only: bool = False              # the site itself has errors: only collect the counties' problems
+    early: object = None                     # a queue for (slug, county.json or None), when in workers
 
 
 @dataclass
@@ -61,23 +63,33 @@ class CountyResult:
     snapshot: bytes | None = None            # county.json; None when the county has errors
     seconds: dict[str, float] = field(default_factory=dict)   # CPU seconds spent in each phase, for `build -v`
 
-    @property
-    def failed(self) -> bool:
-        return self.snapshot is None
-
 
 def county_fingerprint(ctx: CountyContext, slug: str) -> str:
     return ctx.sources[slug].fingerprint(ctx.site_fingerprint)
 
 
 def build_county(ctx: CountyContext, slug: str) -> CountyResult:
+    """The county's files, into the stage. Its county.json goes to ctx.early as soon as it is
+    known (None when the county has errors), so the portal can be made meanwhile."""
     result = CountyResult(slug)
+    try:
+        _build_county(ctx, slug, result)
+        return result
+    finally:
+        if ctx.early is not None and result.snapshot is None:
+            ctx.early.put((slug, None))
+
+
+def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
     lap = _Laps(result.seconds)
     library = _load(ctx, slug, result)
     lap("load")
     if library is None or ctx.validate_only:
-        return result
+        return
     county = library.county(slug)
+    result.snapshot = county_snapshot(library, county, ctx.identity)
+    if ctx.early is not None:
+        ctx.early.put((slug, result.snapshot))
     sources = ctx.sources[slug]
     whole = county_fingerprint(ctx, slug)
     base = sources.fingerprint(ctx.site_fingerprint, [county.src_path])
@@ -116,14 +128,12 @@ def build_county(ctx: CountyContext, slug: str) -> CountyResult:
         for dest, data in producer(library, slug):
             put(dest, data, whole)
         lap(getattr(producer, "__name__", "producer"))
-    result.snapshot = county_snapshot(library, county, ctx.site_fingerprint)
     marked = whole + (WARNED if result.problems else "")
     put(snapshot_path(slug), result.snapshot, marked)
     for finisher in ctx.finishers:
         for dest, data in list(finisher(library, slug, list(made), renderer)):
             put(dest, data, whole)
         lap(getattr(finisher, "__name__", "finisher"))
-    return result
 
 
 class _Laps:

@@ -51,18 +51,21 @@ def tree_digests(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
     return {rel: file_digest(full) for rel, full in tree_files(top, suffixes).items()}
 
 
-def engine_fingerprint(theme_dirs: Iterable[str], extra_dirs: Iterable[str] = ()) -> str:
-    """zwgk's own code, the theme's templates and assets, and the versions that shape the bytes."""
+def engine_fingerprint() -> str:
+    """zwgk's own code and the versions of what shapes the bytes it writes."""
     parts = [platform.python_version()]
     for name in _PACKAGES:
         try:
             parts.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{name}=-")
-    for top in (ENGINE_DIR, *theme_dirs, *extra_dirs):
-        for rel, hexdigest in tree_digests(top).items():
-            parts.append(f"{top}:{rel}:{hexdigest}")
+    parts += [f"{rel}={hexdigest}" for rel, hexdigest in tree_digests(ENGINE_DIR).items()]
     return _hash(*parts)
+
+
+def folders_fingerprint(folders: Iterable[str]) -> str:
+    """The files under some folders (a theme, the search runtime), wherever the folders are."""
+    return _hash(*(f"{n}:{rel}={hexdigest}" for n, top in enumerate(folders) for rel, hexdigest in tree_digests(top).items()))
 
 
 @dataclass

@@ -95,6 +95,7 @@ class _Reader:
     def __init__(self, root: str):
         self.root = root
         self.real_root = os.path.realpath(root)
+        self.escaped: list[str] = []   # links out of the site already reported
         self.texts: dict[str, str] = {}
         self.problems: list[Problem] = []
 
@@ -106,8 +107,9 @@ class _Reader:
         real = os.path.realpath(self.abspath(rel))
         if real == self.real_root or real.startswith(self.real_root + os.sep):
             return False
-        # A linked folder could publish anything on the machine (~/.ssh, /etc).
-        if not any(rel == p.path or rel.startswith(p.path + "/") for p in self.problems if p.message == _OUTSIDE):
+        # A linked folder could publish anything on the machine (~/.ssh, /etc); say so once per link.
+        if not any(rel == done or rel.startswith(done + "/") for done in self.escaped):
+            self.escaped.append(rel)
             self.problems.append(Problem(rel, 0, 0, _OUTSIDE, "请把文件或目录本身放进站点目录，不要用链接指向别处"))
         return True
 

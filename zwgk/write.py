@@ -8,6 +8,12 @@ The manifest in the output records, for every file, its content hash and the
 fingerprint of the inputs it was made from, so the next build can carry a file over
 without producing it again. Files may be written into the stage by several worker
 processes at once (`StageFiles`); the parent process alone decides and swaps.
+
+After a swap the previous site is kept beside the output (`.<out>.previous`, mostly hard
+links to the live files) and becomes the next build's stage: only what differs between
+the two is unlinked, linked or written, instead of linking every file into a new folder
+and deleting the old one (1.6 s of a city's one-file rebuild, and mass deletes make later
+file creation slow on ext4 without a journal).
 """
 from __future__ import annotations
 
@@ -150,27 +156,51 @@ class StageFiles:
         hexdigest = digest(data)
         if self.unchanged(_safe_dest(dest), hexdigest):
             return hexdigest, False
-        with open(self._target(dest), "wb") as fh:
-            fh.write(data)
+        fd = self._create(dest)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         return hexdigest, True
 
     def put_file(self, dest: str, src: str) -> tuple[str, bool]:
         hexdigest = file_digest(src)
         if self.unchanged(_safe_dest(dest), hexdigest):
             return hexdigest, False
-        shutil.copyfile(src, self._target(dest))
+        with open(src, "rb") as source, os.fdopen(self._create(dest), "wb") as target:
+            shutil.copyfileobj(source, target)
         return hexdigest, True
 
     def put_link(self, dest: str, src: str, hexdigest: str) -> bool:
         """A finished file of another output (a merge): linked, or copied across file systems."""
         if self.unchanged(_safe_dest(dest), hexdigest):
             return False
+        self.link(dest, src)
+        return True
+
+    def link(self, dest: str, src: str) -> None:
         target = self._target(dest)
         try:
             os.link(src, target)
-        except OSError:
-            shutil.copyfile(src, target)
-        return True
+        except FileExistsError:
+            _clear(target)
+            os.link(src, target)
+        except OSError:                       # another file system
+            with open(src, "rb") as source, os.fdopen(self._create(dest), "wb") as copy:
+                shutil.copyfileobj(source, copy)
+
+    def _create(self, dest: str) -> int:
+        """A new, empty file at dest in the stage. Never opened where it stands: a file left
+        in a reused stage may be a hard link to the live file of the same name."""
+        target = self._target(dest)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            return os.open(target, flags, 0o644)
+        except FileExistsError:
+            _clear(target)
+            return os.open(target, flags, 0o644)
 
     def path_of(self, dest: str, written: bool) -> str:
         """Where a file just put can be read back."""
@@ -179,9 +209,26 @@ class StageFiles:
     def _target(self, dest: str) -> str:
         folder = os.path.dirname(dest)
         if folder not in self._dirs:
-            os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+            try:
+                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                # A reused stage may hold a file where this build needs a folder.
+                parts = folder.split("/")
+                for n in range(1, len(parts) + 1):
+                    path = os.path.join(self.stage, *parts[:n])
+                    if os.path.lexists(path) and not os.path.isdir(path):
+                        os.unlink(path)
+                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
             self._dirs.add(folder)
         return os.path.join(self.stage, dest)
+
+
+def _clear(path: str) -> None:
+    """Make way for a new file at path: a file is unlinked (never truncated), a folder removed."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 class SiteWriter:
@@ -191,6 +238,8 @@ class SiteWriter:
         self.out = os.path.abspath(out_dir)
         parent, name = os.path.split(self.out)
         self.stage = os.path.join(parent, f".{name}.staging")
+        self.previous = os.path.join(parent, f".{name}.previous")
+        self._reused: dict[str, tuple[str, str]] = {}   # what the stage held when it was reused
         self.old_manifest = read_manifest(self.out)
         self.live = existing_files(self.out) if self.old_manifest else set()
         self.manifest: dict[str, tuple[str, str]] = {}
@@ -204,14 +253,28 @@ class SiteWriter:
 
     @property
     def files(self) -> StageFiles:
-        """The stage, created (empty) on first use; hand it to workers before they fork."""
+        """The stage, made ready on first use; hand it to workers before they fork."""
         if self._files is None:
-            if os.path.lexists(self.stage):  # left by a killed build
-                shutil.rmtree(self.stage)
-            os.makedirs(self.stage)
+            self._prepare_stage()
             self._staged = True
             self._files = StageFiles(self.out, self.stage, self.old_manifest, self.live)
         return self._files
+
+    def _prepare_stage(self) -> None:
+        """The previous site when there is one, else an empty folder. A folder with a manifest
+        is a whole site (the manifest is written last); one without is a killed build's."""
+        for candidate in (self.stage, self.previous):
+            manifest = read_manifest(candidate) if os.path.isdir(candidate) else {}
+            if manifest and not self._reused:
+                if candidate != self.stage:
+                    if os.path.lexists(self.stage):
+                        shutil.rmtree(self.stage)
+                    os.rename(candidate, self.stage)
+                os.remove(os.path.join(self.stage, MANIFEST))    # from now on it is being changed
+                self._reused = manifest
+            elif os.path.lexists(candidate):
+                shutil.rmtree(candidate)
+        os.makedirs(self.stage, exist_ok=True)
 
     def current(self, dest: str, fingerprint: str) -> bool:
         old = self.old_manifest.get(dest)
@@ -265,23 +328,51 @@ class SiteWriter:
                 tmp = os.path.join(self.out, f".{MANIFEST}.tmp")
                 self._write_manifest(tmp)
                 os.replace(tmp, os.path.join(self.out, MANIFEST))
+            if self._staged and self._reused:
+                # Nothing was written into the reused stage: it is still the previous site.
+                with open(os.path.join(self.stage, MANIFEST), "w", encoding="utf-8") as fh:
+                    json.dump({d: list(v) for d, v in self._reused.items()}, fh, ensure_ascii=False,
+                              sort_keys=True, separators=(",", ":"))
+                os.rename(self.stage, self.previous)
+                self._staged, self._files = False, None
             self.abort()
             return self.stats
         files = self.files
-        for dest in self.manifest:
-            if dest not in self._written:
-                os.link(os.path.join(self.out, dest), files._target(dest))
+        reused = self._reused
+        for dest, (hexdigest, _fp) in self.manifest.items():
+            if dest not in self._written and reused.get(dest, ("",))[0] != hexdigest:
+                files.link(dest, os.path.join(self.out, dest))
                 self.stats.linked += 1
+        self._tidy_reused_stage()
         self._write_manifest(os.path.join(self.stage, MANIFEST))
         _fsync_tree_lightly(self.stage)
         if os.path.isdir(self.out):
             _exchange(self.stage, self.out)
-            shutil.rmtree(self.stage)
+            os.rename(self.stage, self.previous)          # the next build's stage
         else:
             os.rename(self.stage, self.out)
         self._staged = False
         self.stats.swapped = True
         return self.stats
+
+    def _tidy_reused_stage(self) -> None:
+        """Remove what the reused stage holds and the new site does not: files, then empty folders."""
+        if not self._reused:
+            return
+        for dest in self._reused.keys() - self.manifest.keys():
+            try:
+                _clear(os.path.join(self.stage, dest))
+            except (FileNotFoundError, NotADirectoryError):     # gone with its folder already
+                pass
+        wanted = {d.rpartition("/")[0] for d in self.manifest}
+        wanted |= {folder[:i] for folder in wanted for i, ch in enumerate(folder) if ch == "/"}
+        stale = {d.rpartition("/")[0] for d in self._reused} - wanted - {""}
+        stale |= {folder[:i] for folder in stale for i, ch in enumerate(folder) if ch == "/"} - wanted
+        for folder in sorted(stale, key=lambda f: -f.count("/")):
+            try:
+                os.rmdir(os.path.join(self.stage, folder))
+            except OSError:
+                pass
 
     def _write_manifest(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as fh:
