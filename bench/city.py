@@ -71,8 +71,18 @@ def snapshot_engine(into: str) -> str:
 
 
 def generate(site: str, counties: int) -> None:
-    subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--out", site, "--counties", str(counties)],
+    """The corpus, made again only when the generator or its size changed (deleting and
+    re-creating thousands of files right before a timed build would slow that build)."""
+    generator = os.path.join(HERE, "gen_corpus.py")
+    with open(generator, "rb") as fh:
+        stamp = f"{hashlib.sha256(fh.read()).hexdigest()} counties={counties}\n"
+    marker = os.path.join(site + ".made")
+    if os.path.isdir(site) and os.path.exists(marker) and open(marker).read() == stamp:
+        return
+    subprocess.run([sys.executable, generator, "--out", site, "--counties", str(counties)],
                    check=True, stdout=subprocess.DEVNULL)
+    with open(marker, "w") as fh:
+        fh.write(stamp)
 
 
 def zwgk(engine: str, *args: str) -> Measured:
@@ -159,8 +169,7 @@ def scaling(engine: str, work: str, run_dir: str, sizes: list[str]) -> None:
     for label in sizes:
         counties = SIZES[label]
         site, out = os.path.join(work, f"size-{label}"), os.path.join(run_dir, f"size-{label}-public")
-        if not os.path.isdir(site):
-            generate(site, counties)
+        generate(site, counties)
         done = zwgk(engine, "build", site, "--out", out)
         items = sum(1 for d, _s, fs in os.walk(os.path.join(site, "catalog")) for f in fs if f != "county.yaml"
                     for line in open(os.path.join(d, f), encoding="utf-8") if line.startswith("  - id: "))

@@ -245,31 +245,39 @@ class Corpus:
             items_by_domain.append(ids)
         all_items = [(d, i) for d, ids in zip(domains, items_by_domain) for i in ids]
 
+        # Documents spread over the domains; each 现行有效 one (but 政策解读) fulfils a few of its
+        # domain's items, so that every item is fulfilled by one, as `zwgk check` wants: the
+        # first from the item's side (documents:), the others from the document's (items:).
+        order = list(range(len(domains)))
+        rng.shuffle(order)
         docs = []
-        item_docs: dict[str, list[str]] = {}
-        used_ids = set()
         for n in range(self.docs_per_county):
-            domain, _ = all_items[rng.randrange(len(all_items))] if all_items else (domains[0], "")
-            slug_d, shown, standard, dept, dept_short, level1s = domain
+            domain = domains[order[n % len(domains)]]
             year = rng.choice([2021, 2022, 2023, 2023, 2024, 2024, 2024, 2025])
-            doc_id = f"{year}-{slug_d}-{n + 1:03d}"
-            used_ids.add(doc_id)
-            own_items = [i for d, i in all_items if d is domain]
-            linked = rng.sample(own_items, k=min(len(own_items), rng.randint(1, 3))) if own_items else []
-            for item_id in linked[:1]:
-                item_docs.setdefault(item_id, []).append(doc_id)
-            docs.append((doc_id, year, domain, linked))
+            interprets = docs[rng.randrange(n)][0] if n > 10 and rng.random() < 0.05 else ""
+            validity = "现行有效" if interprets else rng.choice(VALIDITIES)
+            docs.append([f"{year}-{domain[0]}-{n + 1:03d}", year, domain, [], validity, interprets])
+        item_docs: dict[str, list[str]] = {}
+        fulfilled: set[str] = set()
+        for domain, ids in zip(domains, items_by_domain):
+            givers = [d for d in docs if d[2] is domain and d[4] == "现行有效" and not d[5]]
+            for k, item_id in enumerate(ids):
+                if givers:
+                    doc = givers[k % len(givers)]
+                    doc[3].append(item_id)
+                    fulfilled.add(item_id)
+        for doc in docs:
+            for item_id in doc[3][:1]:
+                item_docs.setdefault(item_id, []).append(doc[0])
+            doc[3] = doc[3][1:]
 
         attachments = 0
-        for n, (doc_id, year, domain, linked) in enumerate(docs):
+        for n, (doc_id, year, domain, linked, validity, interprets) in enumerate(docs):
             slug_d, shown, standard, dept, dept_short, level1s = domain
             subject = rng.choice(level1s)
             ctx = {"county": name, "dept": dept, "year": year, "subject": subject}
             published = date(year, 1, 1) + timedelta(days=rng.randint(5, 350))
             written = published - timedelta(days=rng.randint(1, 12))
-            interprets = ""
-            if n > 10 and rng.random() < 0.05:
-                interprets = docs[rng.randrange(n)][0]
             title = _fill(rng.choice(TITLE_FORMS), rng, ctx)
             front = ["---"]
             if interprets:
@@ -279,9 +287,9 @@ class Corpus:
                           f"doc_no: {short}{dept_short}〔{year}〕{rng.randint(1, 120)}号", f"issuer: {dept}",
                           f"written: {written.isoformat()}"]
             front += [f"published: {published.isoformat()}", f"topic: {rng.choice(TOPICS)}",
-                      f"validity: {rng.choice(VALIDITIES)}"]
-            if linked[1:]:
-                front.append(f"items: {_yaml_list(linked[1:])}")
+                      f"validity: {validity}"]
+            if linked:
+                front.append(f"items: {_yaml_list(linked)}")
             if interprets:
                 front.append(f"interprets: {interprets}")
             if rng.random() < 0.3:
@@ -320,7 +328,8 @@ class Corpus:
                           f"    channels: {_yaml_list(channels)}", f"    audience: {audience}"]
                 if audience == "特定群体":
                     lines.append(f"    audience_note: {rng.choice(AUDIENCE_NOTES)}")
-                lines += [f"    mode: {'依申请' if rng.random() < 0.1 else '主动'}",
+                # An item no document fulfils (a domain without one) is one answered on request.
+                lines += [f"    mode: {'依申请' if rng.random() < 0.1 or item_id not in fulfilled else '主动'}",
                           f"    level: {_yaml_list(['县级', '乡级'] if rng.random() < 0.3 else ['县级'])}"]
                 if item_id in item_docs:
                     lines.append(f"    documents: {_yaml_list(item_docs[item_id])}")

@@ -161,10 +161,7 @@ def warm_query_ms(browser, base: str) -> float:
     page.goto(f"{base}/search.html?q={urllib.parse.quote(FIRST_QUERY)}")
     page.wait_for_function(ZWGK_DONE)
     times = page.evaluate("""async (qs) => {
-      const e = new ZwgkSearch.Engine((name) => new Promise((ok) => {
-        window.zwgkData = (n, p) => ok(p); const s = document.createElement("script");
-        s.src = "search/" + name + ".js"; document.head.appendChild(s); }));
-      const out = [];
+      const e = window.zwgkSearchEngine, out = [];
       for (const q of qs) { await e.search(q, {size: 10}); const t = performance.now(); await e.search(q, {size: 10});
         out.push(performance.now() - t); }
       return out;

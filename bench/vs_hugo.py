@@ -20,6 +20,7 @@ on the machine's load, which is printed beside them.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -30,7 +31,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from city import snapshot_engine  # noqa: E402
+from city import generate, snapshot_engine  # noqa: E402
 from measure import Measured, run  # noqa: E402
 
 PAGES_ONLY = """\
@@ -68,9 +69,13 @@ def main(argv=None) -> int:
     os.makedirs(args.work, exist_ok=True)
     engine = snapshot_engine(args.work)
     site, hugo_src = os.path.join(args.work, "site"), os.path.join(args.work, "hugo-site")
-    subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--out", site, "--counties", str(args.counties)],
-                   check=True)
-    hugo_site(engine, site, hugo_src)
+    generate(site, args.counties)
+    with open(site + ".made") as fh, open(os.path.join(HERE, "hugo_site.py"), "rb") as code:
+        stamp = fh.read() + hashlib.sha256(code.read()).hexdigest()
+    if not os.path.exists(hugo_src + ".made") or open(hugo_src + ".made").read() != stamp:
+        hugo_site(engine, site, hugo_src)
+        with open(hugo_src + ".made", "w") as fh:
+            fh.write(stamp)
     env = {**os.environ, "PYTHONPATH": engine}
     outs = []
     # Every build gets a folder of its own, deleted only at the end: on this file system

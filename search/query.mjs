@@ -2,7 +2,7 @@
 // Prints {"total": N, "results": [{"id", "type", "title", "url"}]} from a built site folder
 // (a county folder, or the output root for the portal index), using the browser's engine.
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -43,6 +43,10 @@ async function main(argv) {
   if (rest.length !== 2) {
     process.stderr.write("用法：node search/query.mjs 站点目录 查询词 [--filter 分面=值] [--page N --size N]\n");
     process.exit(2);
+  }
+  if (!existsSync(join(rest[0], "search", "index.js"))) {
+    process.stderr.write(`${rest[0]} 里没有检索索引（search/index.js）：请给出生成后的县（区）目录或输出目录\n`);
+    process.exit(1);
   }
   const out = await query(rest[0], rest[1], { filters, page, size });
   process.stdout.write(JSON.stringify(out) + "\n");

@@ -416,9 +416,9 @@ def test_search_index_files_are_one_data_call_each_with_the_payload_inside_strin
     assert done.returncode == 0, done.stderr
     calls = json.loads(done.stdout)
     assert all(len(c) == 1 for c in calls.values()), "each index file is exactly one zwgkData(...) call"
-    # The original text comes back exactly from the text pieces: [start, text] in order.
+    # The original text comes back exactly from the text pieces: [start, text, head] in order.
     pieces = sorted((c[0][1] for p, c in calls.items() if "jia__search__t__" in p), key=lambda piece: piece[0])
-    assert payload in "".join(text for _start, text in pieces)
+    assert payload in "".join(piece[1] for piece in pieces)
 
 
 @pytest.mark.parametrize("name", ["all-at-once", "attribute-breakout", "script-close"])

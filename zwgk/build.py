@@ -58,7 +58,7 @@ class BuildResult:
     counties: int = 0                # counties in the output
     skipped: int = 0                 # of those, carried over unchanged without being read
     warned_before: int = 0           # of the skipped ones, those whose last build had warnings
-    phases: dict[str, float] = field(default_factory=dict)   # seconds per phase, summed over the counties
+    phases: dict[str, float] = field(default_factory=dict)   # CPU seconds per phase, summed over the counties
     _library: Callable[[], Library] | Library | None = field(default=None, repr=False)
 
     @property
@@ -73,16 +73,17 @@ def load_library(site_dir: str, counties: tuple[str, ...] = (), strict: bool = F
                  timings: list | None = None) -> Loaded:
     """Read and validate a whole site in this process; raise ContentErrors with every problem if any is an error."""
     clock = _Clock(timings)
-    sources = read_site(site_dir, counties)
-    clock.lap("read")
-    problems = list(sources.problems)
-    site = validate_site_config(sources, problems)
-    drafts = [validate_county(c, site, problems) for c in sources.counties.values()]
-    shared = validate_shared_pages(sources, problems)
-    clock.lap("validate")
-    problems += _unknown_counties(counties, sources.counties)
-    library = build_library(site, drafts, shared, problems)
-    clock.lap("library")
+    with _collector_paused():
+        sources = read_site(site_dir, counties)
+        clock.lap("read")
+        problems = list(sources.problems)
+        site = validate_site_config(sources, problems)
+        drafts = [validate_county(c, site, problems) for c in sources.counties.values()]
+        shared = validate_shared_pages(sources, problems)
+        clock.lap("validate")
+        problems += _unknown_counties(counties, sources.counties)
+        library = build_library(site, drafts, shared, problems)
+        clock.lap("library")
     if errors_only(problems, strict):
         raise ContentErrors(problems, sources.texts)
     return Loaded(library, problems, sources.texts)

@@ -52,6 +52,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     p.add_argument("--site", default=".", help="站点目录（默认当前目录）")
 
+    p = sub.add_parser("search", help="全文检索（与网站上的搜索结果相同）")
+    p.add_argument("query", help="要搜索的词，如 征地补偿；用引号括起来的词组须完整出现")
+    p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
+    p.add_argument("--county", help="只搜索这个县（区）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+
     p = sub.add_parser("new", help="新建一个可以直接生成的示例站点")
     p.add_argument("dir")
 
@@ -126,6 +132,11 @@ def _cmd_check(args) -> int:
 def _cmd_import(args) -> int:
     from .importer import run_import_command
     return run_import_command(args)
+
+
+def _cmd_search(args) -> int:
+    from .search import run_search_command
+    return run_search_command(args)
 
 
 def _cmd_new(args) -> int:

@@ -41,13 +41,15 @@ def plan_pages(library: Library) -> list[Job]:
 
 
 def plan_portal(library: Library) -> list[Job]:
-    return [Job(urls.PORTAL_HOME, "portal")] + [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages]
+    return ([Job(urls.PORTAL_HOME, "portal"), Job(urls.PORTAL_SEARCH, "search")]
+            + [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages])
 
 
 def plan_county(county: County) -> list[Job]:
     c = county.slug
     jobs = [Job(urls.county_home(c), "county", c), Job(urls.catalog_index(c), "catalog", c),
-            Job(urls.docs_index(c), "docs", c), Job(f"{c}/feed.xml", "feed", c), Job(f"{c}/sitemap.xml", "sitemap", c)]
+            Job(urls.docs_index(c), "docs", c), Job(urls.search_page(c), "search", c),
+            Job(f"{c}/feed.xml", "feed", c), Job(f"{c}/sitemap.xml", "sitemap", c)]
     for domain in county.domains:
         jobs.append(Job(urls.domain_page(c, domain.slug), "domain", c, domain.slug))
         jobs += [Job(urls.item_page(c, item.id), "item", c, item.id) for item in domain.items]
@@ -89,6 +91,8 @@ def job_inputs(library: Library, job: Job) -> tuple[str, ...] | None:
         return (doc.src_path, *sorted(related - {doc.src_path}))
     if job.kind == "page":
         return tuple(p.src_path for p in county.pages)      # a page lists its siblings
+    if job.kind == "search":
+        return ()      # the page itself shows no content; its index is made beside it
     return None
 
 
@@ -278,6 +282,11 @@ class Renderer:
         crumbs = (self._county_crumbs(county) if county else []) + [(page.title, job.dest)]
         return self._layout("page.html", job, title=page.title, county=county, crumbs=crumbs,
                             page=page, body=self._markdown(page.body, job))
+
+    def _search(self, job: Job) -> str:
+        county = self.library.county(job.county) if job.county else None
+        crumbs = (self._county_crumbs(county) if county else []) + [("全文检索", job.dest)]
+        return self._layout("search.html", job, title="全文检索", county=county, crumbs=crumbs)
 
     def _feed(self, job: Job) -> str:
         county = self.library.county(job.county)
