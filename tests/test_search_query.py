@@ -118,3 +118,75 @@ def test_search_command_json_and_text(make_site, capsys):
     run_search_command(args)
     assert "没有找到" in capsys.readouterr().out
     assert run_search_command(argparse.Namespace(query="x", site=site, county="nope", json=True)) == 2
+
+
+ZDBC_YAML = """\
+domain: 征地补偿
+items:
+  - id: zdbc-tz-01
+    level1: 听证情况
+    content: 征地补偿听证笔录；征地补偿款发放
+    basis: [《征地补偿安置办法》]
+    subject: 县自然资源局
+    channels: [政府网站]
+    audience: 全社会
+    mode: 主动
+    level: [县级]
+"""
+
+DOMAIN_YAML_WITH_CONTENT_HIT = """\
+domain: 财政预决算
+items:
+  - id: czyjs-ys-01
+    level1: 政府预算
+    level2: 一般公共预算
+    content: 一般公共预算收入表、支出表，含征地补偿支出
+    subject: 县财政局
+    channels: [政府网站]
+    audience: 全社会
+    mode: 主动
+    level: [县级]
+"""
+
+TITLE_DOC_MD = """\
+---
+title: 甲县人民政府关于2023年度第1批次城镇建设用地征地补偿安置方案的公告
+doc_no: 甲政征〔2023〕1号
+issuer: 甲县人民政府
+published: 2023-05-01
+validity: 现行有效
+items: [czyjs-ys-01]
+---
+
+""" + "依照有关法律法规，现将城镇建设用地有关事项公告如下，请相关权利人知悉并配合做好工作。\n\n" * 40
+
+BODY_DOC_MD = """\
+---
+title: 甲县关于做好土地工作的通知
+doc_no: 甲政发〔2023〕2号
+issuer: 甲县人民政府
+published: 2023-06-01
+validity: 现行有效
+items: [czyjs-ys-01]
+---
+
+征地补偿款要按时足额发放，征地补偿标准要公开。
+"""
+
+
+def test_a_title_holding_the_query_ranks_above_names_content_and_body(make_site, tmp_path):
+    """The long document whose title holds 征地补偿 comes first; then the 事项 holding it in
+    its names (its 领域), the one holding it in 公开内容, the document holding it in its body."""
+    site = make_site({"catalog/jia/zdbc.yaml": ZDBC_YAML, "catalog/jia/czyjs.yaml": DOMAIN_YAML_WITH_CONTENT_HIT,
+                      "content/jia/docs/2023-zfb-001.md": TITLE_DOC_MD,
+                      "content/jia/docs/2023-zfb-002.md": BODY_DOC_MD})
+    library = load_library(site).library
+    for dest, data in county_search_outputs(library, "jia"):
+        path = tmp_path / "out" / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (got,) = _node_queries(str(tmp_path / "out" / "jia"), ["征地补偿"])
+    assert [r["id"] for r in got["results"]] == ["2023-zfb-001", "zdbc-tz-01", "czyjs-ys-01", "2023-zfb-002"]
+    py = search_site(library, "征地补偿", "jia", cache=str(tmp_path / "cache"))
+    assert {r["id"] for r in py["results"]} == {r["id"] for r in got["results"]}
+
