@@ -156,11 +156,38 @@ def city(engine: str, work: str, run_dir: str) -> None:
     print(f"   ({load()})")
     edit = zwgk(engine, "build", site, "--out", out)
     print(f"one domain edited   {figures(edit)}  [{summary(edit)}]")
+    preview_figures(engine, site, out, domain)
     zwgk(engine, "build", site, "--out", clean)
     same = verify(out) == verify(clean)
     print(f"incremental output {'equals' if same else 'DIFFERS FROM'} a clean build ({len(manifest(out))} files hashed)")
     with open(domain, "w", encoding="utf-8") as fh:
         fh.write(original)
+
+
+PREVIEW = """\
+import sys, time
+from zwgk.build import build_site
+site, out, domain = sys.argv[1:4]
+build_site(site, out)                                   # the server's first build (all current)
+text = open(domain, encoding="utf-8").read()
+with open(domain, "a", encoding="utf-8") as fh:         # one more item, a copy of the first
+    fh.write(("  - id: " + text.split("  - id: ")[1]).replace("id: czyjs-001", "id: czyjs-998", 1))
+started = time.perf_counter()
+preview = build_site(site, out, defer_producers=True)
+middle = time.perf_counter()
+full = build_site(site, out)
+print(f"{middle - started:.2f} {time.perf_counter() - middle:.2f} {preview.pages} {full.pages}")
+"""
+
+
+def preview_figures(engine: str, site: str, out: str, domain: str) -> None:
+    """What `zwgk serve` can do in one process: pages first (defer_producers), then the rest."""
+    done = run([sys.executable, "-c", PREVIEW, site, out, domain], env={**os.environ, "PYTHONPATH": engine}, cwd=engine)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-3000:])
+    preview, rest, pages, later = done.stdout.split()
+    print(f"  in one process, as `zwgk serve`: pages first {float(preview):.2f} s ({pages} pages; "
+          f"build_site(defer_producers=True)), then downloads, search and zips {float(rest):.2f} s ({later} portal pages again)")
 
 
 def scaling(engine: str, work: str, run_dir: str, sizes: list[str]) -> None:

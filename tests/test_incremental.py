@@ -270,3 +270,23 @@ def test_killing_a_build_at_any_moment_leaves_the_last_good_site_whole(tmp_path)
         good = now
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     assert_same_tree(out, reference)
+
+
+def test_a_preview_build_leaves_the_producers_for_the_next_full_build(tmp_path):
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    csv_path = os.path.join(out, "jia", "downloads", "czyjs.csv")
+    downloads_before = stamps(out)[os.path.relpath(csv_path, out)]
+    with open(os.path.join(site, "catalog", "jia", "czyjs.yaml"), "a", encoding="utf-8") as fh:
+        fh.write(item_yaml("czyjs", 9, []))
+    preview = build_site(site, out, defer_producers=True)
+    assert os.path.isfile(os.path.join(out, "jia", "catalog", "items", "czyjs-09.html"))
+    assert stamps(out)[os.path.relpath(csv_path, out)] == downloads_before    # made by the last full build
+    assert "czyjs-09" not in open(csv_path, encoding="utf-8-sig").read()
+    again = build_site(site, out, defer_producers=True)
+    assert (again.pages, again.written) == (0, 0)
+    full = build_site(site, out)
+    assert full.pages == len(plan_portal(full.library)) < preview.pages    # the county's pages were current
+    assert "czyjs-09" in open(csv_path, encoding="utf-8-sig").read()
+    assert_same_as_clean_build(site, out, tmp_path)

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from . import __version__, urls
 from .completeness import completeness_page
-from .countybuild import WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
+from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_listing, download_outputs, download_path, offline_zip
 from .errors import ContentErrors, Problem, errors_only
 from .fingerprint import SourceFiles, engine_fingerprint, folders_fingerprint, read_sources
@@ -139,11 +139,15 @@ PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = [comp
 
 def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = False,
                counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
-               check_personal_info: bool = True, merge: tuple[str, ...] = ()) -> BuildResult:
+               check_personal_info: bool = True, merge: tuple[str, ...] = (),
+               defer_producers: bool = False) -> BuildResult:
     """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content.
 
     counties: build only these; the other counties already in the output stay as they are.
     merge: output folders of other builds of this site; their counties are taken as built.
+    defer_producers: pages only, for a quick preview (`zwgk serve`): downloads, search
+    indexes and offline zips stay as the last full build made them, until the next build
+    without it, which makes them (and only them) again.
     Personal information in sources or attachments is bad content: such a site is never published.
     """
     out_dir = out_dir or os.path.join(site_dir, "public")
@@ -156,7 +160,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         with build_lock(out_dir):
             writer = SiteWriter(out_dir)
             try:
-                result = _build(plan, writer, strict, counties, merge, clock)
+                result = _build(plan, writer, strict, counties, merge, clock, defer_producers)
                 stats = writer.commit()
                 clock.lap("write")
             except BaseException:
@@ -215,7 +219,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
-           clock: _Clock) -> BuildResult:
+           clock: _Clock, partial: bool = False) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
     snapshots: dict[str, bytes] = {}
@@ -223,18 +227,20 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         _take_merged(plan, writer, merge, snapshots, result)
         todo = []
     else:
-        todo = _carry_over(plan, writer, strict, only, snapshots, result)
+        todo = _carry_over(plan, writer, strict, only, snapshots, result, partial)
     ahead = None
     if todo:
         ctx = CountyContext(plan.root, plan.site, plan.shared_pages, plan.history, plan.site_fingerprint,
                             plan.identity, plan.sources, plan.assets, list(COUNTY_PRODUCERS),
                             list(COUNTY_FINISHERS), writer.files, strict, plan.check_personal_info)
         ctx.validate_only = bool(errors_only(result.problems, strict))
+        if partial:
+            ctx.producers, ctx.finishers, ctx.partial = [], [], True
         size = sum(plan.sources[c].size for c in todo)
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if size >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -plan.sources[c].size)
         with Workers(processes) as workers:
-            ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only else None
+            ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only and not partial else None
             finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)
             if ctx.early is not None:
                 # The portal is made from the counties' county.json files, which the workers send
@@ -257,23 +263,30 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     clock.lap("counties")
     if errors_only(result.problems, strict):
         raise ContentErrors(result.problems, texts)
-    _build_portal(plan, writer, snapshots, result, ahead)
+    _build_portal(plan, writer, snapshots, result, ahead, partial)
+    if partial:
+        # What the producers made last time stays until a full build makes it again (a page
+        # of an item just removed stays too, unlinked, until then).
+        for dest in writer.old_manifest.keys() - writer.manifest.keys():
+            writer.keep(dest)
     clock.lap("portal")
     result.counties = len(snapshots)
     return result
 
 
 def _carry_over(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
-                snapshots: dict[str, bytes], result: BuildResult) -> list[str]:
+                snapshots: dict[str, bytes], result: BuildResult, partial: bool = False) -> list[str]:
     """Keep what needs no work; return the counties to build."""
     todo = []
     for slug in plan.slugs:
         fingerprint = plan.sources[slug].fingerprint(plan.site_fingerprint)
-        marks = (fingerprint,) if strict else (fingerprint, fingerprint + WARNED)
+        marks = [fingerprint] if strict else [fingerprint, fingerprint + WARNED]
+        if partial:        # only a build that runs the producers needs one whose last build did not
+            marks += [mark + PARTIAL for mark in marks]
         old = writer.old_manifest.get(snapshot_path(slug))
         if old is not None and old[1] in marks and _keep_county(writer, slug, snapshots):
             result.skipped += 1
-            result.warned_before += old[1].endswith(WARNED)
+            result.warned_before += WARNED in old[1]
         else:
             todo.append(slug)
     if only:
@@ -285,8 +298,7 @@ def _carry_over(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, 
 
 
 def _keep_county(writer: SiteWriter, slug: str, snapshots: dict[str, bytes]) -> bool:
-    prefix = slug + "/"
-    dests = [d for d in writer.old_manifest if d.startswith(prefix)]
+    dests = writer.old_by_county().get(slug, [])
     if not all(d in writer.live for d in dests):
         return False                                     # a file was deleted by hand: build it again
     try:
@@ -359,7 +371,8 @@ def _portal_from(plan: _Plan, snapshots: dict[str, bytes]) -> Library:
     return portal_library(plan.site, plan.shared_pages, (snapshots[s] for s in sorted(snapshots)))
 
 
-def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str) -> tuple[list, int]:
+def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str,
+                 producers: bool = True) -> tuple[list, int]:
     """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
     entries = []
 
@@ -375,7 +388,7 @@ def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: 
         dest = f"{urls.assets('')}/{rel}"
         hexdigest, written = files.put_file(dest, src)
         entries.append((dest, hexdigest, fingerprint, written))
-    for producer in PORTAL_PRODUCERS:
+    for producer in PORTAL_PRODUCERS if producers else ():
         for dest, data in producer(library):
             put(dest, data)
     return entries, len(jobs)
@@ -417,21 +430,23 @@ class _PortalAhead(threading.Thread):
 
 
 def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
-                  ahead: _PortalAhead | None) -> None:
+                  ahead: _PortalAhead | None, partial: bool = False) -> None:
     """The portal's pages, assets and producers, from the counties' county.json files only."""
     fingerprint = _portal_fingerprint(plan, snapshots)
     result._library = lambda: _portal_from(plan, snapshots)
-    if writer.current(urls.PORTAL_HOME, fingerprint):
-        county_prefixes = tuple(slug + "/" for slug in snapshots)
-        for dest, (_hexdigest, fp) in writer.old_manifest.items():
-            if fp == fingerprint and not dest.startswith(county_prefixes):
-                writer.keep(dest)
-        return
+    for current in [fingerprint, fingerprint + PARTIAL] if partial else [fingerprint]:
+        if writer.current(urls.PORTAL_HOME, current):
+            county_prefixes = tuple(slug + "/" for slug in snapshots)
+            for dest, (_hexdigest, fp) in writer.old_manifest.items():
+                if fp == current and not dest.startswith(county_prefixes):
+                    writer.keep(dest)
+            return
+    fingerprint += PARTIAL if partial else ""
     if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
         entries, pages, library = ahead.made
     else:
         library = _portal_from(plan, snapshots)
-        entries, pages = _make_portal(plan, writer.files, library, fingerprint)
+        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
     result._library = library
     result.pages += pages
     for entry in entries:

@@ -31,6 +31,7 @@ CountyProducer = Callable[[Library, str], Iterable[tuple[str, bytes]]]
 CountyFinisher = Callable[[Library, str, list[tuple[str, bytes | str]], Renderer], Iterable[tuple[str, bytes]]]
 
 WARNED = "!warned"   # marks a county fingerprint whose build had warnings (a --strict build redoes it)
+PARTIAL = "!partial"  # marks a fingerprint of files made without the producers (the next full build redoes them)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class CountyContext:
     check_personal_info: bool = True
     validate_only: bool = False              # the site itself has errors: only collect the counties' problems
     early: object = None                     # a queue for (slug, county.json or None), when in workers
+    partial: bool = False                    # producers and finishers left for a later build
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         for dest, data in producer(library, slug):
             put(dest, data, whole)
         lap(getattr(producer, "__name__", "producer"))
-    marked = whole + (WARNED if result.problems else "")
+    marked = whole + (WARNED if result.problems else "") + (PARTIAL if ctx.partial else "")
     put(snapshot_path(slug), result.snapshot, marked)
     for finisher in ctx.finishers:
         for dest, data in list(finisher(library, slug, list(made), renderer)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Iterable
@@ -103,10 +104,30 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
     for name, found in paths.items():
         files = out[name] = SourceFiles()
         for rel, full in found:
-            files.size += os.path.getsize(full)
+            st = os.stat(full)
+            files.size += st.st_size
             # What the pages show besides the content: the date history gives the file and,
             # for a catalog file, what changed since the previous version.
             stamp = history.updated(rel, None)
             extra = repr(history.domain_changes(rel)) if rel.startswith("catalog/") and rel.endswith(".yaml") else ""
-            files.digests[rel] = _hash(file_digest(full), stamp.isoformat() if stamp else "", extra)
+            files.digests[rel] = _hash(_content_digest(full, st), stamp.isoformat() if stamp else "", extra)
     return out
+
+
+# The content hash of each file this process has read, with the file's identity when it was
+# read. A long-running process (`zwgk serve`) then reads only what changed: the hash still
+# decides, the identity only tells which files need hashing again (as git's index does).
+_HASHED: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+
+def _content_digest(full: str, st: os.stat_result) -> str:
+    identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = _HASHED.get(full)
+    if known is not None and known[0] == identity:
+        return known[1]
+    hexdigest = file_digest(full)
+    # A file changed within the file system's time granularity of being hashed could change
+    # again unseen: remember only files untouched for a while ("racily clean" in git's words).
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+        _HASHED[full] = (identity, hexdigest)
+    return hexdigest

@@ -77,8 +77,9 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
         interpretations.update({(c, k): v for k, v in interprets.items()})
     # Kept for the next build of this process (`zwgk serve`): an edit to one county then
     # decodes only that county's county.json again (0.4 s for a city's 22 otherwise).
-    _DECODED.clear()
-    _DECODED.update(used)
+    if used:
+        _DECODED.clear()
+        _DECODED.update(used)
     counties.sort(key=lambda c: (c.weight, c.slug))
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=lambda p: (p.weight, p.slug))),
                    _items=frozen_map(items), _docs=frozen_map(docs), _fulfilled_by=frozen_map(fulfilled),

@@ -247,6 +247,7 @@ class SiteWriter:
         self._staged = False
         self._files: StageFiles | None = None
         self._written: set[str] = set()
+        self._by_folder: dict[str, list[str]] | None = None
 
     def __contains__(self, dest: str) -> bool:
         return dest in self.manifest
@@ -276,6 +277,16 @@ class SiteWriter:
                 shutil.rmtree(candidate)
         os.makedirs(self.stage, exist_ok=True)
 
+    def old_by_county(self) -> dict[str, list[str]]:
+        """The old manifest's files by their first folder (a county's slug)."""
+        if self._by_folder is None:
+            self._by_folder = {}
+            for dest in self.old_manifest:
+                folder, slash, _rest = dest.partition("/")
+                if slash:
+                    self._by_folder.setdefault(folder, []).append(dest)
+        return self._by_folder
+
     def current(self, dest: str, fingerprint: str) -> bool:
         old = self.old_manifest.get(dest)
         return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
@@ -303,7 +314,9 @@ class SiteWriter:
         old = self.old_manifest.get(dest)
         if old is None or dest not in self.live:
             return False
-        self.record(dest, old[0], old[1], False)
+        if dest in self.manifest:
+            raise ValueError(f"two outputs for {dest}")
+        self.manifest[dest] = old       # checked when it was first made
         return True
 
     def record(self, dest: str, hexdigest: str, fingerprint: str, written: bool) -> None:

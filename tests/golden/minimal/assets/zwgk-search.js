@@ -1,6 +1,8 @@
 /* zwgk search: the query engine over the index that zwgk/search/browser_index.py writes.
- * AND of the query's terms; a quoted phrase must appear as written; BM25 with zone
- * weights, and records holding a part exactly come first; facet counts; excerpts.
+ * AND of the query's terms; a quoted phrase must appear as written; BM25F (zone weights,
+ * each zone normalised by its own length); records holding a part exactly come first,
+ * those holding it in a heavier zone (title, names, content, basis, body) before the
+ * others; facet counts; excerpts.
  * It fetches only what a query needs, through a `load(name)` function: <script> tags
  * in the browser (so file:// works), files in node. Plain script and CommonJS module. */
 (function (root, factory) {
@@ -73,11 +75,33 @@
       for (var i = 0; i < runs.length; i += 2) tupleOf.fill(runs[i], at, at += runs[i + 1]);
       ix.lengthOf = lengths; ix.starts = starts; ix.zoneStarts = zoneStarts;
       ix.avg = n ? total / n : 1; ix.tuples = tuples; ix.tupleOf = tupleOf;
+      ix.zoneScale = zoneScales(ix);
       self.index = ix;
       return ix;
     });
     return this._ready;
   };
+
+  /** Per record and zone, weight / BM25 length norm of that zone (BM25F): a long body
+   *  does not dilute a match in a short title. */
+  function zoneScales(ix) {
+    var n = ix.count, Z = 5, b = ix.b, len = new Float64Array(n * Z), sum = new Float64Array(Z);
+    for (var r = 0; r < n; r++) {
+      for (var z = 0, from = 0; z < Z; z++) {
+        var to = z < 4 && ix.zoneStarts[r * 4 + z] !== Infinity ? ix.zoneStarts[r * 4 + z] - 1 : ix.lengthOf[r];
+        var l = Math.max(0, to - from);
+        len[r * Z + z] = l; sum[z] += l;
+        if (to === ix.lengthOf[r]) break;     // zones after the last one stored are empty
+        from = to + 1;
+      }
+    }
+    var scale = new Float64Array(n * Z);
+    for (var i = 0; i < n * Z; i++) {
+      var avg = sum[i % Z] / n;
+      scale[i] = avg > 0 ? ix.weights[i % Z] / (1 - b + b * len[i] / avg) : 0;
+    }
+    return scale;
+  }
 
   Engine.prototype.zoneOf = function (r, local) {
     var zs = this.index.zoneStarts, z = 0;
@@ -103,7 +127,7 @@
     return this["_" + name];
   };
 
-  /** What the index holds for one term: per record, weighted tf and (for pairs) positions. */
+  /** What the index holds for one term: per record, BM25F tf and (for pairs) positions. */
   Engine.prototype.term = function (term) {
     var self = this;
     if (this.terms.has(term)) return this.terms.get(term);
@@ -120,7 +144,7 @@
   };
 
   Engine.prototype.parseTerm = function (term, posting) {
-    var ix = this.index, w = ix.weights, nums = decode(posting), recs = new Map();
+    var ix = this.index, scale = ix.zoneScale, nums = decode(posting), recs = new Map();
     var pair = Array.from(term).length === 2;
     if (pair) {
       var positions = new Array(nums.length), at = 0, r = -1, next = 0, entry = null;
@@ -132,7 +156,7 @@
           entry = { tf: 0, from: i, to: i };
           recs.set(r, entry);
         }
-        entry.tf += w[this.zoneOf(r, at - ix.starts[r])];
+        entry.tf += scale[r * 5 + this.zoneOf(r, at - ix.starts[r])];
         entry.to = i + 1;
       }
       return { term: term, pair: true, recs: recs, positions: positions, set: new Set(positions) };
@@ -140,7 +164,7 @@
     var rec = 0;
     for (var j = 0; j < nums.length; j++) {
       rec += Math.floor(nums[j] / 5);
-      recs.set(rec, { tf: w[nums[j] % 5] });
+      recs.set(rec, { tf: scale[rec * 5 + nums[j] % 5], zone: nums[j] % 5 });
     }
     return { term: term, pair: false, recs: recs };
   };
@@ -192,12 +216,14 @@
 
   /* ---- matching ---- */
 
-  /** How one part stands in one record: {exact: true|false|null, at: global position or -1, bases}. */
+  /** How one part stands in one record: {exact: true|false|null, at: global position or -1,
+   *  bases, zone: the heaviest zone holding it exactly (once known)}. */
   Engine.prototype.chain = function (part, r, data) {
     var ix = this.index, runs = part.runs, anchor = -1;
     for (var i = 0; i < runs.length; i++) if (Array.from(runs[i][1]).length > 1) { anchor = i; break; }
     if (anchor < 0) {
-      return runs.length === 1 ? { exact: true, at: -1 } : { exact: null, at: -1, bases: null };
+      if (runs.length === 1) return { exact: true, at: -1, zone: data.get(runs[0][1]).recs.get(r).zone };
+      return { exact: null, at: -1, bases: null };
     }
     var aTerms = A.runTerms(runs[anchor][1]), aData = data.get(aTerms[0]), e = aData.recs.get(r);
     var bases = [];
@@ -211,7 +237,7 @@
       if (ok) bases.push(base);
     }
     if (!bases.length) return { exact: false, at: aData.positions[e.from] - runs[anchor][0] };
-    if (runs.length === 1) return { exact: true, at: bases[0] };
+    if (runs.length === 1) return { exact: true, at: bases[0], zone: this.zoneOf(r, bases[0] - ix.starts[r]) };
     return { exact: null, at: bases[0], bases: bases };
   };
 
@@ -222,14 +248,16 @@
       return state.bases.reduce(function (prev, base) {
         return prev.then(function (found) {
           if (found) return found;
-          return self.normText(base, base + len).then(function (s) { return s === want ? { exact: true, at: base } : null; });
+          return self.normText(base, base + len).then(function (s) {
+            return s === want ? { exact: true, at: base, zone: self.zoneOf(r, base - ix.starts[r]) } : null;
+          });
         });
       }, Promise.resolve(null)).then(function (found) { return found || { exact: false, at: state.at }; });
     }
     var s0 = ix.starts[r];
     return this.normText(s0, s0 + ix.lengthOf[r]).then(function (s) {
-      var i = s.indexOf(want);
-      return i < 0 ? { exact: false, at: -1 } : { exact: true, at: s0 + Array.from(s.slice(0, i)).length };
+      var i = s.indexOf(want), local = i < 0 ? -1 : Array.from(s.slice(0, i)).length;
+      return i < 0 ? { exact: false, at: -1 } : { exact: true, at: s0 + local, zone: self.zoneOf(r, local) };
     });
   };
 
@@ -296,25 +324,38 @@
     return n;
   }
 
+  /** The zone weights of where each part stands exactly: a title holding the query
+   *  outranks names, then 公开内容, 公开依据, body. Undecided parts count as the title. */
+  function exactWeight(h, weights, optimistic) {
+    var sum = 0;
+    h.states.forEach(function (s) {
+      if (s.exact) sum += weights[s.zone];
+      else if (optimistic && s.exact === null) sum += weights[0];
+    });
+    return sum;
+  }
+
   function before(x, y) {
     if (x.key !== y.key) return x.key > y.key;
+    if (x.where !== y.where) return x.where > y.where;
     if (x.score !== y.score) return x.score > y.score;
     return x.r < y.r;
   }
 
-  /** The first `want` hits in rank order (exact parts, then score, then record order).
+  /** The first `want` hits in rank order (exact parts, the zones they stand in, then
+   *  score, then record order).
    *  Undecided parts count as exact until read, so only hits that could reach the
    *  wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
   Engine.prototype.order = function (parts, hits, want) {
-    var self = this, out = [];
-    hits.forEach(function (h) { h.key = exactCount(h, true); });
+    var self = this, out = [], weights = this.index.weights;
+    hits.forEach(function (h) { h.key = exactCount(h, true); h.where = exactWeight(h, weights, true); });
     var heap = hits.slice().sort(function (x, y) { return before(x, y) ? -1 : before(y, x) ? 1 : 0; });
     function step() {
       while (heap.length && out.length < want) {
         var h = heap[0], i = h.states.findIndex(function (s) { return s.exact === null; });
         if (i < 0) { out.push(heap.shift()); continue; }
         return self.verify(parts[i], h.r, h.states[i]).then(function (s) {
-          h.states[i] = s; h.key = exactCount(h, true);
+          h.states[i] = s; h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
           heap.shift();
           var lo = 0, hi = heap.length;
           while (lo < hi) { var mid = (lo + hi) >> 1; if (before(heap[mid], h)) lo = mid + 1; else hi = mid; }

@@ -30,6 +30,7 @@
     });
   }
   var engine = new ZwgkSearch.Engine(load);
+  window.zwgkSearchEngine = engine;     // for the benchmark and the curious
 
   function el(tag, text, attrs) {
     var e = document.createElement(tag);
