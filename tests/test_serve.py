@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -116,6 +117,11 @@ def test_an_edit_shows_after_the_reload(server):
     status, page = server.get(ITEM_PAGE)
     assert status == 200 and "一般公共预算收入表、支出表和调整表" in page
     assert "zwgk-build-errors" not in page
+    # The pages come first; the downloads and search index follow without another save.
+    deadline = time.monotonic() + WAIT
+    while "和调整表" not in server.get("jia/downloads/catalog.csv")[1]:
+        assert time.monotonic() < deadline, "the downloads were never brought up to date"
+        time.sleep(0.1)
 
 
 def test_a_broken_file_shows_its_errors_on_every_page_until_fixed(server):
@@ -212,7 +218,7 @@ def test_requests_wait_for_a_running_build(tmp_path):
         pages = written = 1
         problems: list = []
 
-    def slow_build(site, out_dir, counties=()):
+    def slow_build(site, out_dir, counties=(), defer_producers=False):
         started.set()
         release.wait(WAIT)
         (out / "index.html").write_text("<html><head></head><body>新版</body></html>", encoding="utf-8")

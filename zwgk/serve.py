@@ -211,10 +211,11 @@ class Preview:
         return tuple(sorted({c.county for c in changes}))
 
     # Called in the build thread (or directly, for the first build).
-    def build(self, counties: tuple[str, ...] = ()) -> Outcome:
+    def build(self, counties: tuple[str, ...] = (), pages_only: bool = False) -> Outcome:
         started = time.perf_counter()
         try:
-            result = self.build_fn(self.site, self.out, counties=counties)
+            extra = {"defer_producers": True} if pages_only else {}
+            result = self.build_fn(self.site, self.out, counties=counties, **extra)
         except ContentErrors as exc:
             return Outcome(False, time.perf_counter() - started, problems=exc.problems, texts=exc.texts)
         except jinja2.TemplateError as exc:
@@ -282,16 +283,25 @@ class Preview:
             while self._pending and self._timer is None:
                 changes = sorted(self._pending.values())
                 self._pending = {}
+                counties = self.counties_to_build(changes)
                 self._idle.clear()
                 try:
-                    outcome = await IOLoop.current().run_in_executor(self._executor, self.build,
-                                                                     self.counties_to_build(changes))
+                    # Pages first, so the browser reloads as soon as what the editor sees is ready.
+                    outcome = await IOLoop.current().run_in_executor(self._executor, self.build, counties, True)
                     self.accept(outcome)
                 finally:
                     self._idle.set()
                 self._report(changes, outcome)
                 # Always: another `zwgk build` of the same output may have written the change already.
                 reload_browsers(changes, outcome)
+                if outcome.ok and not self._pending:
+                    # Then downloads, search indexes and zips, without holding requests: the
+                    # pages they would see are already the new ones, and the swap is atomic.
+                    rest = await IOLoop.current().run_in_executor(self._executor, self.build, counties)
+                    if not rest.ok:
+                        self.accept(rest)
+                        self._report(changes, rest)
+                        reload_browsers(changes, rest)
         finally:
             self._running = False
 
