@@ -207,3 +207,11 @@ def test_demo_site_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     for county in ("linjiang", "shiqiao"):
         assert os.path.isfile(tmp_path / "demo" / county / "index.html")
+
+
+def test_a_long_build_reports_its_progress_as_plain_lines_in_a_log(make_site, tmp_path):
+    import io
+    from zwgk.progress import Reporter
+    log = io.StringIO()      # not a terminal: plain lines, as in a CI log
+    build_site(make_site(), str(tmp_path / "public"), progress=Reporter(log, delay=0))
+    assert "生成县（区）" in log.getvalue() and "1/1" in log.getvalue()

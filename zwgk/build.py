@@ -28,6 +28,7 @@ from .history import History, read_history
 from .library import Library, build_library
 from .model import Page, Site
 from .portal import SnapshotError, portal_library, read_snapshot, snapshot_path
+from .progress import Reporter
 from .read import read_site
 from .render import Renderer, plan_portal, theme_dirs
 from .search import county_search_outputs, portal_search_outputs
@@ -140,11 +141,12 @@ PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = [comp
 def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = False,
                counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
                check_personal_info: bool = True, merge: tuple[str, ...] = (),
-               defer_producers: bool = False) -> BuildResult:
+               defer_producers: bool = False, progress: Reporter | None = None) -> BuildResult:
     """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content.
 
     counties: build only these; the other counties already in the output stay as they are.
     merge: output folders of other builds of this site; their counties are taken as built.
+    progress: shows the counties as they finish (a bar on a terminal) once a build runs long.
     defer_producers: pages only, for a quick preview (`zwgk serve`): downloads, search
     indexes and offline zips stay as the last full build made them, until the next build
     without it, which makes them (and only them) again.
@@ -160,7 +162,8 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         with build_lock(out_dir):
             writer = SiteWriter(out_dir)
             try:
-                result = _build(plan, writer, strict, counties, merge, clock, defer_producers)
+                result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
+                                progress or Reporter.silent())
                 stats = writer.commit()
                 clock.lap("write")
             except BaseException:
@@ -219,7 +222,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
-           clock: _Clock, partial: bool = False) -> BuildResult:
+           clock: _Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
     snapshots: dict[str, bytes] = {}
@@ -249,7 +252,7 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
                 ahead = _PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early, workers.drained)
                 ahead.start()
             try:
-                for done in finished:
+                for done in (progress or Reporter.silent()).track(finished, "生成县（区）", total=len(todo)):
                     _take_county(done, writer, snapshots, result, texts)
             except BaseException:
                 if ahead is not None:

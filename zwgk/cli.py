@@ -94,12 +94,13 @@ def _site_dir(path: str) -> str:
 
 def _cmd_build(args) -> int:
     from .build import build_site
+    from .progress import Reporter
     from .write import OutputRefused
     site = _site_dir(args.site)
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
     try:
         result = build_site(site, args.out, strict=args.strict, counties=tuple(args.county), log=log,
-                            merge=tuple(args.merge))
+                            merge=tuple(args.merge), progress=Reporter.for_stream(sys.stderr))
     except OutputRefused as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
         return USAGE_ERROR
