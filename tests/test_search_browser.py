@@ -4,34 +4,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 
 import pytest
 
-from zwgk import urls
-from zwgk.build import build_site, load_library
-from zwgk.render import Renderer
+from zwgk.build import build_site
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
-
-
-def _ensure_search_pages(site: str, out: str) -> None:
-    """Render search.html where the build does not (yet) write it."""
-    library = load_library(site).library
-    renderer = Renderer(library)
-    for county in library.counties:
-        dest = urls.search_page(county.slug)
-        if not os.path.exists(os.path.join(out, dest)):
-            data = renderer.render_extra("search.html", dest, title="全文检索", county=county,
-                                         crumbs=[(county.name, urls.county_home(county.slug)), ("全文检索", dest)])
-            with open(os.path.join(out, dest), "wb") as fh:
-                fh.write(data)
+from playwright import sync_api as playwright
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +27,6 @@ def site_out(tmp_path_factory):
     site = write_files(tmp_path_factory.mktemp("site"), files)
     out = str(tmp_path_factory.mktemp("out") / "public")
     build_site(site, out)
-    _ensure_search_pages(site, out)
     return out
 
 
@@ -114,4 +96,22 @@ def test_query_in_the_url_and_the_header_box(browser, http_root):
     page.goto(f"{http_root}/jia/search.html?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D")
     assert _results(page) == []
     assert "没有找到" in page.inner_text("#search-status")
+    page.close()
+
+
+def test_the_offline_zip_unzipped_works_from_disk_search_included(browser, site_out, tmp_path):
+    import zipfile
+    with zipfile.ZipFile(os.path.join(site_out, "jia/downloads/jia-offline.zip")) as zf:
+        zf.extractall(tmp_path)
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
+    page.goto(f"file://{tmp_path}/jia/index.html")
+    assert page.title().startswith("甲县")
+    page.click("text=公开目录")
+    page.click("text=财政预决算")
+    assert "一般公共预算收入表、支出表" in page.content()
+    page.goto(f"file://{tmp_path}/jia/search.html?q=%E9%A2%84%E7%AE%97%E5%85%AC%E5%BC%80")
+    assert _results(page)[0] == "甲县2024年预算公开"
+    assert outside == []
     page.close()
