@@ -181,7 +181,7 @@ class Renderer:
 
     def _nav(self, county: County | None) -> list[tuple[str, str]]:
         if county is None:
-            return [("首页", urls.PORTAL_HOME), ("全文检索", urls.PORTAL_SEARCH)]
+            return [("首页", urls.PORTAL_HOME), ("公开情况", urls.PORTAL_COMPLETENESS), ("全文检索", urls.PORTAL_SEARCH)]
         c = county.slug
         return [("首页", urls.county_home(c)), ("公开目录", urls.catalog_index(c)), ("政府信息", urls.docs_index(c)),
                 ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
