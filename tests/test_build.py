@@ -215,3 +215,23 @@ def test_a_long_build_reports_its_progress_as_plain_lines_in_a_log(make_site, tm
     log = io.StringIO()      # not a terminal: plain lines, as in a CI log
     build_site(make_site(), str(tmp_path / "public"), progress=Reporter(log, delay=0))
     assert "生成县（区）" in log.getvalue() and "1/1" in log.getvalue()
+
+
+def test_a_linked_output_folder_is_published_into_what_it_points_at(make_site, tmp_path):
+    site = make_site()
+    real = tmp_path / "www"
+    real.mkdir()
+    link = tmp_path / "public"
+    link.symlink_to(real)
+    for _ in range(2):      # the second build replaces the first through the link again
+        build_site(site, str(link))
+    assert link.is_symlink() and os.path.isfile(real / "jia" / "index.html")
+
+
+def test_merging_a_damaged_output_folder_is_a_clear_error(make_site, tmp_path):
+    site = make_site()
+    part = str(tmp_path / "part")
+    build_site(site, part, counties=("jia",))
+    os.remove(os.path.join(part, "jia", "county.json"))
+    result = run_zwgk("build", site, "--merge", part, "--out", str(tmp_path / "all"))
+    assert result.returncode == 1 and "输出不完整" in result.stderr and "Traceback" not in result.stderr

@@ -118,6 +118,14 @@ CASES = {
         {DOC: "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-01-01\ndoc_no: 甲财〔2024〕1\n---\n"},
         f"{DOC}:5:9: 警告：doc_no: 发文字号 '甲财〔2024〕1' 末尾缺少“号”",
     ),
+    "implausible year": (
+        {DOC: "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2204-03-01\n---\n"},
+        f"{DOC}:4:12: published: 日期 '2204-03-01' 的年份不合理",
+    ),
+    "misspelled channel after a blank one": (
+        {D: DOMAIN_YAML.replace("channels: [政府网站, 政府公报]", "channels: ['', 政府网沾]")},
+        f"{D}:10:20: items[0].channels[1]: '政府网沾' 不是标准的公开渠道（是否应为 '政府网站'？）",
+    ),
     "two files of one domain": (
         {"catalog/jia/czyjs2.yaml": "domain: 财政预决算\nitems: []\n"},
         "catalog/jia/czyjs2.yaml:1:1: 领域 '财政预决算' 已在 catalog/jia/czyjs.yaml 中发布",

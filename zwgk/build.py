@@ -154,6 +154,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     """
     out_dir = out_dir or os.path.join(site_dir, "public")
     check_output_dir(out_dir, site_dir)
+    out_dir = os.path.realpath(out_dir)   # a linked output folder: publish into what it points at
     timings: list[tuple[str, float]] = []
     clock = _Clock(timings)
     with _collector_paused():
@@ -346,8 +347,13 @@ def _take_merged(plan: _Plan, writer: SiteWriter, dirs: tuple[str, ...], snapsho
                                                "每个县（区）只能由一个目录提供"))
                 continue
             found[slug] = folder
-            with open(os.path.join(folder, snapshot_path(slug)), "rb") as fh:
-                data = fh.read()
+            try:
+                with open(os.path.join(folder, snapshot_path(slug)), "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                result.problems.append(Problem(folder, 0, 0, f"{folder} 中县（区）'{slug}' 的输出不完整（缺少 {snapshot_path(slug)}）",
+                                               "请重新生成这个县（区）：zwgk build --county " + slug))
+                continue
             try:
                 built_for = read_snapshot(data)["site"]
             except SnapshotError as exc:

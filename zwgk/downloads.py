@@ -110,7 +110,7 @@ def site_updated(county: County) -> date | None:
 
 
 def _fixed_datetime(day: date | None) -> datetime:
-    day = max(day or EPOCH, EPOCH)
+    day = min(max(day or EPOCH, EPOCH), date(2107, 12, 31))   # what a ZIP entry can hold
     return datetime(day.year, day.month, day.day)
 
 

@@ -194,9 +194,14 @@ class FieldChecker:
         match = _DATE_RE.match(node.value.strip())
         if match:
             try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
+                day = date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
-                pass
+                day = None
+            if day is not None and not 1949 <= day.year <= 2100:
+                self.error(node, f"{where}: 日期 '{node.value}' 的年份不合理", "请检查年份是否写错，例如 2204 应为 2024")
+                return None
+            if day is not None:
+                return day
         self.error(node, f"{where}: 日期 '{node.value}' 无效", "日期格式为 YYYY-MM-DD，并且月份在 1–12、日期在当月天数之内，例如 2020-08-06")
         return None
 

@@ -104,7 +104,10 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
     for name, found in paths.items():
         files = out[name] = SourceFiles()
         for rel, full in found:
-            st = os.stat(full)
+            try:
+                st = os.stat(full)
+            except FileNotFoundError:
+                continue        # an editor's temporary file, gone since the folder was listed
             files.size += st.st_size
             # What the pages show besides the content: the date history gives the file and,
             # for a catalog file, what changed since the previous version.

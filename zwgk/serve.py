@@ -294,7 +294,11 @@ class Preview:
                 self._report(changes, outcome)
                 # Always: another `zwgk build` of the same output may have written the change already.
                 reload_browsers(changes, outcome)
-                if outcome.ok and not self._pending:
+                if outcome.ok and self._pending:
+                    # A newer save came in: build these counties again with it, downloads included.
+                    for change in changes:
+                        self._pending.setdefault(change.path, change)
+                elif outcome.ok:
                     # Then downloads, search indexes and zips, without holding requests: the
                     # pages they would see are already the new ones, and the swap is atomic.
                     rest = await IOLoop.current().run_in_executor(self._executor, self.build, counties)

@@ -152,15 +152,16 @@ def validate_domain(source, county: str, site: Site, draft: CountyDraft, problem
         where = f"items[{seq - 1}]."
         for n, channel in enumerate(raw["channels"]):
             if channel not in channels:
-                pos = _element(item_node, "channels", n)
-                check.error(pos, f"{where}channels[{n}]: '{channel}' 不是标准的公开渠道{suggestion(channel, channels)}",
+                pos, k = _element(item_node, "channels", n, channel)
+                check.error(pos, f"{where}channels[{k}]: '{channel}' 不是标准的公开渠道{suggestion(channel, channels)}",
                             "请使用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明")
         levels = []
         for n, word in enumerate(raw["level"]):
             if word in level_words:
                 levels.append(level_words[word])
             else:
-                check.error(_element(item_node, "level", n), f"{where}level[{n}]: '{word}' 不是公开层级{suggestion(word, level_words)}",
+                pos, k = _element(item_node, "level", n, word)
+                check.error(pos, f"{where}level[{k}]: '{word}' 不是公开层级{suggestion(word, level_words)}",
                             "可填写：县级、乡级（或 site.yaml 中 level_names 设定的本地称呼）")
         if raw["audience"] == "特定群体" and not raw["audience_note"]:
             check.error(item_node.value["audience"], f"{where}audience: 公开对象为特定群体时，请用 audience_note 写明是哪些人",
@@ -170,7 +171,7 @@ def validate_domain(source, county: str, site: Site, draft: CountyDraft, problem
         id_node = item_node.value["id"]
         draft.item_positions[(source.path, raw["id"])] = (id_node.line, id_node.col)
         for n, ref in enumerate(raw["documents"]):
-            pos = _element(item_node, "documents", n)
+            pos, _k = _element(item_node, "documents", n, ref)
             draft.ref_positions[(source.path, raw["id"], ref)] = (pos.line, pos.col)
         items.append(Item(
             id=raw["id"], county=county, domain=source.slug, seq=seq,
@@ -185,9 +186,17 @@ def validate_domain(source, county: str, site: Site, draft: CountyDraft, problem
                   county=county, items=tuple(items), updated=values["updated"], src_path=source.path)
 
 
-def _element(parent, key: str, n: int):
+def _element(parent, key: str, n: int, value: str | None = None):
+    """(node, index in the source list) of the n-th kept list element: blank or refused
+    elements were dropped from the values, so find it by its text when that is given."""
     node = parent.value[key]
-    return node.value[n] if node.kind == "seq" else node
+    if node.kind != "seq":
+        return node, n
+    if value is not None:
+        for index, child in enumerate(node.value):
+            if isinstance(child.value, str) and child.value.strip() == value:
+                return child, index
+    return node.value[n], n
 
 
 _DOC_NO = re.compile(r"^(?P<org>.+?)〔(?P<year>\d{4})〕(?P<num>\d+)号$")
@@ -222,10 +231,10 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
     if not values["published"] or not values["title"] or not values["issuer"]:
         return None
     for n, ref in enumerate(values["items"]):
-        pos = _element(source.front, "items", n)
+        pos, _k = _element(source.front, "items", n, ref)
         draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
     for n, ref in enumerate(values["attachments"]):
-        pos = _element(source.front, "attachments", n)
+        pos, _k = _element(source.front, "attachments", n, ref)
         draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
     if values["interprets"]:
         pos = source.front.value["interprets"]
