@@ -65,7 +65,7 @@ _built: dict[str, str] = {}
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> str:
-    """The demo site (/work/main) built once per session into a temporary folder."""
+    """The demo site of this repository, built once per test run into a temporary folder."""
     if "out" not in _built:            # a module that imports this fixture registers it again
         from zwgk.build import build_site
         out = str(tmp_path_factory.mktemp("demo") / "public")
