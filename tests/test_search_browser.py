@@ -54,8 +54,9 @@ def browser():
 
 
 def _results(page) -> list[str]:
-    page.wait_for_function("document.getElementById('search-status').textContent.indexOf('找到') >= 0"
-                           " || document.getElementById('search-status').textContent.indexOf('没有') >= 0")
+    # Null-safe: the page may still be the one the query was typed on, before it navigates.
+    page.wait_for_function("(function (s) { return !!s && (s.textContent.indexOf('找到') >= 0"
+                           " || s.textContent.indexOf('没有') >= 0); })(document.getElementById('search-status'))")
     return page.locator("#search-results > li h2 a").all_inner_texts()
 
 
@@ -92,6 +93,7 @@ def test_query_in_the_url_and_the_header_box(browser, http_root):
     page.goto(f"{http_root}/jia/index.html")
     page.fill("#q-top", "预算公开")
     page.press("#q-top", "Enter")
+    page.wait_for_url("**/search.html?q=*")
     assert _results(page)[0] == "甲县2024年预算公开"
     page.goto(f"{http_root}/jia/search.html?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D")
     assert _results(page) == []

@@ -126,6 +126,10 @@ CASES = {
         {D: DOMAIN_YAML.replace("channels: [政府网站, 政府公报]", "channels: ['', 政府网沾]")},
         f"{D}:10:20: items[0].channels[1]: '政府网沾' 不是标准的公开渠道（是否应为 '政府网站'？）",
     ),
+    "link out of the county, inside a paragraph": (
+        {DOC: "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-01-01\n---\n第一行，\n第二行，\n见[附件](../../etc/passwd)。\n"},
+        f"{DOC}:8:7: 链接 '../../etc/passwd' 指向本县 content 目录以外",
+    ),
     "two files of one domain": (
         {"catalog/jia/czyjs2.yaml": "domain: 财政预决算\nitems: []\n"},
         "catalog/jia/czyjs2.yaml:1:1: 领域 '财政预决算' 已在 catalog/jia/czyjs.yaml 中发布",

@@ -58,13 +58,16 @@ def _rewrite_links(state) -> None:
                 token.attrSet(attr, new)
 
 
-def links_leaving_county(text: str) -> list[tuple[int, str]]:
-    """(line within text, target) of each link or image that would lead out of the county folder."""
+def links_leaving_county(text: str) -> list[tuple[int, int, str]]:
+    """(line within text, column, target) of each link or image that would lead out of
+    the county folder; the column is where the target is written (1 when it cannot be found,
+    e.g. a target markdown-it had to percent-encode)."""
     if "](" not in text and "]:" not in text:
         return []          # most documents have no links: skip the second parse
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = _safe_link
+    lines = text.split("\n")
     found = []
     for block in md.parse(text):
         for token in block.children or ():
@@ -73,5 +76,14 @@ def links_leaving_county(text: str) -> list[tuple[int, str]]:
                 continue
             root_relative = target.startswith("/") and not target.startswith("//")
             if root_relative or rewrite_href(target, "") is None:
-                found.append(((block.map or (0, 0))[0], target))
+                start, end = block.map or (0, 1)
+                found.append(_where(lines, start, end, target))
     return found
+
+
+def _where(lines: list[str], start: int, end: int, target: str) -> tuple[int, int, str]:
+    for n in range(start, min(end, len(lines))):
+        col = lines[n].find(target)
+        if col >= 0:
+            return n, col + 1, target
+    return start, 1, target

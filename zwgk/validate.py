@@ -263,7 +263,7 @@ def _validate_page(source: MarkdownSource, county: str, problems: list[Problem])
 
 
 def _check_links(source: MarkdownSource, problems: list[Problem]) -> None:
-    for line, target in links_leaving_county(source.body):
-        problems.append(Problem(source.path, source.body_line + line, 1, f"链接 '{target}' 指向本县 content 目录以外",
+    for line, col, target in links_leaving_county(source.body):
+        problems.append(Problem(source.path, source.body_line + line, col, f"链接 '{target}' 指向本县 content 目录以外",
                                 "站内链接相对于 content/<县>/ 书写，例如 files/2020-28.pdf 或 docs/2020-001.md；"
                                 "不能用 ..、/ 开头的路径或反斜杠；外部网站请写完整地址 https://…"))
