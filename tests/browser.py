@@ -8,6 +8,7 @@ import functools
 import http.server
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -79,16 +80,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    """The built site served by a small threading http.server on 127.0.0.1 (any free port)."""
-    handler = functools.partial(_QuietHandler, directory=demo_site)
+@contextmanager
+def served(folder: str):
+    """A folder served by a small threading http.server on 127.0.0.1 (any free port): its URL."""
+    handler = functools.partial(_QuietHandler, directory=folder)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_site):
+    """The built demo site over HTTP."""
+    with served(demo_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

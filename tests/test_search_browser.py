@@ -1,25 +1,17 @@
 """search.html in headless Chromium, over HTTP and from file://: type, see results, go back."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 
 import pytest
 
+from browser import chromium, served  # noqa: F401  (chromium is a fixture)
+from conftest import minimal_site, write_files
 from zwgk.build import build_site
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
-from playwright import sync_api as playwright
 
 
 @pytest.fixture(scope="module")
 def site_out(tmp_path_factory):
-    from tests.conftest import minimal_site, write_files
     files = minimal_site()
     files["content/jia/docs/2024-czj-002.md"] = (
         "---\ntitle: 关于</script><script>alert(1)</script>的说明\nissuer: 甲县财政局\npublished: 2024-03-01\n---\n\n"
@@ -30,27 +22,10 @@ def site_out(tmp_path_factory):
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def http_root(site_out):
-    handler = functools.partial(_QuietHandler, directory=site_out)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with served(site_out) as url:
+        yield url.rstrip("/")
 
 
 def _results(page) -> list[str]:
@@ -61,9 +36,9 @@ def _results(page) -> list[str]:
 
 
 @pytest.mark.parametrize("via", ["http", "file"])
-def test_typing_a_query_shows_results_and_back_works(browser, site_out, http_root, via):
+def test_typing_a_query_shows_results_and_back_works(chromium, site_out, http_root, via):
     base = http_root if via == "http" else "file://" + site_out
-    page = browser.new_page()
+    page = chromium.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: errors.append("dialog: " + d.message))
@@ -88,8 +63,8 @@ def test_typing_a_query_shows_results_and_back_works(browser, site_out, http_roo
     page.close()
 
 
-def test_query_in_the_url_and_the_header_box(browser, http_root):
-    page = browser.new_page()
+def test_query_in_the_url_and_the_header_box(chromium, http_root):
+    page = chromium.new_page()
     page.goto(f"{http_root}/jia/index.html")
     page.fill("#q-top", "预算公开")
     page.press("#q-top", "Enter")
@@ -101,11 +76,11 @@ def test_query_in_the_url_and_the_header_box(browser, http_root):
     page.close()
 
 
-def test_the_offline_zip_unzipped_works_from_disk_search_included(browser, site_out, tmp_path):
+def test_the_offline_zip_unzipped_works_from_disk_search_included(chromium, site_out, tmp_path):
     import zipfile
     with zipfile.ZipFile(os.path.join(site_out, "jia/downloads/jia-offline.zip")) as zf:
         zf.extractall(tmp_path)
-    page = browser.new_page()
+    page = chromium.new_page()
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
     page.goto(f"file://{tmp_path}/jia/index.html")

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from . import __version__, urls
 from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
-from .downloads import download_listing, download_outputs, download_path, offline_zip
+from .downloads import download_outputs, downloads_page_and_offline_zip
 from .errors import ContentErrors, Problem, errors_only
 from .fingerprint import SourceFiles, engine_fingerprint, folders_fingerprint, read_sources
 from .history import History, read_history
@@ -104,30 +104,6 @@ class _Clock:
         now = time.perf_counter()
         self.timings.append((name, now - self.last))
         self.last = now
-
-
-def downloads_page_and_offline_zip(library: Library, slug: str, files: list[tuple[str, bytes | str]],
-                                   renderer: Renderer) -> list[tuple[str, bytes]]:
-    """The downloads page and the offline zip, made last: the zip holds every other file of
-    the county, and the page lists the zip's size (the copy inside the zip cannot)."""
-    county = library.county(slug)
-    dest = urls.downloads_page(slug)
-    prefix = download_path(slug, "")
-    listed = []
-    for path, data in files:
-        if path.startswith(prefix) and path != dest:
-            if isinstance(data, str):
-                with open(data, "rb") as fh:
-                    data = fh.read()
-            listed.append((path, data))
-
-    def page(rows) -> bytes:
-        return renderer.render_extra("downloads.html", dest, title="下载", county=county,
-                                     crumbs=[("下载", dest)], downloads=rows)
-
-    inner = page(download_listing(county, listed))
-    zip_dest, zip_data = offline_zip(county, [f for f in files if f[0] != dest] + [(dest, inner)])
-    return [(zip_dest, zip_data), (dest, page(download_listing(county, listed + [(zip_dest, zip_data)])))]
 
 
 # What each county gets besides its pages, attachments and assets: (library, slug) -> [(dest, bytes)].

@@ -667,3 +667,27 @@ def download_listing(county: County, outputs: Sequence[tuple[str, bytes]]) -> li
         for ext, kind in kinds.items():
             add(f"{domain.slug}.{ext}", f"{domain.name}（{kind}）", day, domain=domain.name)
     return rows
+
+
+def downloads_page_and_offline_zip(library, slug: str, files: list[tuple[str, bytes | str]],
+                                   renderer) -> list[tuple[str, bytes]]:
+    """The downloads page and the offline zip, made last: the zip holds every other file of
+    the county, and the page lists the zip's size (the copy inside the zip cannot)."""
+    county = library.county(slug)
+    dest = urls.downloads_page(slug)
+    prefix = download_path(slug, "")
+    listed = []
+    for path, data in files:
+        if path.startswith(prefix) and path != dest:
+            if isinstance(data, str):
+                with open(data, "rb") as fh:
+                    data = fh.read()
+            listed.append((path, data))
+
+    def page(rows) -> bytes:
+        return renderer.render_extra("downloads.html", dest, title="下载", county=county,
+                                     crumbs=[("下载", dest)], downloads=rows)
+
+    inner = page(download_listing(county, listed))
+    zip_dest, zip_data = offline_zip(county, [f for f in files if f[0] != dest] + [(dest, inner)])
+    return [(zip_dest, zip_data), (dest, page(download_listing(county, listed + [(zip_dest, zip_data)])))]
