@@ -12,7 +12,7 @@ from typing import Mapping
 from . import urls
 from .errors import Problem
 from .model import County, Document, Domain, Item, Page, Site, frozen_map
-from .validate import CountyDraft, _footer
+from .validate import CountyDraft, footer_from
 from .standards import STANDARD_DOMAINS
 
 
@@ -175,7 +175,7 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
     documents = sorted(draft.documents, key=lambda d: (d.published, d.id), reverse=True)
     domains = sorted(draft.domains, key=_domain_order)
     values = draft.values
-    return County(slug=slug, name=values["name"], code=values["code"], footer=_footer(values, site.footer),
+    return County(slug=slug, name=values["name"], code=values["code"], footer=footer_from(values, site.footer),
                   not_applicable=frozen_map(values["not_applicable"]), weight=values["weight"],
                   domains=tuple(domains), documents=tuple(documents), pages=tuple(pages), src_path=draft.src_path)
 

@@ -65,7 +65,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
             check.error(sources.site.node.value["local_channels"], f"local_channels: '{channel}' 已是标准渠道，不必声明", "请从 local_channels 中删除它", "warning")
     return Site(
         title=values["title"], base_url=values["base_url"], domain=values["domain"],
-        footer=_footer(values), theme=values["theme"] or "default",
+        footer=footer_from(values), theme=values["theme"] or "default",
         local_channels=tuple(local), level_names=frozen_map(level_names),
         stale_days=values["stale_days"],
         pii_allow=tuple((v["value"], v["reason"]) for v, _node in values["pii_allow"]),
@@ -73,7 +73,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     )
 
 
-def _footer(values: dict, fallback: Footer | None = None) -> Footer:
+def footer_from(values: dict, fallback: Footer | None = None) -> Footer:
     fallback = fallback or Footer()
     return Footer(
         organiser=values.get("organiser") or fallback.organiser,
