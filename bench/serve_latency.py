@@ -1,6 +1,10 @@
-"""Save-to-reload latency of `zwgk serve` on the demo site, measured in headless Chromium.
+"""Save-to-reload latency of `zwgk serve`, measured in headless Chromium.
 
     python bench/serve_latency.py [--edits 15] [--gap 1.0] [--server zwgk|livereload]
+    python bench/serve_latency.py --site /tmp/zwgk-bench/city --gap 6     # the default city
+
+On the demo site by default; --site takes a copy of another site (such as the city that
+bench/city.py generates, which has the same catalog/linjiang/czyjs.yaml).
 
 Each round rewrites one catalog file (a new marker in one item's 公开内容), and measures from
 just before the write to the reloaded page's DOMContentLoaded in the browser (both on this
@@ -32,10 +36,10 @@ PAGE = "linjiang/catalog/czyjs/index.html"
 CONNECTED = "window.LiveReload && LiveReload.connector && LiveReload.connector.protocol > 0"
 
 
-def copy_demo(target: str) -> str:
+def copy_site(target: str, source: str = REPO) -> str:
     os.makedirs(target)
     for name in ("site.yaml", "catalog", "content", "schemas"):
-        src = os.path.join(REPO, name)
+        src = os.path.join(source, name)
         if os.path.isdir(src):
             shutil.copytree(src, os.path.join(target, name))
         elif os.path.exists(src):
@@ -90,10 +94,13 @@ def run_plain_livereload(site: str, port: int) -> None:
     server.serve(port=port, host="127.0.0.1", root=out)
 
 
-def measure(kind: str, edits: int, gap: float) -> list[float]:
+def measure(kind: str, edits: int, gap: float, source: str = REPO) -> list[float]:
     from playwright.sync_api import sync_playwright
     work = tempfile.mkdtemp(prefix="zwgk-serve-bench-")
-    site = copy_demo(os.path.join(work, "site"))
+    site = copy_site(os.path.join(work, "site"), source)
+    # Files changed within 2 s of being hashed are hashed again at the next build (their time
+    # cannot yet tell a later change apart); a site an editor opens is older than that.
+    time.sleep(2.5)
     port = free_port()
     server = start_server(kind, site, port)
     path = os.path.join(site, *EDITED.split("/"))
@@ -157,16 +164,18 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=15)
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between saves")
     parser.add_argument("--server", choices=("zwgk", "livereload"), default="zwgk")
+    parser.add_argument("--site", default=REPO, help="the site to copy and serve (default: the demo site)")
     parser.add_argument("--run-plain-livereload", nargs=2, metavar=("SITE", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_plain_livereload:
         run_plain_livereload(args.run_plain_livereload[0], int(args.run_plain_livereload[1]))
         return 0
     print(f"{args.server}: {args.edits} saves of {EDITED}, {args.gap} s apart; save → reloaded page (DOMContentLoaded)")
-    latencies = measure(args.server, args.edits, args.gap)
+    latencies = measure(args.server, args.edits, args.gap, os.path.abspath(args.site))
     if latencies:
+        target = "≤ 300 ms" if os.path.abspath(args.site) == REPO else "≤ 1000 ms"
         print(f"median {statistics.median(latencies):.0f} ms (min {min(latencies):.0f}, max {max(latencies):.0f}, "
-              f"{len(latencies)} reloads); target ≤ 300 ms")
+              f"{len(latencies)} reloads); target {target}")
     return 0
 
 

@@ -33,6 +33,9 @@ def suggestion(value: str, options) -> str:
     return f"（是否应为 '{near}'？）" if near else ""
 
 
+# Control characters other than newline and tab, and the noncharacters U+FFFE/U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
 class FieldChecker:
     """Collects problems for one file while converting its values."""
 
@@ -160,7 +163,7 @@ class FieldChecker:
             self.error(node, f"{where}: '{node.value}' 会被当作日期，这里应为文本", f"请加引号：'{node.value}'", severity="warning")
         text = node.value.strip()
         # U+FFFE/U+FFFF are as invisible, and XML (the feed, the XLSX) cannot carry them at all.
-        if any((ord(ch) < 32 and ch not in "\n\t") or ch in "\ufffe\uffff" for ch in text):
+        if _CONTROL.search(text):
             self.error(node, f"{where}: 含有控制字符", "请删除看不见的特殊字符")
             return None
         return text

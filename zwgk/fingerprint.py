@@ -111,7 +111,7 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
             files.size += st.st_size
             # What the pages show besides the content: the date history gives the file and,
             # for a catalog file, what changed since the previous version.
-            stamp = history.updated(rel, None)
+            stamp = history.updated(rel, None, st.st_mtime)
             extra = repr(history.domain_changes(rel)) if rel.startswith("catalog/") and rel.endswith(".yaml") else ""
             files.digests[rel] = _hash(_content_digest(full, st), stamp.isoformat() if stamp else "", extra)
     return out

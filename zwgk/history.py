@@ -52,13 +52,14 @@ class History:
     _mtimes: dict[str, date | None] = field(default_factory=dict, repr=False)
     _changes: dict[str, DomainChanges | None] | None = field(default=None, repr=False)
 
-    def updated(self, src_path: str, explicit: date | None = None) -> date | None:
-        """最后更新 of a file: its explicit `updated` field, else git's date, else the file's time."""
+    def updated(self, src_path: str, explicit: date | None = None, mtime: float | None = None) -> date | None:
+        """最后更新 of a file: its explicit `updated` field, else git's date, else the file's time
+        (mtime, when the caller has just read it)."""
         if explicit is not None:
             return explicit
         if src_path in self.dates:
             return self.dates[src_path]
-        return self._mtime(src_path)
+        return self._mtime(src_path, mtime)
 
     def domain_changes(self, src_path: str) -> DomainChanges | None:
         """Items added, changed and removed in a domain file since the previous version (None if none)."""
@@ -66,10 +67,11 @@ class History:
             self._changes = _compare_domains(self) if self.base else {}
         return self._changes.get(src_path)
 
-    def _mtime(self, src_path: str) -> date | None:
+    def _mtime(self, src_path: str, stamp: float | None = None) -> date | None:
         if src_path not in self._mtimes:
             try:
-                stamp = os.stat(os.path.join(self.root, *src_path.split("/"))).st_mtime
+                if stamp is None:
+                    stamp = os.stat(os.path.join(self.root, *src_path.split("/"))).st_mtime
                 self._mtimes[src_path] = datetime.fromtimestamp(stamp).date()
             except (OSError, ValueError):
                 self._mtimes[src_path] = None

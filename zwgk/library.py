@@ -25,6 +25,7 @@ class Library:
     _docs: Mapping[tuple[str, str], Document] = field(repr=False)
     _fulfilled_by: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _interpretations: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
+    _cited_by: Mapping[tuple[str, str], tuple[Item, ...]] = field(repr=False, default_factory=dict)
 
     def county(self, slug: str) -> County:
         for county in self.counties:
@@ -44,6 +45,10 @@ class Library:
     def documents_for_item(self, county: str, item_id: str) -> tuple[Document, ...]:
         """Documents that fulfil an item, named on either side; newest first."""
         return tuple(self._docs[(county, d)] for d in self._fulfilled_by.get((county, item_id), ()))
+
+    def items_citing(self, county: str, doc_id: str) -> tuple[Item, ...]:
+        """Items whose own `documents` list names the document, in catalog order."""
+        return self._cited_by.get((county, doc_id), ())
 
     def interpretations_of(self, county: str, doc_id: str) -> tuple[Document, ...]:
         return tuple(self._docs[(county, d)] for d in self._interpretations.get((county, doc_id), ()))
@@ -72,7 +77,20 @@ def build_library(site: Site, drafts: list[CountyDraft], shared_pages: list[Page
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=_page_order)),
                    _items=frozen_map(items), _docs=frozen_map(docs),
                    _fulfilled_by=frozen_map(newest_first(fulfilled)),
-                   _interpretations=frozen_map(newest_first(interpretations)))
+                   _interpretations=frozen_map(newest_first(interpretations)),
+                   _cited_by=citations(counties, docs))
+
+
+def citations(counties, docs: Mapping[tuple[str, str], Document]) -> Mapping[tuple[str, str], tuple[Item, ...]]:
+    """(county, document id) -> the items whose `documents` list names it, in catalog order."""
+    cited_by: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for county in counties:
+        for domain in county.domains:
+            for item in domain.items:
+                for ref in dict.fromkeys(item.documents):
+                    if (county.slug, ref) in docs:
+                        cited_by[(county.slug, ref)].append(item)
+    return frozen_map({key: tuple(found) for key, found in cited_by.items()})
 
 
 def _refuse_url_collisions(counties: list[County], shared_pages: list[Page], problems: list[Problem]) -> None:

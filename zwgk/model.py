@@ -91,6 +91,11 @@ class Footer:
     icp: str = ""
     police: str = ""
 
+    @property
+    def police_code(self) -> str:
+        """The record number alone (the digits of 公安机关备案号), for the query link."""
+        return "".join(ch for ch in self.police if ch in "0123456789")
+
 
 @dataclass(frozen=True, slots=True)
 class County:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from . import model
-from .library import Library
+from .library import Library, citations
 from .model import County, Document, Page, Site, frozen_map
 
 FORMAT = "zwgk-county"
@@ -83,7 +83,7 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
     counties.sort(key=lambda c: (c.weight, c.slug))
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=lambda p: (p.weight, p.slug))),
                    _items=frozen_map(items), _docs=frozen_map(docs), _fulfilled_by=frozen_map(fulfilled),
-                   _interpretations=frozen_map(interpretations))
+                   _interpretations=frozen_map(interpretations), _cited_by=citations(counties, docs))
 
 
 _DECODED: dict[bytes, tuple] = {}
@@ -98,9 +98,11 @@ def _decode_snapshot(data: bytes) -> tuple:
 # --- the model as JSON and back, driven by the dataclasses' own type hints -------------------
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.compare or f.name != "root"}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
+    if isinstance(value, str):
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
@@ -108,6 +110,14 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _encode(v) for k, v in value.items()}
     return value
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a model dataclass that county.json holds; None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.compare or f.name != "root")
 
 
 @lru_cache(maxsize=None)

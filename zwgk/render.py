@@ -84,7 +84,7 @@ def job_inputs(library: Library, job: Job) -> tuple[str, ...] | None:
     if job.kind == "document":
         doc = library.document(c, job.key)
         related = {i.src_path for i in (library.item(c, ref) for ref in doc.items) if i}
-        related |= {i.src_path for d in county.domains for i in d.items if doc.id in i.documents}
+        related |= {i.src_path for i in library.items_citing(c, doc.id)}
         if doc.interprets and library.document(c, doc.interprets):
             related.add(library.document(c, doc.interprets).src_path)
         related |= {d.src_path for d in library.interpretations_of(c, doc.id)}
@@ -259,8 +259,9 @@ class Renderer:
         lib = self.library
         doc = self._dated(lib.document(job.county, job.key))
         county = lib.county(job.county)
-        items = [i for i in (lib.item(county.slug, ref) for ref in doc.items) if i]
-        items += [i for d in county.domains for i in d.items if doc.id in i.documents and i not in items]
+        items = [i for i in (lib.item(county.slug, ref) for ref in dict.fromkeys(doc.items)) if i]
+        named = {i.id for i in items}
+        items += [i for i in lib.items_citing(county.slug, doc.id) if i.id not in named]
         return self._layout("document.html", job, title=doc.title, county=county,
                           crumbs=self._county_crumbs(county) + [("政府信息", urls.docs_index(county.slug)), (doc.title, job.dest)],
                           column="政府信息", published=doc.published, source=doc.issuer, doc=doc,

@@ -7,6 +7,7 @@ and nesting are bounded, and duplicate keys are refused.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +137,30 @@ def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -
 
 def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
     """Compose YAML into Nodes. Raises SourceError for anything that is not plain data;
-    duplicate keys are added to `problems` and the first value is kept."""
+    duplicate keys are added to `problems` and the first value is kept.
+
+    The Nodes of recently parsed texts are kept: `zwgk serve` then parses again only the
+    file that was saved, not the whole county (a third of a city county's reload)."""
+    key = (text, path, line_offset)
+    known = _PARSED.get(key)
+    if known is not None:
+        _PARSED.move_to_end(key)
+        problems += known[1]
+        return known[0]
+    found: list[Problem] = []
+    root = _parse(text, path, found, line_offset)
+    problems += found
+    _PARSED[key] = (root, found)
+    if len(_PARSED) > PARSED_KEPT:
+        _PARSED.popitem(last=False)
+    return root
+
+
+PARSED_KEPT = 2000      # files: a few counties' catalogs and documents
+_PARSED: OrderedDict[tuple[str, str, int], tuple[Node | None, list[Problem]]] = OrderedDict()
+
+
+def _parse(text: str, path: str, problems: list[Problem], line_offset: int) -> Node | None:
     _check_depth(text, path, line_offset)
     try:
         root = yaml.compose(text, Loader=_Loader)
