@@ -35,6 +35,7 @@ from watchdog.observers import Observer
 from .build import SEARCH_RUNTIME, BuildResult, build_site
 from .errors import ContentErrors, Problem, format_report
 from .render import DEFAULT_THEME
+from .sourcefile import keep_parsed
 
 DEBOUNCE = 0.1          # seconds of quiet after the last event before building
 SETTLED = 0.02          # ... after an event that ends a save (file closed after writing, renamed into place)
@@ -503,6 +504,7 @@ def serve(site: str, host: str = "127.0.0.1", port: int = 8000, out_dir: str | N
     log("正在生成网站……")
     outcome = preview.build()
     preview.accept(outcome)
+    keep_parsed(2000)        # from now on: a few counties' catalogs and documents
     if outcome.ok:
         log(f"已生成：渲染 {outcome.result.pages} 个页面，用时 {outcome.seconds:.1f} 秒。")
         if outcome.problems:

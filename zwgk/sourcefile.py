@@ -139,8 +139,10 @@ def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int =
     """Compose YAML into Nodes. Raises SourceError for anything that is not plain data;
     duplicate keys are added to `problems` and the first value is kept.
 
-    The Nodes of recently parsed texts are kept: `zwgk serve` then parses again only the
-    file that was saved, not the whole county (a third of a city county's reload)."""
+    A long-running process can keep the Nodes of recently parsed texts (`keep_parsed`).
+    """
+    if not _kept:
+        return _parse(text, path, problems, line_offset)
     key = (text, path, line_offset)
     known = _PARSED.get(key)
     if known is not None:
@@ -151,12 +153,22 @@ def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int =
     root = _parse(text, path, found, line_offset)
     problems += found
     _PARSED[key] = (root, found)
-    if len(_PARSED) > PARSED_KEPT:
+    if len(_PARSED) > _kept:
         _PARSED.popitem(last=False)
     return root
 
 
-PARSED_KEPT = 2000      # files: a few counties' catalogs and documents
+def keep_parsed(files: int) -> None:
+    """Keep the Nodes of the last `files` texts parsed: `zwgk serve` then parses again only the
+    file that was saved, not the whole county (a third of a city county's reload). A build
+    does not: it parses each file once, and the kept Nodes would only take memory."""
+    global _kept
+    _kept = files
+    while len(_PARSED) > files:
+        _PARSED.popitem(last=False)
+
+
+_kept = 0
 _PARSED: OrderedDict[tuple[str, str, int], tuple[Node | None, list[Problem]]] = OrderedDict()
 
 

@@ -68,25 +68,29 @@ def varint(n: int) -> str:
 
 
 def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the varints of values (non-negative), and how many each one took."""
-    v = values.astype(np.int64)
-    width = np.ones(len(v), np.int64)
+    """Code points of the varints of values (non-negative), and how many each one took.
+    values may be overwritten (an int64 array the caller no longer needs)."""
+    v = values if values.dtype == np.int64 else values.astype(np.int64)
+    width = np.ones(len(v), np.uint8)
     limit = BASE
     while len(v) and (v >= limit).any():
         width += v >= limit
         limit *= BASE
-    ends = np.cumsum(width)
+    ends = np.cumsum(width, dtype=np.int64)
     out = np.empty(int(ends[-1]) if len(v) else 0, np.uint32)
-    out[ends - 1] = _FINAL[v % BASE]
-    rest, at, digit = v // BASE, ends - 2, 1
-    todo = np.flatnonzero(width > 1)
-    while todo.size:                       # higher digits, for the ever fewer values that have them
-        r = rest[todo]
-        out[at[todo]] = _CONT[r % BASE]
-        rest[todo] = r // BASE
-        at[todo] -= 1
+    ends -= 1
+    out[ends] = _FINAL[v % BASE]
+    todo = np.flatnonzero(width > 1)        # higher digits, for the ever fewer values that have them
+    rest, at = v[todo] // BASE, ends[todo] - 1
+    del v, ends
+    digit = 1
+    while todo.size:
+        out[at] = _CONT[rest % BASE]
+        rest //= BASE
+        at -= 1
         digit += 1
-        todo = todo[width[todo] > digit]
+        more = width[todo] > digit
+        todo, rest, at = todo[more], rest[more], at[more]
     return out, width
 
 
@@ -128,11 +132,11 @@ class _Postings:
 
 
 def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, width: np.ndarray) -> _Postings:
+    """terms: one column per code point of a term, one row per group (each term once)."""
     group_starts = np.flatnonzero(first)
-    char_starts = np.concatenate(([0], np.cumsum(width)))[group_starts]
+    char_starts = np.concatenate(([0], np.cumsum(width, dtype=np.int64)))[group_starts]
     ends = np.concatenate((char_starts[1:], [len(codes)]))
-    return _Postings([t[group_starts] for t in terms], codes, char_starts.astype(np.int64),
-                     (ends - char_starts).astype(np.int64))
+    return _Postings(terms, codes, char_starts, ends - char_starts)
 
 
 def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -143,19 +147,32 @@ def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
 
 
 def _pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray) -> _Postings:
-    """Every pair of word characters with the ascending positions where it starts."""
-    pos = np.flatnonzero(word[:-1] & word[1:]).astype(np.uint64) if len(cp) > 1 else np.zeros(0, np.uint64)
+    """Every pair of word characters with the ascending positions where it starts.
+
+    Built in place where it can be: the portal of a city has millions of pairs, and each
+    temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
+    pos = np.flatnonzero(word[:-1] & word[1:]) if len(cp) > 1 else np.zeros(0, np.int64)
     bits, pos_bits = int(len(chars)).bit_length(), max(1, int(len(cp)).bit_length())
     assert 2 * bits + pos_bits <= 64
-    d = dense[cp].astype(np.uint64)
-    ip = pos.astype(np.int64)
-    key = (((d[ip] << np.uint64(bits)) | d[ip + 1]) << np.uint64(pos_bits)) | pos
+    d = dense[cp]
+    key = d[pos].astype(np.uint64)
+    key <<= np.uint64(bits)
+    pos += 1
+    key |= d[pos].astype(np.uint64)
+    pos -= 1
+    del d
+    key <<= np.uint64(pos_bits)
+    key |= pos.view(np.uint64)
+    del pos
     key.sort()
-    term = key >> np.uint64(pos_bits)
-    positions = (key & np.uint64((1 << pos_bits) - 1)).astype(np.int64)
     first = np.ones(len(key), bool)
-    first[1:] = term[1:] != term[:-1]
+    if len(key) > 1:
+        np.not_equal(key[1:] >> np.uint64(pos_bits), key[:-1] >> np.uint64(pos_bits), out=first[1:])
+    term = key[first] >> np.uint64(pos_bits)
+    key &= np.uint64((1 << pos_bits) - 1)          # now the positions
+    positions = key.view(np.int64)
     codes, width = _varints(_deltas(positions, first))
+    del key, positions
     a = (term >> np.uint64(bits)).astype(np.int64)
     b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)
     return _grouped([chars[a], chars[b]], first, codes, width)
@@ -172,23 +189,31 @@ def _char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> _Po
         for z in range(len(ZONES) - 1, -1, -1):
             best[cell[zone == z]] = z
         cells = np.flatnonzero(best < len(ZONES))
-        char, rec, zone = cells // records, cells % records, best[cells].astype(np.int64)
+        char, rec, zone = cells // records, cells % records, best[cells]
     else:
         rec_bits = max(1, records.bit_length())
-        key = ((dense[cp[at]].astype(np.uint64) << np.uint64(rec_bits + 3))
-               | (rec_at[at].astype(np.uint64) << np.uint64(3)) | zone_at[at].astype(np.uint64))
+        key = dense[cp[at]].astype(np.uint64)          # in place, as in _pair_postings
+        key <<= np.uint64(rec_bits + 3)
+        key |= rec_at[at].astype(np.uint64) << np.uint64(3)
+        key |= zone_at[at].astype(np.uint64)
+        del at
         key.sort()
-        pair = key >> np.uint64(3)
         first = np.ones(len(key), bool)
-        first[1:] = pair[1:] != pair[:-1]
+        if len(key) > 1:
+            np.not_equal(key[1:] >> np.uint64(3), key[:-1] >> np.uint64(3), out=first[1:])
         key = key[first]
-        char = (key >> np.uint64(rec_bits + 3)).astype(np.int64)
+        char = (key >> np.uint64(rec_bits + 3)).astype(np.int32)
         rec = ((key >> np.uint64(3)) & np.uint64((1 << rec_bits) - 1)).astype(np.int64)
-        zone = (key & np.uint64(7)).astype(np.int64)
+        zone = (key & np.uint64(7)).astype(np.int8)
+        del key
     first = np.ones(len(char), bool)
     first[1:] = char[1:] != char[:-1]
-    codes, width = _varints(_deltas(rec, first) * len(ZONES) + zone)
-    return _grouped([chars[char]], first, codes, width)
+    values = _deltas(rec, first)
+    del rec
+    values *= len(ZONES)
+    values += zone
+    codes, width = _varints(values)
+    return _grouped([chars[char[first]]], first, codes, width)
 
 
 def _shard_texts(post: _Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> list[str]:
@@ -318,8 +343,8 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
     chars = np.flatnonzero(present).astype(np.uint32)
     dense = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
     seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, newline, ...
-    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES)), 2), n), seg.reshape(-1))[:len(cp)]
-    rec_at = np.repeat(np.arange(n), lengths + 1)[:len(cp)]
+    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
+    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
 
     pairs = _pair_postings(cp, word, dense, chars)
     singles = _char_postings(cp, word, dense, chars, rec_at, zone_at, n)
