@@ -23,7 +23,7 @@ from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_outputs, downloads_page_and_offline_zip
 from .errors import ContentErrors, Problem, errors_only
-from .fingerprint import SourceFiles, engine_fingerprint, folders_fingerprint, read_sources
+from .fingerprint import CountySources, engine_fingerprint, folders_fingerprint, read_source_files
 from .history import History, read_history
 from .library import Library, build_library
 from .model import Page, Site
@@ -168,7 +168,7 @@ class _Plan:
     history: History
     identity: str                            # written into every county.json
     site_fingerprint: str                    # the identity and zwgk's code: the base of every fingerprint
-    sources: dict[str, SourceFiles]
+    sources: CountySources                   # county -> its source files' digests, read when first needed
     assets: list[tuple[str, str]]
     check_personal_info: bool
 
@@ -178,24 +178,23 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
     sources = read_site(root, only, with_counties=False)
     problems = list(sources.problems)
     site = validate_site_config(sources, problems)
-    shared = validate_shared_pages(sources, problems)
+    pages = validate_shared_pages(sources, problems)
     problems += _unknown_counties(only, sources.counties)
     if check_personal_info:
         from .pii import scan_site
         problems += scan_site(root, sources.texts, site.pii_allow, []).problems()
     history = read_history(root)
-    themes = theme_dirs(portal_library(site, shared, []))
+    themes = theme_dirs(portal_library(site, pages, []))
     slugs = list(sources.counties)
-    files = read_sources(root, {"": ["site.yaml", "content/pages"],
-                                **{c: [f"catalog/{c}", f"content/{c}"] for c in slugs}}, history)
     # What a county was made from, as its county.json says (a merge checks it): this site's
     # configuration and theme and this version of zwgk. The manifest's fingerprints add
     # zwgk's code itself, so that any change to the engine re-makes what it would change.
-    identity = files.pop("").fingerprint(digest("\n".join(
+    shared = read_source_files(root, ["site.yaml", "content/pages"], history)
+    identity = shared.fingerprint(digest("\n".join(
         [__version__, folders_fingerprint([*themes, SEARCH_RUNTIME])]).encode("utf-8")))
     site_fingerprint = digest(f"{identity}\n{engine_fingerprint()}".encode("utf-8"))
-    return _Plan(root, site, shared, slugs, problems, dict(sources.texts), history, identity, site_fingerprint,
-                 files, theme_assets(themes), check_personal_info)
+    return _Plan(root, site, pages, slugs, problems, dict(sources.texts), history, identity, site_fingerprint,
+                 CountySources(root, slugs, history), theme_assets(themes), check_personal_info)
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
@@ -216,9 +215,9 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         ctx.validate_only = bool(errors_only(result.problems, strict))
         if partial:
             ctx.producers, ctx.finishers, ctx.partial = [], [], True
-        size = sum(plan.sources[c].size for c in todo)
-        processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if size >= PARALLEL_FROM_BYTES else 1)
-        largest_first = sorted(todo, key=lambda c: -plan.sources[c].size)
+        sizes = {c: plan.sources.size(c) for c in todo}
+        processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1)
+        largest_first = sorted(todo, key=lambda c: -sizes[c])
         with Workers(processes) as workers:
             ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only and not partial else None
             finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)
@@ -258,12 +257,15 @@ def _carry_over(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, 
     """Keep what needs no work; return the counties to build."""
     todo = []
     for slug in plan.slugs:
+        old = writer.old_manifest.get(snapshot_path(slug))
+        if old is None:             # never built here: no need to hash its sources now
+            todo.append(slug)
+            continue
         fingerprint = plan.sources[slug].fingerprint(plan.site_fingerprint)
         marks = [fingerprint] if strict else [fingerprint, fingerprint + WARNED]
         if partial:        # only a build that runs the producers needs one whose last build did not
             marks += [mark + PARTIAL for mark in marks]
-        old = writer.old_manifest.get(snapshot_path(slug))
-        if old is not None and old[1] in marks and _keep_county(writer, slug, snapshots):
+        if old[1] in marks and _keep_county(writer, slug, snapshots):
             result.skipped += 1
             result.warned_before += WARNED in old[1]
         else:

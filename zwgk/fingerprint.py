@@ -81,6 +81,34 @@ class SourceFiles:
         return _hash(base, *(f"{p}={self.digests.get(p, '-')}" for p in chosen))
 
 
+class CountySources(dict):
+    """County slug -> its SourceFiles, hashed when first asked for.
+
+    A clean build asks for them in the worker that builds the county, so the city's 70 MB
+    are hashed on both cores instead of before the workers start (0.4 s of one core)."""
+
+    def __init__(self, root: str, slugs: Iterable[str], history: History):
+        super().__init__()
+        self.root, self.history = root, history
+        self.folders = {slug: [f"catalog/{slug}", f"content/{slug}"] for slug in slugs}
+
+    def __missing__(self, slug: str) -> SourceFiles:
+        files = self[slug] = read_sources(self.root, {slug: self.folders[slug]}, self.history)[slug]
+        return files
+
+    def size(self, slug: str) -> int:
+        """Bytes of the county's source files, without reading them (to balance the work)."""
+        total = 0
+        for rel in self.folders[slug]:
+            full = os.path.join(self.root, *rel.split("/"))
+            for path in tree_files(full).values() if os.path.isdir(full) else ():
+                try:
+                    total += os.stat(path).st_size
+                except OSError:
+                    pass
+        return total
+
+
 def read_source_files(root: str, folders: Iterable[str], history: History) -> SourceFiles:
     """Hash every file under the given site-relative folders (and files)."""
     return read_sources(root, {"": folders}, history)[""]

@@ -11,6 +11,7 @@ from datetime import date
 from itertools import groupby
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 from .history import History, read_history
@@ -148,6 +149,7 @@ class Renderer:
         self.history = history if history is not None else read_history(library.site.root)
         self.env = make_environment(library)
         self.md = make_markdown()
+        self._shells: dict[tuple[str, str, str], dict[str, Markup]] = {}
         self.level_labels = {lv: library.site.level_names.get(lv, lv) for lv in LEVELS}
 
     def render(self, job: Job) -> bytes:
@@ -171,13 +173,25 @@ class Renderer:
         footer = county.footer if county else site.footer
         c = county.slug if county else ""
         nav = self._nav(county)
+        common = dict(site=site, county=county, footer=footer, rel=rel, dest=dest, nav=nav,
+                      assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)))
         return self.env.get_template(template).render(
-            site=site, county=county, footer=footer, title=title, crumbs=crumbs, rel=rel,
-            dest=dest, assets=rel(urls.assets(c)), nav=nav, column=column or title,
+            **common, shell=self._shell(common), title=title, crumbs=crumbs, column=column or title,
             published=published, source=source or (footer.organiser or site.title),
-            search_url=rel(urls.search_page(c)), level_labels=self.level_labels,
-            **context,
+            level_labels=self.level_labels, **context,
         )
+
+    def _shell(self, common: dict) -> dict[str, Markup]:
+        """The masthead and footer: the same for every page of a county in one folder (but for
+        the navigation link a page is itself), so rendered once there (a quarter of an item page)."""
+        dest, nav = common["dest"], common["nav"]
+        current = dest if any(target == dest for _label, target in nav) else ""
+        key = (common["county"].slug if common["county"] else "", dest.rpartition("/")[0], current)
+        shell = self._shells.get(key)
+        if shell is None:
+            shell = self._shells[key] = {part: Markup(self.env.get_template(f"_{part}.html").render(**common))
+                                         for part in ("header", "footer")}
+        return shell
 
     def _nav(self, county: County | None) -> list[tuple[str, str]]:
         if county is None:
