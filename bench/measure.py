@@ -56,7 +56,9 @@ def _memory(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-def run(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> Measured:
+def run(cmd: list[str], env: dict | None = None, cwd: str | None = None, memory: bool = True) -> Measured:
+    """memory=False: no sampling (peaks are 0). Sampling takes some of a core on a 2-core
+    machine, so timings are taken from runs that do not sample."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
@@ -70,11 +72,13 @@ def run(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> Meas
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     system = after.ru_stime - before.ru_stime
     cpu = (after.ru_utime - before.ru_utime) + system

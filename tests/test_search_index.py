@@ -178,6 +178,8 @@ def test_node_engine_fixture_is_current():
             full = os.path.join(dirpath, name)
             found[os.path.relpath(full, FIXTURE).replace(os.sep, "/")] = open(full, "rb").read()
     if os.environ.get("ZWGK_REFRESH_FIXTURES"):
+        for rel in found.keys() - expected.keys():
+            os.remove(os.path.join(FIXTURE, *rel.split("/")))
         for rel, data in expected.items():
             path = os.path.join(FIXTURE, *rel.split("/"))
             os.makedirs(os.path.dirname(path), exist_ok=True)

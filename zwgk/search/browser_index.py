@@ -27,7 +27,10 @@ from .analysis import WORD_RANGES, _TABLE, normalize_char
 from .records import FACETS, ZONES, Record
 
 FORMAT = 1
-PIECE = 1024            # normalised code points per text piece
+# Normalised code points per text piece. Measured on a 2,000-record county: 1,024 made 4
+# times the files (a city build creates 60,000) for 112 KB instead of 117 KB fetched by a
+# cold query; the query itself took 5 instead of 10 ms.
+PIECE = 4096
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
 BIG_TERM = 4096         # a posting longer than this (in characters) gets a file of its own
 ZONE_WEIGHTS = (8, 5, 3, 2, 1)   # title, names, content, basis, body
