@@ -290,3 +290,35 @@ def test_a_preview_build_leaves_the_producers_for_the_next_full_build(tmp_path):
     assert full.pages == len(plan_portal(full.library)) < preview.pages    # the county's pages were current
     assert "czyjs-09" in open(csv_path, encoding="utf-8-sig").read()
     assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_long_running_process_sees_every_save_and_every_outside_build(tmp_path):
+    """`zwgk serve` keeps parsed files and manifests between builds: a save must still show,
+    a kept file's warnings must still be reported, and a build by another process must be seen."""
+    from zwgk.sourcefile import keep_parsed
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    domain = os.path.join(site, "catalog", "jia", "czyjs.yaml")
+    item_page = os.path.join(out, "jia", "catalog", "items", "czyjs-01.html")
+    original = open(domain, encoding="utf-8").read()
+    keep_parsed(2000)
+    try:
+        build_site(site, out)
+        with open(domain, "w", encoding="utf-8") as fh:   # new text, and a number where text belongs
+            fh.write(original.replace("content: 公开内容", "content: 第一次修改", 1).replace("deadline: 20个工作日内", "deadline: 20", 1))
+        first = build_site(site, out, defer_producers=True)
+        assert "第一次修改" in open(item_page, encoding="utf-8").read()
+        assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in first.problems)
+        again = build_site(site, out)                      # the file is parsed from what was kept
+        assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in again.problems)
+        with open(domain, "w", encoding="utf-8") as fh:
+            fh.write(original.replace("content: 公开内容", "content: 第二次修改", 1))
+        outside = run_zwgk("build", site, "--out", out)    # another process builds the same output
+        assert outside.returncode == 0, outside.stderr
+        with open(domain, "w", encoding="utf-8") as fh:
+            fh.write(original.replace("content: 公开内容", "content: 第三次修改", 1))
+        build_site(site, out)
+        assert "第三次修改" in open(item_page, encoding="utf-8").read()
+        assert_same_as_clean_build(site, out, tmp_path)
+    finally:
+        keep_parsed(0)
