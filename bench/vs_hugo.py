@@ -7,7 +7,8 @@ Installs nothing: it needs `hugo` on PATH (Debian's hugo 0.111 here) and says so
 is missing. It writes the corpus (bench/gen_corpus.py) as a Hugo site too
 (bench/hugo_site.py: one Markdown file per item and per document, the same fields, an
 equivalent layout and standard table), then builds each into a fresh folder, three
-times (median), measuring the whole process tree (bench/measure.py):
+times (median wall and CPU of the whole process tree), and once more each with memory
+sampled for the peak (bench/measure.py):
 
 - Hugo (`hugo --quiet`);
 - zwgk's pages alone: the same build with the county and portal producers switched off
@@ -89,14 +90,22 @@ def main(argv=None) -> int:
     print(f"{version}; zwgk from {engine}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
     # Runs interleave, so a slow spell of this shared machine (or of its file system, which
     # slows down after many files are deleted) falls on all three alike.
-    results: dict[str, list[Measured]] = {"hugo": [], "zwgk pages": [], "zwgk full": []}
+    commands = {
+        "hugo": lambda out: ([hugo, "--source", hugo_src, "--destination", out, "--quiet"], None),
+        "zwgk pages": lambda out: ([sys.executable, "-c", PAGES_ONLY, "build", site, "--out", out], engine),
+        "zwgk full": lambda out: ([sys.executable, "-m", "zwgk", "build", site, "--out", out], engine),
+    }
+    results: dict[str, list[Measured]] = {name: [] for name in commands}
     for n in range(args.runs):
-        results["hugo"].append(check(run([hugo, "--source", hugo_src, "--destination", fresh(f"hugo-{n}"), "--quiet"],
-                                         env=env)))
-        results["zwgk pages"].append(check(run([sys.executable, "-c", PAGES_ONLY, "build", site,
-                                                "--out", fresh(f"pages-{n}")], env=env, cwd=engine)))
-        results["zwgk full"].append(check(run([sys.executable, "-m", "zwgk", "build", site,
-                                               "--out", fresh(f"full-{n}")], env=env, cwd=engine)))
+        for name, command in commands.items():
+            cmd, cwd = command(fresh(f"{name.replace(' ', '-')}-{n}"))
+            results[name].append(check(run(cmd, env=env, cwd=cwd, memory=False)))
+    # Memory from one more run each: sampling a process's memory stalls its page faults, so
+    # timed runs are not sampled.
+    peaks: dict[str, Measured] = {}
+    for name, command in commands.items():
+        cmd, cwd = command(fresh(f"{name.replace(' ', '-')}-memory"))
+        peaks[name] = check(run(cmd, env=env, cwd=cwd, memory=True))
     pages = sum(1 for _d, _s, fs in os.walk(outs[0]) for f in fs if f.endswith(".html"))
     print(f"Hugo wrote {pages} HTML pages per build")
     medians = {name: statistics.median(m.seconds for m in done) for name, done in results.items()}
@@ -104,7 +113,7 @@ def main(argv=None) -> int:
         runs = ", ".join(f"{m.seconds:.1f}" for m in done)
         print(f"{name:11} median {medians[name]:6.1f} s  (runs {runs} s; CPU {statistics.median(m.cpu for m in done):.1f} s, "
               f"system {statistics.median(m.system for m in done):.1f} s; "
-              f"peak {max(m.peak_pss_mb for m in done):.0f} MB PSS, {max(m.peak_rss_mb for m in done):.0f} MB RSS)")
+              f"peak {peaks[name].peak_pss_mb:.0f} MB PSS, {peaks[name].peak_rss_mb:.0f} MB RSS in a sampled run)")
     print(f"ratio zwgk pages / Hugo = {medians['zwgk pages'] / medians['hugo']:.2f}   (goal <= 1.0)")
     print(f"ratio zwgk full  / Hugo = {medians['zwgk full'] / medians['hugo']:.2f}   (goal <= 2.0)")
     print(f"load {os.getloadavg()[0]:.1f}")

@@ -322,3 +322,23 @@ def test_a_long_running_process_sees_every_save_and_every_outside_build(tmp_path
         assert_same_as_clean_build(site, out, tmp_path)
     finally:
         keep_parsed(0)
+
+
+def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path):
+    from zwgk.write import keep_previous
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    previous = str(tmp_path / ".public.previous")
+    assert not os.path.exists(previous)        # a first build leaves none
+    keep_previous(out)
+    assert read_manifest(previous) == read_manifest(out)
+    assert os.stat(os.path.join(previous, "jia", "index.html")).st_ino == os.stat(os.path.join(out, "jia", "index.html")).st_ino
+    with open(os.path.join(site, "catalog", "jia", "czyjs.yaml"), "a", encoding="utf-8") as fh:
+        fh.write(item_yaml("czyjs", 9, []))
+    unchanged = os.path.join(out, "yi", "index.html")
+    inode = os.stat(unchanged).st_ino
+    build_site(site, out)
+    assert os.stat(unchanged).st_ino == inode
+    assert os.path.isfile(os.path.join(out, "jia", "catalog", "items", "czyjs-09.html"))
+    assert_same_as_clean_build(site, out, tmp_path)

@@ -30,11 +30,11 @@ from .model import Page, Site
 from .portal import SnapshotError, portal_library, read_snapshot, snapshot_path
 from .progress import Reporter
 from .read import read_site
-from .render import Renderer, plan_portal, theme_dirs
+from .render import Renderer, make_environment, plan_portal, theme_dirs
 from .search import county_search_outputs, portal_search_outputs
 from .validate import validate_county, validate_shared_pages, validate_site_config
 from .workers import Workers, cores
-from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, read_manifest
+from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, keep_previous, read_manifest
 
 SEARCH_RUNTIME = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "search")
 # Below this many bytes of sources to build, forking workers costs more than it saves.
@@ -436,6 +436,20 @@ def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], 
     result.pages += pages
     for entry in entries:
         writer.record(*entry)
+
+
+def warm_up(site_dir: str, out_dir: str) -> None:
+    """What a long-running process's builds ask for first, made ready ahead: the hash of
+    every source file, the compiled theme (counties built in workers left both cold here)
+    and a previous site to reuse as the stage. The first save after `zwgk serve` started
+    took 1 s instead of 0.5 s on a city without them."""
+    keep_previous(out_dir)
+    plan = _read_plan(site_dir, (), check_personal_info=False)
+    for slug in plan.slugs:
+        plan.sources[slug]                          # hashed, and remembered by the fingerprint module
+    env = make_environment(portal_library(plan.site, plan.shared_pages, []))
+    for name in env.list_templates(extensions=("html", "xml")):
+        env.get_template(name)                      # compiled once for this process
 
 
 def theme_assets(themes: list[str]) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import SEARCH_RUNTIME, BuildResult, build_site
+from .build import SEARCH_RUNTIME, BuildResult, build_site, warm_up
 from .errors import ContentErrors, Problem, format_report
 from .render import DEFAULT_THEME
 from .sourcefile import keep_parsed
@@ -228,6 +228,15 @@ class Preview:
             problem = Problem("", 0, 0, f"生成网站时出错：{type(exc).__name__}: {exc}", "这可能是 zwgk 的缺陷；终端里有详细信息")
             return Outcome(False, time.perf_counter() - started, problems=[problem])
         return Outcome(True, time.perf_counter() - started, result, problems=list(result.problems))
+
+    def warm_up(self) -> None:
+        """Read ahead, in the build thread, what the first save's build will need."""
+        def run() -> None:
+            try:
+                warm_up(self.site, self.out)
+            except Exception:  # noqa: BLE001 - only a head start; the build reports any problem
+                pass
+        self._executor.submit(run)
 
     def _template_problem(self, exc: jinja2.TemplateError) -> tuple[Problem, dict[str, str]]:
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
@@ -505,6 +514,7 @@ def serve(site: str, host: str = "127.0.0.1", port: int = 8000, out_dir: str | N
     outcome = preview.build()
     preview.accept(outcome)
     keep_parsed(2000)        # from now on: a few counties' catalogs and documents
+    preview.warm_up()
     if outcome.ok:
         log(f"已生成：渲染 {outcome.result.pages} 个页面，用时 {outcome.seconds:.1f} 秒。")
         if outcome.problems:

@@ -419,6 +419,33 @@ class SiteWriter:
         self._files = None
 
 
+def keep_previous(out_dir: str) -> None:
+    """Give the next build of out_dir a previous site to reuse as its stage, if it has none
+    (after a first build): a linked copy of the live site. A long-running process does this
+    while it waits; otherwise the first rebuild links every file into a new stage itself
+    (0.5 s of a city's first reload)."""
+    out = os.path.abspath(out_dir)
+    parent, name = os.path.split(out)
+    previous = os.path.join(parent, f".{name}.previous")
+    with build_lock(out):
+        manifest = read_manifest(out)
+        if not manifest or os.path.lexists(previous) or os.path.lexists(os.path.join(parent, f".{name}.staging")):
+            return
+        made: set[str] = set()
+        linked: dict[str, tuple[str, str]] = {}
+        for dest, entry in manifest.items():
+            folder = os.path.dirname(dest)
+            if folder not in made:
+                os.makedirs(os.path.join(previous, folder), exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(os.path.join(out, dest), os.path.join(previous, dest))
+                linked[dest] = entry
+            except FileNotFoundError:       # deleted by hand: the next build makes it again
+                pass
+        _dump_manifest(linked, os.path.join(previous, MANIFEST))      # last: the copy is whole
+
+
 def _dump_manifest(manifest: dict[str, tuple[str, str]], path: str) -> None:
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (0.4 s for a city).
     text = json.dumps({dest: list(v) for dest, v in manifest.items()}, ensure_ascii=False,
