@@ -40,6 +40,14 @@ What profiling the city build taught (pyinstrument on one county in one process,
   task in forked workers that write straight into the stage, the portal made while the
   last county finishes), and not doing work twice (fingerprints: an unchanged county is
   not even read, a changed one re-renders only the pages whose inputs changed).
+- Then (perf, cProfile, pyinstrument, tracemalloc, a per-worker timeline): new files
+  cost ~65 us of kernel time each (inode allocation), so the search index's text pieces
+  are 4,096 code points (16,000 fewer files); ISA-L deflates the offline zip 4x faster
+  than zlib; json.dump was 0.4 s of the manifest (json.dumps: 0.05 s); the masthead and
+  footer are rendered once per folder; the portal starts when the last county is read,
+  not when a worker is free (1.5 s with one core idle), its search index built in place
+  to stay within memory; sampling memory stalls the build (19.2 s sampled, 16.9 s not),
+  so timings and memory come from separate runs.
 """
 from __future__ import annotations
 
