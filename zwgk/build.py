@@ -223,8 +223,8 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
             finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)
             if ctx.early is not None:
                 # The portal is made from the counties' county.json files, which the workers send
-                # as soon as they have read a county: it is made meanwhile, on the core the first
-                # worker to run out of counties leaves free, instead of after all of them.
+                # as soon as they have read a county: it is made meanwhile, as soon as the last
+                # county has been read, instead of after all of them.
                 ahead = _PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early)
                 ahead.start()
             try:

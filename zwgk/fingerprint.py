@@ -73,7 +73,6 @@ def folders_fingerprint(folders: Iterable[str]) -> str:
 class SourceFiles:
     """The source files of one part of a site (the portal, or one county), by site-relative path."""
     digests: dict[str, str] = field(default_factory=dict)   # src_path -> content hash + date (+ changes)
-    size: int = 0                                            # bytes, to balance work between processes
 
     def fingerprint(self, base: str, paths: Iterable[str] | None = None) -> str:
         """base + the named files (all of them when paths is None)."""
@@ -136,7 +135,6 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
                 st = os.stat(full)
             except FileNotFoundError:
                 continue        # an editor's temporary file, gone since the folder was listed
-            files.size += st.st_size
             # What the pages show besides the content: the date history gives the file and,
             # for a catalog file, what changed since the previous version.
             stamp = history.updated(rel, None, st.st_mtime)
