@@ -342,3 +342,39 @@ def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path)
     assert os.stat(unchanged).st_ino == inode
     assert os.path.isfile(os.path.join(out, "jia", "catalog", "items", "czyjs-09.html"))
     assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_cancelled_build_leaves_the_live_site_and_its_work_for_the_next_build(tmp_path):
+    """`zwgk serve` stops a downloads pass when a newer save comes in."""
+    from zwgk.errors import BuildCancelled
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    domain = os.path.join(site, "catalog", "jia", "czyjs.yaml")
+    build_site(site, out)
+    for n in (9, 10):
+        with open(domain, "a", encoding="utf-8") as fh:
+            fh.write(item_yaml("czyjs", n, []))
+        if n == 9:
+            build_site(site, out)                        # leaves a previous site to reuse
+    live = stamps(out)
+    asked = []
+
+    def newer_save() -> bool:                            # a save arrives after the first step
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(BuildCancelled):
+        build_site(site, out, counties=("jia",), cancelled=newer_save)
+    assert stamps(out) == live                           # nothing published
+    assert read_manifest(str(tmp_path / ".public.previous"))   # its work kept, as a whole site
+    assert not os.path.exists(str(tmp_path / ".public.staging"))
+    # Back to the published content: files the cancelled build rewrote must not stay rewritten.
+    with open(domain, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(domain, "w", encoding="utf-8") as fh:
+        fh.write(text.replace(item_yaml("czyjs", 10, []), ""))
+    with open(os.path.join(site, "catalog", "jia", "jy.yaml"), "a", encoding="utf-8") as fh:
+        fh.write(item_yaml("jy", 9, []))                # and something else, so the stage is published
+    build_site(site, out)
+    assert not os.path.exists(os.path.join(out, "jia", "catalog", "items", "czyjs-10.html"))
+    assert_same_as_clean_build(site, out, tmp_path)

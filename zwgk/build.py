@@ -22,7 +22,7 @@ from . import __version__, urls
 from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_outputs, downloads_page_and_offline_zip
-from .errors import ContentErrors, Problem, errors_only
+from .errors import BuildCancelled, ContentErrors, Problem, errors_only
 from .fingerprint import CountySources, engine_fingerprint, folders_fingerprint, read_source_files
 from .history import History, read_history
 from .library import Library, build_library
@@ -117,7 +117,8 @@ PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = [comp
 def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = False,
                counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
                check_personal_info: bool = True, merge: tuple[str, ...] = (),
-               defer_producers: bool = False, progress: Reporter | None = None) -> BuildResult:
+               defer_producers: bool = False, progress: Reporter | None = None,
+               cancelled: Callable[[], bool] | None = None) -> BuildResult:
     """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content.
 
     counties: build only these; the other counties already in the output stay as they are.
@@ -126,6 +127,8 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     defer_producers: pages only, for a quick preview (`zwgk serve`): downloads, search
     indexes and offline zips stay as the last full build made them, until the next build
     without it, which makes them (and only them) again.
+    cancelled: asked between producers; when it says yes, BuildCancelled is raised, the live
+    output is left as it was and what was made so far is kept for the next build to reuse.
     Personal information in sources or attachments is bad content: such a site is never published.
     """
     out_dir = out_dir or os.path.join(site_dir, "public")
@@ -138,11 +141,16 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         clock.lap("read")
         with build_lock(out_dir):
             writer = SiteWriter(out_dir)
+            run = _Run(cancelled)
             try:
                 result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
-                                progress or Reporter.silent())
+                                progress or Reporter.silent(), run)
+                run.check()
                 stats = writer.commit()
                 clock.lap("write")
+            except BuildCancelled:
+                writer.shelve(run.parallel)
+                raise
             except BaseException:
                 writer.abort()
                 raise
@@ -154,6 +162,17 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         for name, seconds in result.phases.items():
             log(f"{'':>10}  {name}: {seconds * 1000:8.1f} ms CPU（各县合计）")
     return result
+
+
+@dataclass
+class _Run:
+    """One build's cancellation: asked between producers; whether workers wrote into the stage."""
+    cancelled: Callable[[], bool] | None = None
+    parallel: bool = False
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise BuildCancelled()
 
 
 @dataclass
@@ -198,7 +217,9 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
-           clock: _Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
+           clock: _Clock, partial: bool = False, progress: Reporter | None = None,
+           run: _Run | None = None) -> BuildResult:
+    run = run or _Run()
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
     snapshots: dict[str, bytes] = {}
@@ -215,9 +236,11 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         ctx.validate_only = bool(errors_only(result.problems, strict))
         if partial:
             ctx.producers, ctx.finishers, ctx.partial = [], [], True
+        ctx.cancelled = run.cancelled
         sizes = {c: plan.sources.size(c) for c in todo}
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -sizes[c])
+        run.parallel = processes > 1 and len(todo) > 1
         with Workers(processes) as workers:
             ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only and not partial else None
             finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)
@@ -241,7 +264,8 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     clock.lap("counties")
     if errors_only(result.problems, strict):
         raise ContentErrors(result.problems, texts)
-    _build_portal(plan, writer, snapshots, result, ahead, partial)
+    run.check()
+    _build_portal(plan, writer, snapshots, result, ahead, partial, run)
     if partial:
         # What the producers made last time stays until a full build makes it again (a page
         # of an item just removed stays too, unlinked, until then).
@@ -358,7 +382,7 @@ def _portal_from(plan: _Plan, snapshots: dict[str, bytes]) -> Library:
 
 
 def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str,
-                 producers: bool = True) -> tuple[list, int]:
+                 producers: bool = True, run: _Run | None = None) -> tuple[list, int]:
     """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
     entries = []
 
@@ -375,6 +399,8 @@ def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: 
         hexdigest, written = files.put_file(dest, src)
         entries.append((dest, hexdigest, fingerprint, written))
     for producer in PORTAL_PRODUCERS if producers else ():
+        if run is not None:
+            run.check()
         for dest, data in producer(library):
             put(dest, data)
     return entries, len(jobs)
@@ -415,7 +441,7 @@ class _PortalAhead(threading.Thread):
 
 
 def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
-                  ahead: _PortalAhead | None, partial: bool = False) -> None:
+                  ahead: _PortalAhead | None, partial: bool = False, run: _Run | None = None) -> None:
     """The portal's pages, assets and producers, from the counties' county.json files only."""
     fingerprint = _portal_fingerprint(plan, snapshots)
     result._library = lambda: _portal_from(plan, snapshots)
@@ -431,7 +457,7 @@ def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], 
         entries, pages, library = ahead.made
     else:
         library = _portal_from(plan, snapshots)
-        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
+        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial, run=run)
     result._library = library
     result.pages += pages
     for entry in entries:

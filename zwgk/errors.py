@@ -75,3 +75,7 @@ def _caret_pad(line: str, col: int) -> str:
 
 def format_json(problems: list[Problem]) -> str:
     return json.dumps({"problems": [asdict(p) for p in sorted(problems)]}, ensure_ascii=False, indent=2)
+
+
+class BuildCancelled(Exception):
+    """A build stopped because its caller asked (`zwgk serve`: a newer save came in)."""

@@ -16,6 +16,7 @@ import os
 import posixpath
 import re
 import signal
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +34,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import SEARCH_RUNTIME, BuildResult, build_site, warm_up
-from .errors import ContentErrors, Problem, format_report
+from .errors import BuildCancelled, ContentErrors, Problem, format_report
 from .render import DEFAULT_THEME
 from .sourcefile import keep_parsed
 
@@ -181,6 +182,7 @@ class Outcome:
     result: BuildResult | None = None
     problems: list[Problem] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    cancelled: bool = False            # stopped for a newer save, whose build takes over
 
 
 class Preview:
@@ -200,6 +202,9 @@ class Preview:
         self._timer = None
         self._running = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zwgk-build")
+        # Set when a save comes in while downloads and search indexes are being made: that
+        # pass stops at its next step, so the new save's pages need not wait for it.
+        self._newer_save = threading.Event()
 
     def counties_to_build(self, changes: list[Change]) -> tuple[str, ...]:
         """The counties a set of changes is confined to, or () when the whole site must be built.
@@ -216,8 +221,10 @@ class Preview:
     def build(self, counties: tuple[str, ...] = (), pages_only: bool = False) -> Outcome:
         started = time.perf_counter()
         try:
-            extra = {"defer_producers": True} if pages_only else {}
+            extra = {"defer_producers": True} if pages_only else {"cancelled": self._newer_save.is_set}
             result = self.build_fn(self.site, self.out, counties=counties, **extra)
+        except BuildCancelled:
+            return Outcome(True, time.perf_counter() - started, cancelled=True)
         except ContentErrors as exc:
             return Outcome(False, time.perf_counter() - started, problems=exc.problems, texts=exc.texts)
         except jinja2.TemplateError as exc:
@@ -275,6 +282,7 @@ class Preview:
         if not self._pending:
             self._first_event = now
         self._pending[change.path] = change
+        self._newer_save.set()
         if self._timer is not None:
             loop.remove_timeout(self._timer)
         quiet = SETTLED if settled else DEBOUNCE
@@ -294,6 +302,7 @@ class Preview:
             while self._pending and self._timer is None:
                 changes = sorted(self._pending.values())
                 self._pending = {}
+                self._newer_save.clear()
                 counties = self.counties_to_build(changes)
                 self._idle.clear()
                 # The collector waits until the browsers are told: a full collection of what the
@@ -322,7 +331,11 @@ class Preview:
                     # Then downloads, search indexes and zips, without holding requests: the
                     # pages they would see are already the new ones, and the swap is atomic.
                     rest = await IOLoop.current().run_in_executor(self._executor, self.build, counties)
-                    if not rest.ok:
+                    if rest.cancelled:
+                        # A newer save came in: its build makes these downloads too.
+                        for change in changes:
+                            self._pending.setdefault(change.path, change)
+                    elif not rest.ok:
                         self.accept(rest)
                         self._report(changes, rest)
                         reload_browsers(changes, rest)

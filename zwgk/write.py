@@ -165,6 +165,7 @@ class StageFiles:
         self.old = old
         self.live = live
         self._dirs: set[str] = set()
+        self.written_here: dict[str, str] = {}   # dest -> hash of what this process wrote (for shelve)
 
     def unchanged(self, dest: str, hexdigest: str) -> bool:
         old = self.old.get(dest)
@@ -187,6 +188,7 @@ class StageFiles:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+        self.written_here[dest] = hexdigest
         return hexdigest, True
 
     def put_file(self, dest: str, src: str) -> tuple[str, bool]:
@@ -195,6 +197,7 @@ class StageFiles:
             return hexdigest, False
         with open(src, "rb") as source, os.fdopen(self._create(dest), "wb") as target:
             shutil.copyfileobj(source, target)
+        self.written_here[dest] = hexdigest
         return hexdigest, True
 
     def put_link(self, dest: str, src: str, hexdigest: str) -> bool:
@@ -411,6 +414,24 @@ class SiteWriter:
 
     def _write_manifest(self, path: str) -> None:
         _dump_manifest(self.manifest, path)
+
+    def shelve(self, parallel: bool) -> None:
+        """Stop without publishing, keeping the stage as the previous site for the next build
+        to reuse (a cancelled build): what it holds is the reused site plus what this process
+        wrote into it. Thrown away instead when workers wrote into it, or it was not reused."""
+        files = self._files
+        if parallel or not (self._staged and self._reused) or files is None:
+            self.abort()
+            return
+        holds = {dest: entry for dest, entry in self._reused.items()
+                 if os.path.lexists(os.path.join(self.stage, dest))}
+        for dest, hexdigest in files.written_here.items():
+            holds[dest] = (hexdigest, "")
+        _dump_manifest(holds, os.path.join(self.stage, MANIFEST))
+        if os.path.lexists(self.previous):
+            shutil.rmtree(self.previous)
+        os.rename(self.stage, self.previous)
+        self._staged, self._files = False, None
 
     def abort(self) -> None:
         if self._staged and os.path.lexists(self.stage):
