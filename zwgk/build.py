@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import __version__, urls
+from .cancel import cancellable, checkpoint
 from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_outputs, downloads_page_and_offline_zip
@@ -127,8 +128,9 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     defer_producers: pages only, for a quick preview (`zwgk serve`): downloads, search
     indexes and offline zips stay as the last full build made them, until the next build
     without it, which makes them (and only them) again.
-    cancelled: asked between producers; when it says yes, BuildCancelled is raised, the live
-    output is left as it was and what was made so far is kept for the next build to reuse.
+    cancelled: asked at checkpoints (between producers, between the steps of a search
+    index); when it says yes, BuildCancelled is raised, the live output is left as it was
+    and what was made so far is kept for the next build to reuse.
     Personal information in sources or attachments is bad content: such a site is never published.
     """
     out_dir = out_dir or os.path.join(site_dir, "public")
@@ -141,12 +143,12 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         clock.lap("read")
         with build_lock(out_dir):
             writer = SiteWriter(out_dir)
-            run = _Run(cancelled)
+            run = _Run()
             try:
-                result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
-                                progress or Reporter.silent(), run)
-                run.check()
-                stats = writer.commit()
+                with cancellable(cancelled):
+                    result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
+                                    progress or Reporter.silent(), run)
+                stats = writer.commit()             # all made: publishing is quicker than stopping
                 clock.lap("write")
             except BuildCancelled:
                 writer.shelve(run.parallel)
@@ -166,13 +168,8 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
 
 @dataclass
 class _Run:
-    """One build's cancellation: asked between producers; whether workers wrote into the stage."""
-    cancelled: Callable[[], bool] | None = None
+    """Whether workers wrote into the stage (a cancelled build can then not keep it)."""
     parallel: bool = False
-
-    def check(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise BuildCancelled()
 
 
 @dataclass
@@ -236,7 +233,6 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         ctx.validate_only = bool(errors_only(result.problems, strict))
         if partial:
             ctx.producers, ctx.finishers, ctx.partial = [], [], True
-        ctx.cancelled = run.cancelled
         sizes = {c: plan.sources.size(c) for c in todo}
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -sizes[c])
@@ -264,8 +260,8 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     clock.lap("counties")
     if errors_only(result.problems, strict):
         raise ContentErrors(result.problems, texts)
-    run.check()
-    _build_portal(plan, writer, snapshots, result, ahead, partial, run)
+    checkpoint()
+    _build_portal(plan, writer, snapshots, result, ahead, partial)
     if partial:
         # What the producers made last time stays until a full build makes it again (a page
         # of an item just removed stays too, unlinked, until then).
@@ -382,7 +378,7 @@ def _portal_from(plan: _Plan, snapshots: dict[str, bytes]) -> Library:
 
 
 def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str,
-                 producers: bool = True, run: _Run | None = None) -> tuple[list, int]:
+                 producers: bool = True) -> tuple[list, int]:
     """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
     entries = []
 
@@ -399,8 +395,7 @@ def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: 
         hexdigest, written = files.put_file(dest, src)
         entries.append((dest, hexdigest, fingerprint, written))
     for producer in PORTAL_PRODUCERS if producers else ():
-        if run is not None:
-            run.check()
+        checkpoint()
         for dest, data in producer(library):
             put(dest, data)
     return entries, len(jobs)
@@ -441,7 +436,7 @@ class _PortalAhead(threading.Thread):
 
 
 def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
-                  ahead: _PortalAhead | None, partial: bool = False, run: _Run | None = None) -> None:
+                  ahead: _PortalAhead | None, partial: bool = False) -> None:
     """The portal's pages, assets and producers, from the counties' county.json files only."""
     fingerprint = _portal_fingerprint(plan, snapshots)
     result._library = lambda: _portal_from(plan, snapshots)
@@ -457,7 +452,7 @@ def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], 
         entries, pages, library = ahead.made
     else:
         library = _portal_from(plan, snapshots)
-        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial, run=run)
+        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
     result._library = library
     result.pages += pages
     for entry in entries:

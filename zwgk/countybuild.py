@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import urls
-from .errors import BuildCancelled, Problem, errors_only
+from .cancel import checkpoint
+from .errors import Problem, errors_only
 from .fingerprint import SourceFiles
 from .history import History
 from .library import Library, build_library
@@ -53,7 +54,6 @@ class CountyContext:
     validate_only: bool = False              # the site itself has errors: only collect the counties' problems
     early: object = None                     # a queue for (slug, county.json or None), when in workers
     partial: bool = False                    # producers and finishers left for a later build
-    cancelled: Callable[[], bool] | None = None   # asked between producers (in this process only)
 
 
 @dataclass
@@ -128,22 +128,17 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         put_file(urls.attachment(slug, path), src)
     lap("copy")
     for producer in ctx.producers:
-        _stop_if_cancelled(ctx)
+        checkpoint()
         for dest, data in producer(library, slug):
             put(dest, data, whole)
         lap(getattr(producer, "__name__", "producer"))
     marked = whole + (WARNED if result.problems else "") + (PARTIAL if ctx.partial else "")
     put(snapshot_path(slug), result.snapshot, marked)
     for finisher in ctx.finishers:
-        _stop_if_cancelled(ctx)
+        checkpoint()
         for dest, data in list(finisher(library, slug, list(made), renderer)):
             put(dest, data, whole)
         lap(getattr(finisher, "__name__", "finisher"))
-
-
-def _stop_if_cancelled(ctx: CountyContext) -> None:
-    if ctx.cancelled is not None and ctx.cancelled():
-        raise BuildCancelled()
 
 
 class _Laps:

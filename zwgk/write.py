@@ -166,6 +166,7 @@ class StageFiles:
         self.live = live
         self._dirs: set[str] = set()
         self.written_here: dict[str, str] = {}   # dest -> hash of what this process wrote (for shelve)
+        self.cleared_here: set[str] = set()      # paths whose file or folder this process removed
 
     def unchanged(self, dest: str, hexdigest: str) -> bool:
         old = self.old.get(dest)
@@ -226,7 +227,8 @@ class StageFiles:
         try:
             return os.open(target, flags, 0o644)
         except FileExistsError:
-            _clear(target)
+            if _clear(target):
+                self.cleared_here.add(dest)     # a folder of that name held files
             return os.open(target, flags, 0o644)
 
     def path_of(self, dest: str, written: bool) -> str:
@@ -245,17 +247,20 @@ class StageFiles:
                     path = os.path.join(self.stage, *parts[:n])
                     if os.path.lexists(path) and not os.path.isdir(path):
                         os.unlink(path)
+                        self.cleared_here.add("/".join(parts[:n]))
                 os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
             self._dirs.add(folder)
         return os.path.join(self.stage, dest)
 
 
-def _clear(path: str) -> None:
-    """Make way for a new file at path: a file is unlinked (never truncated), a folder removed."""
+def _clear(path: str) -> bool:
+    """Make way for a new file at path: a file is unlinked (never truncated), a folder removed
+    (then True)."""
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)
-    else:
-        os.unlink(path)
+        return True
+    os.unlink(path)
+    return False
 
 
 class SiteWriter:
@@ -423,8 +428,9 @@ class SiteWriter:
         if parallel or not (self._staged and self._reused) or files is None:
             self.abort()
             return
+        gone = tuple(files.cleared_here)
         holds = {dest: entry for dest, entry in self._reused.items()
-                 if os.path.lexists(os.path.join(self.stage, dest))}
+                 if not gone or not any(dest == g or dest.startswith(g + "/") for g in gone)}
         for dest, hexdigest in files.written_here.items():
             holds[dest] = (hexdigest, "")
         _dump_manifest(holds, os.path.join(self.stage, MANIFEST))

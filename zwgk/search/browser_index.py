@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..cancel import checkpoint
 from .analysis import WORD_RANGES, _TABLE, normalize_char
 from .records import FACETS, ZONES, Record
 
@@ -349,14 +350,18 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
     zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
     rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
 
+    checkpoint()          # a build asked to stop (zwgk serve: a newer save) stops here
     pairs = _pair_postings(cp, word, dense, chars)
+    checkpoint()
     singles = _char_postings(cp, word, dense, chars, rec_at, zone_at, n)
+    checkpoint()
     size = int(pairs.lengths.sum() + singles.lengths.sum() + 4 * (len(pairs.starts) + len(singles.starts)))
     shards = max(1, -(-size // SHARD_TARGET))
     big: dict[int, list] = {}
     own: dict[str, str] = {}
     char_texts = _shard_texts(singles, shards, big, own)
     pair_texts = _shard_texts(pairs, shards, big, own)
+    checkpoint()
 
     files: list[tuple[str, bytes]] = []
     for s in range(shards):
