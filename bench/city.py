@@ -44,10 +44,11 @@ What profiling the city build taught (pyinstrument on one county in one process,
   cost ~65 us of kernel time each (inode allocation), so the search index's text pieces
   are 4,096 code points (16,000 fewer files); ISA-L deflates the offline zip 4x faster
   than zlib; json.dump was 0.4 s of the manifest (json.dumps: 0.05 s); the masthead and
-  footer are rendered once per folder; the portal starts when the last county is read,
-  not when a worker is free (1.5 s with one core idle), its search index built in place
-  to stay within memory; sampling memory stalls the build (19.2 s sampled, 16.9 s not),
-  so timings and memory come from separate runs.
+  footer are rendered once per folder; the portal's search index is built in place
+  (its peak went from 320 to 220 MB). Starting the portal as soon as the last county was
+  read, rather than when a worker is free, saved ~0.7 s but peaked at 540-550 MB in two
+  of three runs, so only decoding each county.json moved ahead. Sampling memory stalls
+  the build (19.2 s sampled, 16.9 s not), so timings and memory come from separate runs.
 """
 from __future__ import annotations
 
@@ -183,11 +184,12 @@ def city(engine: str, work: str, run_dir: str) -> None:
 
 PREVIEW = """\
 import sys, time
-from zwgk.build import build_site
+from zwgk.build import build_site, warm_up
 from zwgk.sourcefile import keep_parsed
 site, out, domain = sys.argv[1:4]
 build_site(site, out)                                   # the server's first build (all current)
-keep_parsed(2000)                                       # as zwgk serve does after it
+keep_parsed(2000)                                       # as zwgk serve does after it,
+warm_up(site, out)                                      # while it waits for the first save
 time.sleep(2.5)                                         # the edit is a later save, not racily clean
 original = open(domain, encoding="utf-8").read()
 for n in range(3):                                      # one more item each time, a copy of the first

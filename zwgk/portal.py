@@ -89,6 +89,16 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
 _DECODED: dict[bytes, tuple] = {}
 
 
+def remember_snapshot(data: bytes) -> None:
+    """Decode a county.json ahead of portal_library (which then finds it decoded)."""
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    if key not in _DECODED:
+        try:
+            _DECODED[key] = _decode_snapshot(data)
+        except Exception:       # noqa: BLE001 - portal_library decodes it again and reports it
+            pass
+
+
 def _decode_snapshot(data: bytes) -> tuple:
     payload = read_snapshot(data)
     return (_decode(County, payload["county"]), {k: tuple(v) for k, v in payload["fulfilled_by"].items()},

@@ -3,7 +3,7 @@
 Workers are forked, so they share the build's context (the theme's compiled templates,
 the history, the old manifest) without copying or pickling it; only each task's small
 result comes back. A worker leaves as soon as no task is left for it, giving its memory
-back while the others finish, and dies with the build: killing
+back while the others finish (`drained` tells when), and dies with the build: killing
 the build kills its workers, so none is left writing into the next build's stage. A
 worker that dies (say, out of memory) fails the build instead of leaving it waiting.
 """
@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -45,6 +46,7 @@ class Workers:
 
     def __init__(self, processes: int):
         self.processes = processes
+        self.drained = threading.Event()        # set once a worker found no task left
         self._context = multiprocessing.get_context("fork")
         self._processes: list = []
 
@@ -61,6 +63,7 @@ class Workers:
         here, at once (not when the results are first asked for)."""
         items = list(items)
         if not self.parallel or len(items) <= 1:
+            self.drained.set()
             return (task(item) for item in items)
         global _task
         _task = task
@@ -92,6 +95,7 @@ class Workers:
                     process.join()
                     if process.exitcode != 0:
                         raise WorkerFailed(f"a build worker died (exit code {process.exitcode})") from None
+                    self.drained.set()
                     continue
                 if kind == "error":
                     if value is None:
