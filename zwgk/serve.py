@@ -205,6 +205,9 @@ class Preview:
         # Set when a save comes in while downloads and search indexes are being made: that
         # pass stops at its next step, so the new save's pages need not wait for it.
         self._newer_save = threading.Event()
+        # Saves whose pages are live but whose downloads pass was cut short: the next build
+        # makes them again, without reloading the browser for them.
+        self._unfinished: dict[str, Change] = {}
 
     def counties_to_build(self, changes: list[Change]) -> tuple[str, ...]:
         """The counties a set of changes is confined to, or () when the whole site must be built.
@@ -303,7 +306,8 @@ class Preview:
                 changes = sorted(self._pending.values())
                 self._pending = {}
                 self._newer_save.clear()
-                counties = self.counties_to_build(changes)
+                unfinished, self._unfinished = list(self._unfinished.values()), {}
+                counties = self.counties_to_build(changes + unfinished)
                 self._idle.clear()
                 # The collector waits until the browsers are told: a full collection of what the
                 # server keeps between builds took 70 ms of a city's reload when it ran at the
@@ -324,23 +328,24 @@ class Preview:
                     if collecting:
                         gc.enable()
                 if outcome.ok and self._pending:
-                    # A newer save came in: build these counties again with it, downloads included.
-                    for change in changes:
-                        self._pending.setdefault(change.path, change)
+                    # A newer save came in: its build makes these counties' downloads too.
+                    self._leave_unfinished(changes + unfinished)
                 elif outcome.ok:
                     # Then downloads, search indexes and zips, without holding requests: the
                     # pages they would see are already the new ones, and the swap is atomic.
                     rest = await IOLoop.current().run_in_executor(self._executor, self.build, counties)
                     if rest.cancelled:
-                        # A newer save came in: its build makes these downloads too.
-                        for change in changes:
-                            self._pending.setdefault(change.path, change)
+                        self._leave_unfinished(changes + unfinished)   # as above
                     elif not rest.ok:
                         self.accept(rest)
                         self._report(changes, rest)
                         reload_browsers(changes, rest)
         finally:
             self._running = False
+
+    def _leave_unfinished(self, changes: list[Change]) -> None:
+        for change in changes:
+            self._unfinished.setdefault(change.path, change)
 
     def _report(self, changes: list[Change], outcome: Outcome) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
