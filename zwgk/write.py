@@ -451,7 +451,7 @@ def keep_previous(out_dir: str) -> None:
     (after a first build): a linked copy of the live site. A long-running process does this
     while it waits; otherwise the first rebuild links every file into a new stage itself
     (0.5 s of a city's first reload)."""
-    out = os.path.abspath(out_dir)
+    out = os.path.realpath(out_dir)      # as build_site publishes into a linked folder's target
     parent, name = os.path.split(out)
     previous = os.path.join(parent, f".{name}.previous")
     with build_lock(out):
