@@ -143,15 +143,14 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         clock.lap("read")
         with build_lock(out_dir):
             writer = SiteWriter(out_dir)
-            run = _Run()
             try:
                 with cancellable(cancelled):
                     result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
-                                    progress or Reporter.silent(), run)
+                                    progress or Reporter.silent())
                 stats = writer.commit()             # all made: publishing is quicker than stopping
                 clock.lap("write")
             except BuildCancelled:
-                writer.shelve(run.parallel)
+                writer.shelve()
                 raise
             except BaseException:
                 writer.abort()
@@ -164,12 +163,6 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
         for name, seconds in result.phases.items():
             log(f"{'':>10}  {name}: {seconds * 1000:8.1f} ms CPU（各县合计）")
     return result
-
-
-@dataclass
-class _Run:
-    """Whether workers wrote into the stage (a cancelled build can then not keep it)."""
-    parallel: bool = False
 
 
 @dataclass
@@ -214,9 +207,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
-           clock: _Clock, partial: bool = False, progress: Reporter | None = None,
-           run: _Run | None = None) -> BuildResult:
-    run = run or _Run()
+           clock: _Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
     snapshots: dict[str, bytes] = {}
@@ -236,7 +227,7 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
         sizes = {c: plan.sources.size(c) for c in todo}
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or (cores() if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -sizes[c])
-        run.parallel = processes > 1 and len(todo) > 1
+        writer.files.with_workers = processes > 1 and len(todo) > 1
         with Workers(processes) as workers:
             ctx.early = workers.channel() if len(todo) > 1 and not ctx.validate_only and not partial else None
             finished = workers.run(lambda slug: build_county(ctx, slug), largest_first)

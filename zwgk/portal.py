@@ -67,8 +67,8 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
     counties, items, docs, fulfilled, interpretations = [], {}, {}, {}, {}
     used = {}
     for data in snapshots:
-        key = hashlib.blake2b(data, digest_size=16).digest()
-        county, links, interprets = used[key] = _DECODED.get(key) or _decode_snapshot(data)
+        key, decoded = _decoded(data)
+        county, links, interprets = used[key] = decoded
         c = county.slug
         counties.append(county)
         items.update({(c, i.id): i for i in county.items})
@@ -91,12 +91,17 @@ _DECODED: dict[bytes, tuple] = {}
 
 def remember_snapshot(data: bytes) -> None:
     """Decode a county.json ahead of portal_library (which then finds it decoded)."""
+    try:
+        key, decoded = _decoded(data)
+    except Exception:           # noqa: BLE001 - portal_library decodes it again and reports it
+        return
+    _DECODED[key] = decoded
+
+
+def _decoded(data: bytes) -> tuple[bytes, tuple]:
+    """(key, decoded county.json), decoded once per content in this process."""
     key = hashlib.blake2b(data, digest_size=16).digest()
-    if key not in _DECODED:
-        try:
-            _DECODED[key] = _decode_snapshot(data)
-        except Exception:       # noqa: BLE001 - portal_library decodes it again and reports it
-            pass
+    return key, _DECODED.get(key) or _decode_snapshot(data)
 
 
 def _decode_snapshot(data: bytes) -> tuple:

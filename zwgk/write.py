@@ -167,6 +167,7 @@ class StageFiles:
         self._dirs: set[str] = set()
         self.written_here: dict[str, str] = {}   # dest -> hash of what this process wrote (for shelve)
         self.cleared_here: set[str] = set()      # paths whose file or folder this process removed
+        self.with_workers = False                # other processes write into it too (not known here)
 
     def unchanged(self, dest: str, hexdigest: str) -> bool:
         old = self.old.get(dest)
@@ -420,12 +421,12 @@ class SiteWriter:
     def _write_manifest(self, path: str) -> None:
         _dump_manifest(self.manifest, path)
 
-    def shelve(self, parallel: bool) -> None:
+    def shelve(self) -> None:
         """Stop without publishing, keeping the stage as the previous site for the next build
         to reuse (a cancelled build): what it holds is the reused site plus what this process
         wrote into it. Thrown away instead when workers wrote into it, or it was not reused."""
         files = self._files
-        if parallel or not (self._staged and self._reused) or files is None:
+        if files is None or files.with_workers or not (self._staged and self._reused):
             self.abort()
             return
         gone = tuple(files.cleared_here)

@@ -143,6 +143,15 @@ def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, widt
     return _Postings(terms, codes, char_starts, ends - char_starts)
 
 
+def _group_starts(sorted_keys: np.ndarray, low_bits: int = 0) -> np.ndarray:
+    """True where a sorted key starts a new group: its bits above low_bits differ from the last one's."""
+    first = np.ones(len(sorted_keys), bool)
+    if len(sorted_keys) > 1:
+        shift = sorted_keys.dtype.type(low_bits)
+        np.not_equal(sorted_keys[1:] >> shift, sorted_keys[:-1] >> shift, out=first[1:])
+    return first
+
+
 def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     out = values.copy()
     out[1:] -= values[:-1]
@@ -169,9 +178,7 @@ def _pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: n
     key |= pos.view(np.uint64)
     del pos
     key.sort()
-    first = np.ones(len(key), bool)
-    if len(key) > 1:
-        np.not_equal(key[1:] >> np.uint64(pos_bits), key[:-1] >> np.uint64(pos_bits), out=first[1:])
+    first = _group_starts(key, pos_bits)
     term = key[first] >> np.uint64(pos_bits)
     key &= np.uint64((1 << pos_bits) - 1)          # now the positions
     positions = key.view(np.int64)
@@ -202,16 +209,13 @@ def _char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> _Po
         key |= zone_at[at].astype(np.uint64)
         del at
         key.sort()
-        first = np.ones(len(key), bool)
-        if len(key) > 1:
-            np.not_equal(key[1:] >> np.uint64(3), key[:-1] >> np.uint64(3), out=first[1:])
+        first = _group_starts(key, 3)
         key = key[first]
         char = (key >> np.uint64(rec_bits + 3)).astype(np.int32)
         rec = ((key >> np.uint64(3)) & np.uint64((1 << rec_bits) - 1)).astype(np.int64)
         zone = (key & np.uint64(7)).astype(np.int8)
         del key
-    first = np.ones(len(char), bool)
-    first[1:] = char[1:] != char[:-1]
+    first = _group_starts(char)
     values = _deltas(rec, first)
     del rec
     values *= len(ZONES)
