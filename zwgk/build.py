@@ -28,11 +28,11 @@ from .fingerprint import CountySources, engine_fingerprint, folders_fingerprint,
 from .history import History, read_history
 from .library import Library, build_library
 from .model import Page, Site
-from .portal import SnapshotError, portal_library, read_snapshot, remember_snapshot, snapshot_path
+from .portal import SnapshotError, portal_library, read_snapshot, snapshot_path
 from .progress import Reporter
 from .read import read_site
 from .render import Renderer, make_environment, plan_portal, theme_dirs
-from .search import county_search_outputs, portal_search_outputs
+from .search import county_search_outputs, portal_search_outputs, prepare_portal_records
 from .validate import validate_county, validate_shared_pages, validate_site_config
 from .workers import Workers, cores
 from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, keep_previous, read_manifest
@@ -417,7 +417,7 @@ class _PortalAhead(threading.Thread):
                 return                              # the build stopped, or a county has errors
             self.snapshots[message[0]] = message[1]
             waiting.discard(message[0])
-            remember_snapshot(message[1])
+            _prepare_portal_part(self.plan, message[1])
         self.drained.wait()
         if self.cancelled:
             return
@@ -429,6 +429,15 @@ class _PortalAhead(threading.Thread):
             self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
         except Exception:       # made again, in the open, by the build itself
             self.made = None
+
+
+def _prepare_portal_part(plan: _Plan, snapshot: bytes) -> None:
+    """A county's share of the portal, made as its county.json arrives: the county decoded and
+    its search records (a third of the portal's work otherwise left for after the last county)."""
+    try:
+        prepare_portal_records(portal_library(plan.site, (), [snapshot], remember=False))
+    except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
+        pass
 
 
 def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
@@ -467,7 +476,7 @@ def warm_up(site_dir: str, out_dir: str) -> None:
         plan.sources[slug]                          # hashed, and remembered by the fingerprint module
         try:
             with open(os.path.join(out_dir, snapshot_path(slug)), "rb") as fh:
-                remember_snapshot(fh.read())        # decoded, for the portal's Library
+                _prepare_portal_part(plan, fh.read())   # for the portal's Library and search
         except OSError:
             pass
     env = make_environment(portal_library(plan.site, plan.shared_pages, []))

@@ -62,8 +62,12 @@ def read_snapshot(data: bytes) -> dict:
     return payload
 
 
-def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[bytes]) -> Library:
-    """The Library the portal is made from: counties from their county.json, documents without bodies."""
+def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[bytes],
+                   remember: bool = True) -> Library:
+    """The Library the portal is made from: counties from their county.json, documents without bodies.
+
+    The decoded county.json files are kept for the next call: remember=True keeps only
+    these, remember=False (a part of the portal made ahead) adds them to the others."""
     counties, items, docs, fulfilled, interpretations = [], {}, {}, {}, {}
     used = {}
     for data in snapshots:
@@ -77,9 +81,9 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
         interpretations.update({(c, k): v for k, v in interprets.items()})
     # Kept for the next build of this process (`zwgk serve`): an edit to one county then
     # decodes only that county's county.json again (0.4 s for a city's 22 otherwise).
-    if used:
+    if used and remember:
         _DECODED.clear()
-        _DECODED.update(used)
+    _DECODED.update(used)
     counties.sort(key=lambda c: (c.weight, c.slug))
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=lambda p: (p.weight, p.slug))),
                    _items=frozen_map(items), _docs=frozen_map(docs), _fulfilled_by=frozen_map(fulfilled),
@@ -87,15 +91,6 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
 
 
 _DECODED: dict[bytes, tuple] = {}
-
-
-def remember_snapshot(data: bytes) -> None:
-    """Decode a county.json ahead of portal_library (which then finds it decoded)."""
-    try:
-        key, decoded = _decoded(data)
-    except Exception:           # noqa: BLE001 - portal_library decodes it again and reports it
-        return
-    _DECODED[key] = decoded
 
 
 def _decoded(data: bytes) -> tuple[bytes, tuple]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..library import Library
 from .browser_index import build_index
-from .records import PORTAL_FACETS, county_records, portal_records
+from .records import PORTAL_FACETS, county_portal_records, county_records, portal_records
 
 
 def county_search_outputs(library: Library, slug: str) -> list[tuple[str, bytes]]:
@@ -19,6 +19,12 @@ def county_search_outputs(library: Library, slug: str) -> list[tuple[str, bytes]
 def portal_search_outputs(library: Library) -> list[tuple[str, bytes]]:
     """The cross-county index under search/: every record's titles, names and 公开内容."""
     return build_index(portal_records(library), "", PORTAL_FACETS)
+
+
+def prepare_portal_records(library: Library) -> None:
+    """Make the portal's records of the library's counties ahead of portal_search_outputs."""
+    for county in library.counties:
+        county_portal_records(library, county)
 
 
 def search_outputs(library: Library) -> list[tuple[str, bytes]]:

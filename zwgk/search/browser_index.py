@@ -20,6 +20,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from operator import getitem
 
 import numpy as np
 
@@ -199,8 +200,12 @@ def _char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> _Po
         zone = zone_at[at]
         for z in range(len(ZONES) - 1, -1, -1):
             best[cell[zone == z]] = z
+        del at, cell, zone
         cells = np.flatnonzero(best < len(ZONES))
-        char, rec, zone = cells // records, cells % records, best[cells]
+        zone = best[cells]
+        del best
+        char, rec = np.divmod(cells, records)
+        del cells
     else:
         rec_bits = max(1, records.bit_length())
         key = dense[cp[at]].astype(np.uint64)          # in place, as in _pair_postings
@@ -350,14 +355,17 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
     present[cp[word]] = True
     chars = np.flatnonzero(present).astype(np.uint32)
     dense = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
-    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, newline, ...
-    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
-    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
 
     checkpoint()          # a build asked to stop (zwgk serve: a newer save) stops here
     pairs = _pair_postings(cp, word, dense, chars)
     checkpoint()
+    # Made only now, so that they and the pairs' temporary arrays are not held at once.
+    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, newline, ...
+    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
+    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
+    del seg
     singles = _char_postings(cp, word, dense, chars, rec_at, zone_at, n)
+    del zone_at, rec_at, word, dense
     checkpoint()
     size = int(pairs.lengths.sum() + singles.lengths.sum() + 4 * (len(pairs.starts) + len(singles.starts)))
     shards = max(1, -(-size // SHARD_TARGET))
@@ -389,25 +397,31 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
 
 
 def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) -> dict:
-    urls: list[list[str]] = []
-    record_facets = [dict(r.facets) for r in records]
-    facet_values = {name: sorted({f.get(name, "") for f in record_facets} - {""}) for name, _label in facets}
-    value_index = {name: {v: i + 1 for i, v in enumerate(values)} for name, values in facet_values.items()}
+    names = [name for name, _label in facets]
+    values: dict[str, set[str]] = {name: set() for name in names}
+    rows = []
+    blanks = [""] * len(names)
+    for r in records:
+        row = tuple(map(dict(r.facets).get, names, blanks))
+        rows.append(row)
+    for name, column in zip(names, zip(*rows)):
+        values[name].update(column)
+    facet_values = {name: sorted(values[name] - {""}) for name in names}
+    value_index = [{"": 0, **{v: i + 1 for i, v in enumerate(facet_values[name])}} for name in names]
+    url_index: dict[tuple[str, str], int] = {}
     tuples: dict[tuple, int] = {}
     runs: list[int] = []                     # (tuple, count) runs over the records in order
-    for r, rf in zip(records, record_facets):
-        tmpl = [r.type, _url_template(r, base)]
-        if tmpl not in urls:
-            urls.append(tmpl)
-        t = (urls.index(tmpl),) + tuple(value_index[name].get(rf.get(name, ""), 0) for name, _label in facets)
-        k = tuples.setdefault(t, len(tuples))
+    for r, row in zip(records, rows):
+        u = url_index.setdefault((r.type, _url_template(r, base)), len(url_index))
+        k = tuples.setdefault((u, *map(getitem, value_index, row)), len(tuples))
         if runs and runs[-2] == k:
             runs[-1] += 1
         else:
             runs += [k, 1]
+    urls = [list(key) for key in url_index]
     # The last zone any record uses runs to the end of the text: no lengths are stored
     # for it or after it (the portal's records have no basis or body).
-    used = max((max((i for i, z in enumerate(r.zones) if z), default=0) for r in records), default=0)
+    used = next((z for z in range(len(ZONES) - 1, 0, -1) if any(r.zones[z] for r in records)), 0)
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
         "piece": PIECE, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,

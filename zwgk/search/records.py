@@ -128,13 +128,32 @@ def portal_records(library: Library) -> list[Record]:
     They carry titles, names, ids, 文号 and 公开内容 but no full text, which each
     county's own search has: the portal index stays small enough for a first query.
     """
-    records = []
+    records, used = [], {}
     for county in library.counties:
-        records += [item_record(library, county, item, full=False) for item in county.items]
-        records += [document_record(library, county, doc, full=False) for doc in county.documents]
-        records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+        own = county_portal_records(library, county)
+        used[id(county)] = (county, own)
+        records += own
+    _PORTAL_KEPT.clear()
+    _PORTAL_KEPT.update(used)
     records += [page_record("", "", page, full=False) for page in library.pages]
     return records
+
+
+def county_portal_records(library: Library, county: County) -> list[Record]:
+    """One county's part of the portal's records. They depend on the county alone, so they
+    are kept for its County object: a build makes them as each county.json arrives, while
+    the workers still run, and `zwgk serve` makes them again only for a county that changed."""
+    kept = _PORTAL_KEPT.get(id(county))
+    if kept is not None and kept[0] is county:
+        return kept[1]
+    records = [item_record(library, county, item, full=False) for item in county.items]
+    records += [document_record(library, county, doc, full=False) for doc in county.documents]
+    records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+    _PORTAL_KEPT[id(county)] = (county, records)
+    return records
+
+
+_PORTAL_KEPT: dict[int, tuple[County, list[Record]]] = {}
 
 
 # Markdown to plain text: keep what a reader sees, drop the markup. Rendered pages show
