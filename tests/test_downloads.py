@@ -137,6 +137,14 @@ def test_xlsx_has_one_sheet_per_domain_laid_out_like_the_standard_table(outputs)
     assert first[15:17] == ["czyjs-ys-01", "2024-czj-001"]
 
 
+def test_xlsx_leaves_unticked_cells_blank_but_bordered(outputs):
+    # Blank, not an empty string: COUNTA over a column then counts the ticks alone.
+    ws = xlsx(outputs["jia/downloads/catalog.xlsx"])["财政预决算"]
+    ticks = [ws.cell(row=4, column=c) for c in range(9, 15)]
+    assert [c.value for c in ticks] == ["√", None, "√", None, "√", None]
+    assert all(c.border.left.style == "thin" for c in ticks)
+
+
 def test_xlsx_shows_level3_and_merges_a_level1_spanning_rows(outputs):
     ws = xlsx(outputs["jia/downloads/shjz.xlsx"])["社会救助"]
     rows = rows_of(ws)

@@ -292,7 +292,12 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     for r, item in enumerate(items, start=first_row):
         for c, col in enumerate(cols):
             value = col.value(item)
-            ws.write_string(r, c, value, fmt.cell(col, value))
+            if value:
+                ws.write_string(r, c, value, fmt.cell(col, value))
+            else:
+                # A blank cell, not an empty string: COUNTA and "go to blanks" then see it
+                # as empty, as they do in a table typed into Excel.
+                ws.write_blank(r, c, None, fmt.cell(col, value))
     # 一级事项 spanning consecutive rows is merged, as in the official tables.
     level1_col = 1
     start = 0
