@@ -132,30 +132,15 @@ def _work(tasks, send) -> None:
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             message = ("error", exc, traceback.format_exc())
         # With the collector off, the cycles a task leaves (templates' contexts, the county's
-        # model) piled up: 60 MB more per county. One collection per task frees them, and
-        # the C heap gives the freed memory back (else a worker grew by ~10 MB a county).
+        # model) piled up: 60 MB more per county. One collection per task frees them.
+        # (Giving the freed C heap back with malloc_trim kept a worker ~40 MB smaller, but
+        # the next county faulted it in again: 0.3 s more for a city's build.)
         gc.collect()
-        _give_back_memory()
         try:
             send.send(message)
         except Exception:  # noqa: BLE001 - the exception itself could not be pickled
             send.send(("error", None, message[2] or repr(message[1])))
     send.close()
-
-
-def _give_back_memory() -> None:
-    if _malloc_trim is not None:
-        _malloc_trim(0)
-
-
-def _libc_malloc_trim():
-    try:
-        return ctypes.CDLL(None).malloc_trim       # glibc
-    except (OSError, AttributeError):  # pragma: no cover - another C library
-        return None
-
-
-_malloc_trim = _libc_malloc_trim()
 
 
 def _die_with_parent() -> None:
