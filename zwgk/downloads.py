@@ -290,7 +290,7 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     first_row = 3
     items = domain.items
     # The cells' bodies of write_string and write_blank, without the decorator that parses
-    # A1 notation for each call (12% of a county's XLSX); the public methods if they go.
+    # A1 notation for each call (6% of a county's XLSX); the public methods if they go.
     write_string = getattr(ws, "_write_string", ws.write_string)
     write_blank = getattr(ws, "_write_blank", ws.write_blank)
     for r, item in enumerate(items, start=first_row):

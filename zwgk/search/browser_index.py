@@ -398,15 +398,10 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
 
 def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) -> dict:
     names = [name for name, _label in facets]
-    values: dict[str, set[str]] = {name: set() for name in names}
-    rows = []
     blanks = [""] * len(names)
-    for r in records:
-        row = tuple(map(dict(r.facets).get, names, blanks))
-        rows.append(row)
-    for name, column in zip(names, zip(*rows)):
-        values[name].update(column)
-    facet_values = {name: sorted(values[name] - {""}) for name in names}
+    rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
+    columns = list(zip(*rows)) or [()] * len(names)
+    facet_values = {name: sorted(set(column) - {""}) for name, column in zip(names, columns)}
     value_index = [{"": 0, **{v: i + 1 for i, v in enumerate(facet_values[name])}} for name in names]
     url_index: dict[tuple[str, str], int] = {}
     tuples: dict[tuple, int] = {}
