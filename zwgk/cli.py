@@ -72,8 +72,11 @@ def run() -> None:
     """The `zwgk` command. It leaves without freeing the heap object by object: after a city's
     build that took 0.16 s, and the system takes the memory back at once anyway."""
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):       # a closed pipe (zwgk build | head): nothing to keep
+            pass
     os._exit(code)
 
 
