@@ -108,15 +108,16 @@ def _decode_snapshot(data: bytes) -> tuple:
 # --- the model as JSON and back, driven by the dataclasses' own type hints -------------------
 
 def _encode(value: Any) -> Any:
+    # Most values are strings and tuples of them: they are tested first (25 ms a county before).
+    if isinstance(value, str) or value is None or isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
     names = _field_names(type(value))
     if names is not None:
         return {name: _encode(getattr(value, name)) for name in names}
-    if isinstance(value, str):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return [_encode(v) for v in value]
     if isinstance(value, Mapping):
         return {k: _encode(v) for k, v in value.items()}
     return value
