@@ -111,7 +111,7 @@ def _folder_size(top: str) -> int:
         if entry.name.startswith(".") or entry.name == "__pycache__":
             continue
         try:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):     # as os.walk: a linked folder is not entered
                 total += _folder_size(entry.path)
             elif entry.is_file():
                 total += entry.stat().st_size
