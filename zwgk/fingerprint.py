@@ -31,15 +31,20 @@ def _hash(*parts: str) -> str:
     return h.hexdigest()
 
 
+def _skipped(name: str, folder: bool) -> bool:
+    """Hidden files and folders, and Python's caches, are no one's sources."""
+    return name.startswith(".") or (folder and name == "__pycache__")
+
+
 def tree_files(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
     """Every file under top (relative posix path -> full path), skipping caches and hidden files."""
     found = {}
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(d, folder=True))
         prefix = dirpath[len(top) + 1:].replace(os.sep, "/")
         prefix = prefix + "/" if prefix else ""
         for name in sorted(filenames):
-            if name.startswith(".") or (suffixes and not name.endswith(suffixes)):
+            if _skipped(name, folder=False) or (suffixes and not name.endswith(suffixes)):
                 continue
             full = os.path.join(dirpath, name)
             if os.path.isfile(full):
@@ -108,10 +113,11 @@ def _folder_size(top: str) -> int:
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
         try:
-            if entry.is_dir(follow_symlinks=False):     # as os.walk: a linked folder is not entered
+            folder = entry.is_dir(follow_symlinks=False)     # as os.walk: a linked folder is not entered
+            if _skipped(entry.name, folder):
+                continue
+            if folder:
                 total += _folder_size(entry.path)
             elif entry.is_file():
                 total += entry.stat().st_size

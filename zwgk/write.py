@@ -264,14 +264,18 @@ def _clear(path: str) -> bool:
     return False
 
 
+def _beside(out: str) -> tuple[str, str]:
+    """The stage and the previous site of an output folder: hidden folders next to it."""
+    parent, name = os.path.split(out)
+    return os.path.join(parent, f".{name}.staging"), os.path.join(parent, f".{name}.previous")
+
+
 class SiteWriter:
     """Collects the new site's files; `commit` swaps them in if anything changed."""
 
     def __init__(self, out_dir: str):
         self.out = os.path.abspath(out_dir)
-        parent, name = os.path.split(self.out)
-        self.stage = os.path.join(parent, f".{name}.staging")
-        self.previous = os.path.join(parent, f".{name}.previous")
+        self.stage, self.previous = _beside(self.out)
         self._reused: dict[str, tuple[str, str]] = {}   # what the stage held when it was reused
         self.old_manifest = read_manifest(self.out)
         self.live = existing_files(self.out) if self.old_manifest else set()
@@ -453,11 +457,10 @@ def keep_previous(out_dir: str) -> None:
     while it waits; otherwise the first rebuild links every file into a new stage itself
     (0.5 s of a city's first reload)."""
     out = os.path.realpath(out_dir)      # as build_site publishes into a linked folder's target
-    parent, name = os.path.split(out)
-    previous = os.path.join(parent, f".{name}.previous")
+    stage, previous = _beside(out)
     with build_lock(out):
         manifest = read_manifest(out)
-        if not manifest or os.path.lexists(previous) or os.path.lexists(os.path.join(parent, f".{name}.staging")):
+        if not manifest or os.path.lexists(previous) or os.path.lexists(stage):
             return
         made: set[str] = set()
         linked: dict[str, tuple[str, str]] = {}
