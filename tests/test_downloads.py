@@ -157,6 +157,22 @@ def test_xlsx_shows_level3_and_merges_a_level1_spanning_rows(outputs):
     assert rows[5][15] == "每年更新"
 
 
+def test_a_domain_workbook_shows_the_same_table_as_its_sheet_in_the_county_workbook(outputs):
+    county = xlsx(outputs["jia/downloads/catalog.xlsx"])
+    for name, file in (("财政预决算", "czyjs.xlsx"), ("社会救助", "shjz.xlsx")):
+        own, whole = xlsx(outputs[f"jia/downloads/{file}"]), county[name]
+        assert own.sheetnames == [name]
+        sheet = own[name]
+        assert rows_of(sheet) == rows_of(whole), file
+        assert {str(r) for r in sheet.merged_cells.ranges} == {str(r) for r in whole.merged_cells.ranges}
+        assert (sheet.print_area, sheet.print_title_rows) == (whole.print_area, whole.print_title_rows)
+        for mine, theirs in zip(sheet.iter_rows(), whole.iter_rows()):
+            for a, b in zip(mine, theirs):
+                assert (a.font.name, a.font.b, a.fill.fgColor.rgb, a.alignment.horizontal, a.quotePrefix) == \
+                       (b.font.name, b.font.b, b.fill.fgColor.rgb, b.alignment.horizontal, b.quotePrefix), \
+                       f"{file}!{a.coordinate}"
+
+
 def test_xlsx_prints_on_a4_landscape_with_repeated_headers(outputs):
     ws = xlsx(outputs["jia/downloads/catalog.xlsx"])["财政预决算"]
     assert ws.page_setup.orientation == "landscape"

@@ -37,6 +37,8 @@ PAYLOADS = {
     "formula-plus": "+1+1",
     "formula-minus": "-1+1",
     "formula-at": "@SUM(1+1)*cmd|' /C calc'!A0",
+    # XLSX stores rich text as <r> runs; a value shaped like one must stay text.
+    "xlsx-rich-text": "<r><t>改写</t></r>",
 }
 PAYLOADS["all-at-once"] = " ".join(PAYLOADS.values())
 CLEAN = "安全的文字"

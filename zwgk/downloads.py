@@ -7,9 +7,9 @@ from the clock, so the same input gives byte-identical files.
 Formula injection (a cell such as ``=HYPERLINK(...)`` or ``@SUM(...)`` that a
 spreadsheet would run when the file is opened) is neutralised differently per format:
 
-- XLSX: every cell is written with ``write_string``, i.e. as a text cell, which Excel,
-  WPS and LibreOffice never evaluate; a value starting with ``= + - @``, tab or CR also
-  gets Excel's "quote prefix" cell style (what Excel itself does when one types
+- XLSX: every value is written as a text cell (an inline string), which Excel, WPS
+  and LibreOffice never evaluate nor read as rich text; a value starting with
+  ``= + - @``, tab or CR also gets Excel's "quote prefix" cell style (what Excel itself does when one types
   ``'=1+1``), so it stays text even after the cell is edited. The stored value is the
   original text, so an export re-imports unchanged.
 - CSV: a text file has no cell types, so such a value is written with a leading
@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 import zlib
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from datetime import date, datetime
 from typing import Callable, Iterable, Sequence
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellBlankTuple, CellStringTuple, Worksheet
 from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
 try:   # ISA-L writes the same deflate streams as zlib, four times as fast at level 1
@@ -243,6 +246,12 @@ class _Formats:
         self.text_quoted = wb.add_format({**base, "align": "left", "quote_prefix": True})
         self.centre = wb.add_format({**base, "align": "center"})
         self.centre_quoted = wb.add_format({**base, "align": "center", "quote_prefix": True})
+        # XlsxWriter numbers formats in the order a sheet first uses them; numbered here,
+        # in creation order, a format has the same number in every workbook, so a sheet's
+        # rows written for one workbook are right in another (_TableSheet).
+        for f in (self.title, self.title_quoted, self.header, self.header_quoted,
+                  self.text, self.text_quoted, self.centre, self.centre_quoted):
+            f._get_xf_index()
 
     def head(self, value: str):
         # Header labels include local names (level_names, channels) that an editor chose.
@@ -255,16 +264,100 @@ class _Formats:
         return self.text_quoted if quoted else self.text
 
 
+_EXCEL_TEXT_MAX = 32767   # UTF-16 code units in a cell
+
+
+def _excel_text(value: str) -> str:
+    # A string shorter than half the limit cannot exceed it, so the count is rarely needed.
+    if len(value) > _EXCEL_TEXT_MAX // 2 and len(value.encode("utf-16-le")) // 2 > _EXCEL_TEXT_MAX:
+        value = value.encode("utf-16-le")[:2 * _EXCEL_TEXT_MAX].decode("utf-16-le", "ignore")
+    return value
+
+
+# What a text cell's XML must escape: XML's own characters; control characters and
+# U+FFFE/U+FFFF, which Excel writes as _xHHHH_; and a literal _xHHHH_, whose underscore
+# Excel escapes so that it reads back as written.
+_CELL_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def _cell_escape(match: re.Match) -> str:
+    found = match.group()
+    if found in _XML_ENTITIES:
+        return _XML_ENTITIES[found]
+    if len(found) == 1:
+        return f"_x{ord(found):04X}_"
+    return "_x005F" + found
+
+
+class _TableSheet(Worksheet):
+    """A worksheet whose rows, once written as XML, can serve another workbook.
+
+    A domain's table is both a sheet of the county's workbook and the only sheet of the
+    domain's own, and writing its cells as XML is most of a county's XLSX time. Text is
+    written inline (<is>, as in XlsxWriter's constant_memory mode) instead of through the
+    workbook's shared-string table, and formats have fixed numbers (_Formats), so the
+    rows' XML is the same in any workbook: it is written once, for the county's
+    workbook, and given to the domain's (``reuse_rows``).
+    """
+
+    written_rows: str | None = None
+    _reused_rows: str | None = None
+
+    def text(self, row: int, col: int, value: str, cell_format) -> None:
+        """Store a text cell; Excel never evaluates it (see the module's docstring)."""
+        if not self._check_dimensions(row, col):
+            self.table[row][col] = CellStringTuple(_excel_text(value), cell_format)
+
+    def reuse_rows(self, written: _TableSheet) -> None:
+        """Take the rows another sheet with the same table wrote, instead of cells."""
+        self._reused_rows = written.written_rows
+        self._check_dimensions(written.dim_rowmax, written.dim_colmax)
+
+    def _write_rows(self) -> None:
+        if self._reused_rows is not None:
+            self.fh.write(self._reused_rows)
+            return
+        sheet_xml, self.fh = self.fh, io.StringIO()
+        try:
+            super()._write_rows()
+            self.written_rows = self.fh.getvalue()
+        finally:
+            self.fh = sheet_xml
+        sheet_xml.write(self.written_rows)
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        # Text and blank cells are written here, not by XlsxWriter: its inline-string
+        # writer would copy a value that looks like "<r>...</r>" into the XML unescaped
+        # (it takes it for a rich string), and these two kinds are all of a table.
+        kind = type(cell)
+        if kind is CellStringTuple and cell.format is not None:
+            text = _CELL_ESCAPE.sub(_cell_escape, cell.string)
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}" '
+                          f't="inlineStr"><is><t{space}>{text}</t></is></c>')
+        elif kind is CellBlankTuple and cell.format is not None:
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"/>')
+        else:
+            super()._write_cell(row, col, cell)
+
+
 def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site: Site,
-                        county: County, domain: Domain) -> None:
-    ws = wb.add_worksheet(name)
+                        county: County, domain: Domain, rows_of: _TableSheet | None = None) -> _TableSheet:
+    """The domain's table as a sheet of wb; with rows_of (the same table's sheet in a
+    workbook already closed), its rows are taken from there instead of written again."""
+    ws = wb.add_worksheet(name, worksheet_class=_TableSheet)
     cols = _columns(site, domain, channel_list(site, domain.items))
     last = len(cols) - 1
     last_printed = max(n for n, c in enumerate(cols) if c.printed)
 
+    def merged(first_row: int, first_col: int, last_row: int, last_col: int, value: str, cell_format) -> None:
+        ws.merge_range(first_row, first_col, last_row, last_col, None, cell_format)
+        ws.text(first_row, first_col, value, cell_format)
+
     ws.set_row(0, 36)
     title = f"{county.name}{domain.name}领域政务公开事项标准目录"
-    ws.merge_range(0, 0, 0, last_printed, title, fmt.title_quoted if title.startswith(FORMULA_TRIGGERS) else fmt.title)
+    merged(0, 0, 0, last_printed, title, fmt.title_quoted if title.startswith(FORMULA_TRIGGERS) else fmt.title)
     for n, col in enumerate(cols):
         ws.set_column(n, n, col.width)
     # Two header rows: a group spanning columns is merged across them, a column
@@ -273,35 +366,35 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     while n <= last:
         col = cols[n]
         if not col.label:
-            ws.merge_range(1, n, 2, n, col.group, fmt.head(col.group))
+            merged(1, n, 2, n, col.group, fmt.head(col.group))
             n += 1
             continue
         end = n
         while end + 1 <= last and cols[end + 1].group == col.group and cols[end + 1].label:
             end += 1
         if end > n:
-            ws.merge_range(1, n, 1, end, col.group, fmt.head(col.group))
+            merged(1, n, 1, end, col.group, fmt.head(col.group))
         else:
-            ws.write_string(1, n, col.group, fmt.head(col.group))
+            ws.text(1, n, col.group, fmt.head(col.group))
         for k in range(n, end + 1):
-            ws.write_string(2, k, cols[k].label, fmt.head(cols[k].label))
+            ws.text(2, k, cols[k].label, fmt.head(cols[k].label))
         n = end + 1
 
     first_row = 3
     items = domain.items
-    # The cells' bodies of write_string and write_blank, without the decorator that parses
-    # A1 notation for each call (6% of a county's XLSX); the public methods if they go.
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_blank = getattr(ws, "_write_blank", ws.write_blank)
-    for r, item in enumerate(items, start=first_row):
-        for c, col in enumerate(cols):
-            value = col.value(item)
-            if value:
-                write_string(r, c, value, fmt.cell(col, value))
-            else:
-                # A blank cell, not an empty string: COUNTA and "go to blanks" then see it
-                # as empty, as they do in a table typed into Excel.
-                write_blank(r, c, None, fmt.cell(col, value))
+    if rows_of is not None:
+        ws.reuse_rows(rows_of)
+    else:
+        write_blank = getattr(ws, "_write_blank", ws.write_blank)   # without the A1-notation decorator
+        for r, item in enumerate(items, start=first_row):
+            for c, col in enumerate(cols):
+                value = col.value(item)
+                if value:
+                    ws.text(r, c, value, fmt.cell(col, value))
+                else:
+                    # A blank cell, not an empty string: COUNTA and "go to blanks" then see it
+                    # as empty, as they do in a table typed into Excel.
+                    write_blank(r, c, None, fmt.cell(col, value))
     # 一级事项 spanning consecutive rows is merged, as in the official tables.
     level1_col = 1
     start = 0
@@ -309,8 +402,8 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
         if k == len(items) or items[k].level1 != items[start].level1:
             if k - start > 1:
                 value = items[start].level1
-                ws.merge_range(first_row + start, level1_col, first_row + k - 1, level1_col,
-                               value, fmt.cell(cols[level1_col], value))
+                merged(first_row + start, level1_col, first_row + k - 1, level1_col,
+                       value, fmt.cell(cols[level1_col], value))
             start = k
 
     last_row = max(first_row + len(items) - 1, 2)
@@ -323,6 +416,7 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     ws.fit_to_pages(1, 0)                 # all printed columns on one page width
     ws.print_area(0, 0, last_row, last_printed)
     ws.set_footer("&C第 &P 页，共 &N 页")
+    return ws
 
 
 def _new_workbook(buffer: io.BytesIO, site: Site, title: str, updated: date | None) -> xlsxwriter.Workbook:
@@ -342,21 +436,23 @@ def _new_workbook(buffer: io.BytesIO, site: Site, title: str, updated: date | No
 
 
 def catalog_xlsx(site: Site, county: County, domains: Sequence[Domain], title: str,
-                 updated: date | None) -> bytes:
-    """A workbook with one sheet per domain, laid out like the standard table."""
+                 updated: date | None, rows_of: Sequence[_TableSheet] = ()) -> tuple[bytes, list[_TableSheet]]:
+    """A workbook with one sheet per domain, laid out like the standard table, and its
+    sheets (whose written rows another workbook of the same domains can take: rows_of)."""
     buffer = io.BytesIO()
     wb = _new_workbook(buffer, site, title, updated)
     fmt = _Formats(wb)
     used: set[str] = set()
-    for domain in domains:
+    sheets = []
+    for k, domain in enumerate(domains):
         name = base = sheet_name(domain.name)
-        k = 2
+        n = 2
         while name.lower() in used:      # Excel compares sheet names case-insensitively
-            suffix = f"({k})"
+            suffix = f"({n})"
             name = base[:31 - len(suffix)] + suffix
-            k += 1
+            n += 1
         used.add(name.lower())
-        _write_domain_sheet(wb, fmt, name, site, county, domain)
+        sheets.append(_write_domain_sheet(wb, fmt, name, site, county, domain, rows_of[k] if rows_of else None))
     if not domains:
         ws = wb.add_worksheet("目录")
         ws.write_string(0, 0, f"{county.name}尚未发布政务公开事项标准目录。")
@@ -365,7 +461,9 @@ def catalog_xlsx(site: Site, county: County, domains: Sequence[Domain], title: s
     # cycle collector (20 ms a county); without the workbook's lists of them they go at once.
     wb.worksheets().clear()
     wb.sheetnames.clear()
-    return buffer.getvalue()
+    for ws in sheets:
+        ws.table.clear()
+    return buffer.getvalue(), sheets
 
 
 # ---------------------------------------------------------------- CSV
@@ -578,22 +676,23 @@ def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
     site = library.site
     slug = county.slug
     updated = catalog_updated(county)
+    catalog, sheets = catalog_xlsx(site, county, county.domains, f"{county.name}政务公开事项标准目录", updated)
     out = [
-        (download_path(slug, f"{CATALOG_NAME}.xlsx"),
-         catalog_xlsx(site, county, county.domains, f"{county.name}政务公开事项标准目录", updated)),
+        (download_path(slug, f"{CATALOG_NAME}.xlsx"), catalog),
         (download_path(slug, f"{CATALOG_NAME}.csv"), items_csv(site, county, county.domains)),
         (download_path(slug, f"{CATALOG_NAME}.json"),
          catalog_json(site, county, county.domains, county.documents, updated)),
         (download_path(slug, SCHEMA_NAME), catalog_schema_bytes()),
         (download_path(slug, f"{DOCUMENTS_NAME}.csv"), documents_csv(site, county)),
     ]
-    for domain in county.domains:
+    for domain, sheet in zip(county.domains, sheets):
         docs = _documents_of(county, domain.items)
         d_updated = domain_updated(domain, docs)
         paths = domain_download_paths(slug, domain.slug)
+        xlsx, _ = catalog_xlsx(site, county, (domain,), f"{county.name}{domain.name}领域政务公开事项标准目录",
+                               d_updated, rows_of=(sheet,))
         out += [
-            (paths["xlsx"], catalog_xlsx(site, county, (domain,),
-                                         f"{county.name}{domain.name}领域政务公开事项标准目录", d_updated)),
+            (paths["xlsx"], xlsx),
             (paths["csv"], items_csv(site, county, (domain,))),
             (paths["json"], catalog_json(site, county, (domain,), docs, d_updated)),
         ]
