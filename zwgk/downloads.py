@@ -299,6 +299,10 @@ class _TableSheet(Worksheet):
     workbook's shared-string table, and formats have fixed numbers (_Formats), so the
     rows' XML is the same in any workbook: it is written once, for the county's
     workbook, and given to the domain's (``reuse_rows``).
+
+    It works inside XlsxWriter's worksheet (its cell table, _check_dimensions,
+    _write_rows, _write_cell), so pyproject.toml keeps XlsxWriter to 3.x from 3.3; the
+    download tests read every cell and its format back.
     """
 
     written_rows: str | None = None
@@ -308,6 +312,11 @@ class _TableSheet(Worksheet):
         """Store a text cell; Excel never evaluates it (see the module's docstring)."""
         if not self._check_dimensions(row, col):
             self.table[row][col] = CellStringTuple(_excel_text(value), cell_format)
+
+    def blank(self, row: int, col: int, cell_format) -> None:
+        """Store an empty cell that keeps its format (its border)."""
+        if not self._check_dimensions(row, col):
+            self.table[row][col] = CellBlankTuple(cell_format)
 
     def reuse_rows(self, written: _TableSheet) -> None:
         """Take the rows another sheet with the same table wrote, instead of cells."""
@@ -385,7 +394,6 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     if rows_of is not None:
         ws.reuse_rows(rows_of)
     else:
-        write_blank = getattr(ws, "_write_blank", ws.write_blank)   # without the A1-notation decorator
         for r, item in enumerate(items, start=first_row):
             for c, col in enumerate(cols):
                 value = col.value(item)
@@ -394,7 +402,7 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
                 else:
                     # A blank cell, not an empty string: COUNTA and "go to blanks" then see it
                     # as empty, as they do in a table typed into Excel.
-                    write_blank(r, c, None, fmt.cell(col, value))
+                    ws.blank(r, c, fmt.cell(col, value))
     # 一级事项 spanning consecutive rows is merged, as in the official tables.
     level1_col = 1
     start = 0
