@@ -9,9 +9,9 @@ spreadsheet would run when the file is opened) is neutralised differently per fo
 
 - XLSX: every value is written as a text cell (an inline string), which Excel, WPS
   and LibreOffice never evaluate nor read as rich text; a value starting with
-  ``= + - @``, tab or CR also gets Excel's "quote prefix" cell style (what Excel itself does when one types
-  ``'=1+1``), so it stays text even after the cell is edited. The stored value is the
-  original text, so an export re-imports unchanged.
+  ``= + - @``, tab or CR also gets Excel's "quote prefix" cell style (what Excel
+  itself does when one types ``'=1+1``), so it stays text even after the cell is
+  edited. The stored value is the original text, so an export re-imports unchanged.
 - CSV: a text file has no cell types, so such a value is written with a leading
   apostrophe (``'=1+1``), as OWASP recommends; ``zwgk import`` removes that apostrophe
   again when it reads a CSV.
@@ -470,7 +470,7 @@ def catalog_xlsx(site: Site, county: County, domains: Sequence[Domain], title: s
     wb.worksheets().clear()
     wb.sheetnames.clear()
     for ws in sheets:
-        ws.table.clear()
+        ws.table.clear()          # handed back for their written rows only
     return buffer.getvalue(), sheets
 
 
