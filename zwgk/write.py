@@ -43,16 +43,18 @@ class WriteStats:
     swapped: bool = False
 
 
+# SHA-256, the first 128 bits: with the CPU's SHA instructions (OpenSSL uses them) it hashes
+# twice as fast as BLAKE2b here, and a build hashes everything it writes (560 MB for a city).
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def file_digest(path: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    return h.hexdigest()[:32]
 
 
 def check_output_dir(out_dir: str, site_root: str) -> None:

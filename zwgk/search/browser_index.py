@@ -334,7 +334,7 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
         empty = np.zeros((0, len(ZONES) - 1), np.int64)
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
         payload = _index_payload(records, base, facets, np.zeros(0, np.int64), empty, 1, 1)
-        payload["version"] = hashlib.sha1(b"".join(data for _n, data in files)).hexdigest()[:12]
+        payload["version"] = _version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
     cp, exp_at, exp_extra = _normalized_codes(original)
@@ -391,9 +391,17 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
         head = records[r].head if 0 <= r and norm_starts[r] < start else ""
         files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
     payload = _index_payload(records, base, facets, lengths, norm_zone_len[:, :-1], shards, len(pieces))
-    payload["version"] = hashlib.sha1(b"".join(data for _n, data in files)).hexdigest()[:12]
+    payload["version"] = _version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
+
+
+def _version(files: list[tuple[str, bytes]]) -> str:
+    """Changes whenever a file of the index does (the browser's cache key)."""
+    h = hashlib.sha1()
+    for _name, data in files:
+        h.update(data)
+    return h.hexdigest()[:12]
 
 
 def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) -> dict:
