@@ -313,10 +313,13 @@ class _TableSheet(Worksheet):
         if not self._check_dimensions(row, col):
             self.table[row][col] = CellStringTuple(_excel_text(value), cell_format)
 
-    def blank(self, row: int, col: int, cell_format) -> None:
-        """Store an empty cell that keeps its format (its border)."""
-        if not self._check_dimensions(row, col):
-            self.table[row][col] = CellBlankTuple(cell_format)
+    def table_row(self, row: int, cells: list[tuple[str, object]]) -> None:
+        """Store a row of (value, format) from the first column: text cells, and blank ones
+        (that keep their format, their border) for empty values."""
+        if self._check_dimensions(row, 0) or self._check_dimensions(row, len(cells) - 1):
+            return
+        self.table[row] = {c: CellStringTuple(_excel_text(value), cell_format) if value else CellBlankTuple(cell_format)
+                           for c, (value, cell_format) in enumerate(cells)}
 
     def reuse_rows(self, written: _TableSheet) -> None:
         """Take the rows another sheet with the same table wrote, instead of cells."""
@@ -394,15 +397,10 @@ def _write_domain_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, site:
     if rows_of is not None:
         ws.reuse_rows(rows_of)
     else:
+        # An empty value is a blank cell, not an empty string: COUNTA and "go to blanks"
+        # then see it as empty, as they do in a table typed into Excel.
         for r, item in enumerate(items, start=first_row):
-            for c, col in enumerate(cols):
-                value = col.value(item)
-                if value:
-                    ws.text(r, c, value, fmt.cell(col, value))
-                else:
-                    # A blank cell, not an empty string: COUNTA and "go to blanks" then see it
-                    # as empty, as they do in a table typed into Excel.
-                    ws.blank(r, c, fmt.cell(col, value))
+            ws.table_row(r, [(value, fmt.cell(col, value)) for col in cols for value in (col.value(item),)])
     # 一级事项 spanning consecutive rows is merged, as in the official tables.
     level1_col = 1
     start = 0
