@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "golden", "minimal")
@@ -18,9 +19,16 @@ from conftest import minimal_site, write_files  # noqa: E402
 from zwgk.build import build_site  # noqa: E402
 from zwgk.write import MANIFEST  # noqa: E402
 
+# A file outside git is dated by its modification time (最后更新, and the fingerprints that
+# include it); one fixed time keeps the golden output the same whatever day it is built.
+FIXED_MTIME = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+
 
 def build_minimal(into: str) -> str:
     site = write_files(os.path.join(into, "site"), minimal_site())
+    for folder, _subfolders, names in os.walk(site):
+        for name in names:
+            os.utime(os.path.join(folder, name), (FIXED_MTIME, FIXED_MTIME))
     out = os.path.join(into, "public")
     build_site(site, out)
     os.remove(os.path.join(out, MANIFEST))
