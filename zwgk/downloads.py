@@ -343,10 +343,11 @@ class _TableSheet(Worksheet):
         # writer would copy a value that looks like "<r>...</r>" into the XML unescaped
         # (it takes it for a rich string), and these two kinds are all of a table.
         kind = type(cell)
-        if kind is CellStringTuple and cell.format is not None:
+        if kind is CellStringTuple:     # always ours: text() and table_row() store raw text
             text = _CELL_ESCAPE.sub(_cell_escape, cell.string)
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}" '
+            style = f' s="{cell.format._get_xf_index()}"' if cell.format is not None else ""
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style} '
                           f't="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif kind is CellBlankTuple and cell.format is not None:
             self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"/>')
