@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import hashlib
 import json
 import sys
 import types
@@ -22,6 +21,7 @@ from typing import Any, Callable, Mapping
 from . import model
 from .library import Library, citations
 from .model import County, Document, Page, Site, frozen_map
+from .write import digest
 
 FORMAT = "zwgk-county"
 VERSION = 1
@@ -90,12 +90,12 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
                    _interpretations=frozen_map(interpretations), _cited_by=citations(counties, docs))
 
 
-_DECODED: dict[bytes, tuple] = {}
+_DECODED: dict[str, tuple] = {}
 
 
-def _decoded(data: bytes) -> tuple[bytes, tuple]:
+def _decoded(data: bytes) -> tuple[str, tuple]:
     """(key, decoded county.json), decoded once per content in this process."""
-    key = hashlib.blake2b(data, digest_size=16).digest()
+    key = digest(data)
     return key, _DECODED.get(key) or _decode_snapshot(data)
 
 
@@ -109,7 +109,7 @@ def _decode_snapshot(data: bytes) -> tuple:
 
 def _encode(value: Any) -> Any:
     # Most values are strings and tuples of them: they are tested first (25 ms a county before).
-    if isinstance(value, str) or value is None or isinstance(value, (int, float)):
+    if value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, (tuple, list)):
         return [_encode(v) for v in value]
