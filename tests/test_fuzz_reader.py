@@ -90,3 +90,44 @@ def test_bom_and_crlf_are_read_like_plain_utf8(tmp_path):
     site = write_files(tmp_path, files)
     library = load_library(site).library
     assert [i.id for i in library.county("jia").items] == ["czyjs-ys-01", "czyjs-js-01"]
+
+
+BROKEN_YAML = {
+    "deep flow": "domain: " + "[" * 1500 + "]" * 1500,
+    "unclosed bracket": "domain: 财政预决算\nitems:\n  - id: a\n    level1: [未闭合\n",
+    "unclosed brace": "domain: {a: 1\n",
+    "tab": "domain: 财政预决算\nitems:\n\t- id: a\n",
+    "colon in value": "domain: 财政预决算\nitems:\n  - id: a\n    level1: 甲: 乙\n",
+    "bad indentation": "domain: 财政预决算\nitems:\n  - id: a\n     level1: 乙\n    level2: 丙\n",
+    "two documents": "domain: 财政预决算\n---\ndomain: 财政预决算\n",
+    "unclosed quote": 'domain: "财政预决算\n',
+}
+
+
+def test_yaml_messages_are_chinese_and_placed_whichever_loader_pyyaml_has(tmp_path, monkeypatch):
+    """PyYAML's C loader (libyaml) and its pure-Python loader word their errors differently,
+    and new releases word them anew: the editor gets a Chinese message with a position from
+    either, never the dependency's English."""
+    import zwgk.sourcefile as sourcefile
+    loaders = {"pure": yaml.SafeLoader}
+    if hasattr(yaml, "CSafeLoader"):
+        loaders["libyaml"] = yaml.CSafeLoader
+    seen: dict[str, set[str]] = {}
+    for loader_name, loader in loaders.items():
+        monkeypatch.setattr(sourcefile, "_Loader", loader)
+        for name, source in BROKEN_YAML.items():
+            site = write_files(tmp_path / loader_name / name.replace(" ", "-"),
+                               {**minimal_site(), "catalog/jia/czyjs.yaml": source})
+            try:
+                load_library(site)
+            except ContentErrors as exc:
+                problems = [p for p in exc.problems if p.path.endswith("czyjs.yaml")]
+            else:
+                raise AssertionError(f"{loader_name}/{name}: no error")
+            assert problems, (loader_name, name)
+            for p in problems:
+                assert p.line > 0 and p.col > 0, (loader_name, name, p)
+                english = [w for w in p.message.split() if w.isascii() and w.isalpha() and len(w) > 3 and w != "YAML"]
+                assert not english, (loader_name, name, p.message)
+            seen.setdefault(name, set()).add(problems[0].message.split("：")[0])
+    assert all(len(kinds) == 1 for kinds in seen.values()), seen

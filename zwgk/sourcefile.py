@@ -103,17 +103,19 @@ def _guess_encoding(data: bytes) -> str:
     return ""
 
 
-# libyaml's problems in English, said in Chinese with a way out.
+# The parsers' problems in English (libyaml's and, where it words them otherwise, the
+# pure-Python parser's), said in Chinese with a way out.
 _YAML_PROBLEMS = (
     ("found character '\\t'", "这里有制表符（Tab）", "YAML 的缩进只能用空格，请把 Tab 换成两个空格"),
     ("mapping values are not allowed", "这里不能出现冒号“:”", "值里含有英文冒号时，请用引号把整个值括起来"),
     ("could not find expected ':'", "缺少冒号“:”", "每个键后面要有英文冒号和一个空格，例如 title: 标题"),
     ("did not find expected key", "缩进不一致或缺少键", "请检查这一行的缩进是否与同级的其他行对齐"),
+    ("expected <block end>", "缩进不一致或缺少键", "请检查这一行的缩进是否与同级的其他行对齐"),
     ("did not find expected '-' indicator", "列表缩进不一致", "列表中每一项的“-”应对齐"),
     ("found undefined alias", "引用了未定义的别名（*）", "请删除 * 开头的引用，或先用 & 定义它"),
     ("expected a single document", "文件中有多个 YAML 文档（---）", "一个文件只写一个文档，请删除多余的 ---"),
-    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号", "列表写成 [甲, 乙]，用英文逗号分隔，并以 ] 结束"),
-    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号", "写成 {键: 值, 键: 值}，并以 } 结束"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号", "列表写成 [甲, 乙]，用英文逗号分隔，并以 ] 结束"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号", "写成 {键: 值, 键: 值}，并以 } 结束"),
     ("found unexpected end of stream", "文件意外结束", "请检查引号或括号是否成对"),
     ("found unknown escape character", "双引号中有无效的转义字符（\\）", "请改用单引号，或把 \\ 写成 \\\\"),
     ("while scanning a quoted scalar", "引号没有闭合", "请检查这一行的引号是否成对"),
@@ -122,7 +124,8 @@ _YAML_PROBLEMS = (
 )
 
 
-def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> Problem | None:
+    """The Chinese problem for a parser's error, or None when its wording is not known."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = (mark.line + 1 + line_offset) if mark else 0
     col = (mark.column + 1) if mark else 0
@@ -132,7 +135,14 @@ def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -
     for needle, message, hint in _YAML_PROBLEMS:
         if needle in raw:
             return Problem(path, line, col, f"YAML 语法错误：{message}", hint)
-    return Problem(path, line, col, f"YAML 语法错误：{raw}", "请检查这一行及上一行的缩进、冒号和引号")
+    return None
+
+
+def _unrecognised(exc: yaml.YAMLError, path: str, line_offset: int) -> Problem:
+    # Never pass a dependency's English through: say what we can, keep the position.
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = ((mark.line + 1 + line_offset), (mark.column + 1)) if mark else (0, 0)
+    return Problem(path, line, col, "YAML 语法错误：这一行的结构无法识别", "请检查这一行及上一行的缩进、冒号和引号")
 
 
 def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
@@ -177,9 +187,9 @@ def _parse(text: str, path: str, problems: list[Problem], line_offset: int) -> N
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(exc, path, line_offset, text)) from None
+        raise SourceError(_yaml_problem(exc, path, line_offset, text) or _diagnose(text, path, line_offset)) from None
     except RecursionError:
-        raise SourceError(Problem(path, 0, 0, f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）", "目录文件只需要两三层缩进，请检查文件内容")) from None
+        raise SourceError(_depth_problem(text, path, line_offset) or _too_deep(path, 0, 0)) from None
     if root is None:
         return None
     return _Converter(path, line_offset, problems).convert(root, 0)
@@ -193,19 +203,49 @@ def _check_depth(text: str, path: str, line_offset: int) -> None:
     """Refuse absurd nesting before libyaml recurses into it (it can crash the process)."""
     if text.count("[") + text.count("{") < SAFE_FLOW_BRACKETS and not _DEEP_LINE.search(text):
         return
+    problem = _depth_problem(text, path, line_offset)
+    if problem:
+        raise SourceError(problem)
+
+
+def _depth_problem(text: str, path: str, line_offset: int) -> Problem | None:
+    """The nesting problem of `text`, or its syntax problem, or None. Events come from the
+    pure-Python parser: it keeps a stack instead of recursing, and has no nesting limit of
+    its own, so the answer and its wording do not depend on the libyaml release."""
+    depth = 0
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise SourceError(Problem(path, mark.line + 1 + line_offset, mark.column + 1,
-                                              f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）", "目录文件只需要两三层缩进，请检查文件内容"))
+                    return _too_deep(path, mark.line + 1 + line_offset, mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(exc, path, line_offset, text)) from None
+        return _yaml_problem(exc, path, line_offset, text) or _unrecognised(exc, path, line_offset)
+    return None
+
+
+def _diagnose(text: str, path: str, line_offset: int) -> Problem:
+    """Say why libyaml refused `text` when its wording is not one zwgk knows (a new libyaml
+    release words a problem anew, or adds a limit): the pure-Python parser, part of PyYAML
+    itself, is asked instead, so an editor never sees a dependency's English."""
+    problem = _depth_problem(text, path, line_offset)
+    if problem:
+        return problem
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return _yaml_problem(exc, path, line_offset, text) or _unrecognised(exc, path, line_offset)
+    except RecursionError:
+        return _too_deep(path, 0, 0)
+    # Only the C loader refused it (a limit of its own): still a clear message.
+    return Problem(path, 0, 0, "YAML 语法错误：文件结构过于复杂，无法读取", "目录文件只需要两三层缩进，请检查文件内容")
+
+
+def _too_deep(path: str, line: int, col: int) -> Problem:
+    return Problem(path, line, col, f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）", "目录文件只需要两三层缩进，请检查文件内容")
 
 
 class _Converter:
