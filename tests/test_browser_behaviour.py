@@ -17,6 +17,7 @@ from zwgk import urls
 STATIC = os.path.join(REPO, "themes", "default", "static")
 CSS_BUDGET = 12 * 1024      # raw bytes, no gzip: old PCs and kiosks may get them uncompressed
 JS_BUDGET = 3 * 1024
+SEARCH_CSS_BUDGET = 3 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +253,5 @@ def test_theme_css_and_js_stay_within_their_budget():
     js = os.path.getsize(os.path.join(STATIC, "zwgk.js"))
     assert css <= CSS_BUDGET, f"zwgk.css is {css} bytes, budget {CSS_BUDGET}"
     assert js <= JS_BUDGET, f"zwgk.js is {js} bytes, budget {JS_BUDGET}"
+    search_css = os.path.getsize(os.path.join(STATIC, "zwgk-search.css"))   # the search page's alone
+    assert search_css <= SEARCH_CSS_BUDGET, f"zwgk-search.css is {search_css} bytes, budget {SEARCH_CSS_BUDGET}"

@@ -178,14 +178,22 @@ def test_the_pre_commit_hook_runs_zwgk_check():
     assert pattern.search("content/linjiang/docs/2024-czj-001.md") and not pattern.search("README.md")
 
 
-def test_the_ci_example_checks_builds_and_publishes():
-    workflow = yaml.safe_load(read(os.path.join(REPO, "docs", "ci-example.yml")))
-    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
-    assert any(s.startswith("zwgk check") for s in steps) and any(s.startswith("zwgk build") for s in steps)
-    assert steps.index(next(s for s in steps if s.startswith("zwgk check"))) < steps.index(next(s for s in steps if s.startswith("zwgk build")))
-    checkout = workflow["jobs"]["check-and-build"]["steps"][0]
+def test_a_new_sites_workflows_check_before_they_build_and_publish():
+    from zwgk.scaffold import site_repository_files
+    files = site_repository_files("示例市")
+    for rel in (".github/workflows/zwgk.yml", ".gitea/workflows/zwgk.yml"):
+        workflow = yaml.safe_load(files[rel])
+        steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
+        runs = [line.strip().removeprefix(".venv/bin/") for step in steps for line in step.splitlines()]
+        check = next(i for i, line in enumerate(runs) if line.startswith("zwgk check"))
+        build = next(i for i, line in enumerate(runs) if line.startswith("zwgk build"))
+        assert check < build, rel
+        assert "public/" in files[rel], rel
+    checkout = yaml.safe_load(files[".github/workflows/zwgk.yml"])["jobs"]["check-and-build"]["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0          # the dates need the whole history
-    assert "public/" in read(os.path.join(REPO, "docs", "ci-example.yml"))
+    gitlab = yaml.safe_load(files[".gitlab-ci.yml"])
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert gitlab["stages"].index("check") < gitlab["stages"].index("build") < gitlab["stages"].index("publish")
 
 
 # --- progress -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .cancel import cancellable, checkpoint
 from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_outputs, downloads_page_and_offline_zip
+from .engine_files import SEARCH_RUNTIME_FILES, search_runtime
 from .errors import BuildCancelled, ContentErrors, Problem, errors_only
 from .fingerprint import CountySources, engine_fingerprint, folders_fingerprint, read_source_files
 from .history import History, read_history
@@ -37,7 +38,6 @@ from .validate import validate_county, validate_shared_pages, validate_site_conf
 from .workers import Workers, cores
 from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, keep_previous, read_manifest
 
-SEARCH_RUNTIME = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "search")
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
 
@@ -200,7 +200,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
     # zwgk's code itself, so that any change to the engine re-makes what it would change.
     shared = read_source_files(root, ["site.yaml", "content/pages"], history)
     identity = shared.fingerprint(digest("\n".join(
-        [__version__, folders_fingerprint([*themes, SEARCH_RUNTIME])]).encode("utf-8")))
+        [__version__, folders_fingerprint([*themes, search_runtime()])]).encode("utf-8")))
     site_fingerprint = digest(f"{identity}\n{engine_fingerprint()}".encode("utf-8"))
     return _Plan(root, site, pages, slugs, problems, dict(sources.texts), history, identity, site_fingerprint,
                  CountySources(root, slugs, history), theme_assets(themes), check_personal_info)
@@ -494,10 +494,9 @@ def theme_assets(themes: list[str]) -> list[tuple[str, str]]:
             for name in files:
                 full = os.path.join(dirpath, name)
                 found[os.path.relpath(full, static).replace(os.sep, "/")] = full
-    if os.path.isdir(SEARCH_RUNTIME):
-        for name in os.listdir(SEARCH_RUNTIME):
-            if name.endswith(".js"):
-                found.setdefault(name, os.path.join(SEARCH_RUNTIME, name))
+    runtime = search_runtime()
+    for name in SEARCH_RUNTIME_FILES:
+        found.setdefault(name, os.path.join(runtime, name))
     return sorted(found.items())
 
 

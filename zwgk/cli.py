@@ -8,9 +8,12 @@ import argparse
 import os
 import sys
 
+from . import __version__
+from .engine_files import EngineFilesMissing
 from .errors import ContentErrors, format_report
 
 USAGE_ERROR = 2
+BROKEN_INSTALL = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,6 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="zwgk", description="把政务公开事项标准目录（YAML）和政府信息（Markdown）生成统一的静态网站。")
+    parser.add_argument("--version", action="version", version=f"zwgk {__version__}", help="显示 zwgk 的版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = sub.add_parser("build", help="生成网站")
@@ -86,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE_ERROR
-    handler = globals()[f"_cmd_{args.command.replace('-', '_')}"]
     try:
-        return handler(args)
+        return COMMANDS[args.command](args)
+    except EngineFilesMissing as exc:
+        print(f"zwgk: {exc}", file=sys.stderr)
+        return BROKEN_INSTALL
     except ContentErrors as exc:
         print(format_report(exc.problems, exc.texts), file=sys.stderr)
         return 1
@@ -160,3 +166,14 @@ def _cmd_new(args) -> int:
 def _cmd_new_county(args) -> int:
     from .scaffold import new_county
     return new_county(_site_dir(args.site), args.slug, args.name)
+
+
+COMMANDS = {
+    "build": _cmd_build,
+    "serve": _cmd_serve,
+    "check": _cmd_check,
+    "import": _cmd_import,
+    "search": _cmd_search,
+    "new": _cmd_new,
+    "new-county": _cmd_new_county,
+}

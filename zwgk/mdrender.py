@@ -35,6 +35,7 @@ def _parser() -> MarkdownIt:
 def make_markdown() -> MarkdownIt:
     md = _parser()
     md.core.ruler.push("zwgk_links", _rewrite_links)
+    md.core.ruler.push("zwgk_cell_alignment", _alignment_as_class)
     return md
 
 
@@ -64,6 +65,19 @@ def _rewrite_links(state) -> None:
                 token.attrs.pop(attr, None)
             else:
                 token.attrSet(attr, new)
+
+
+_ALIGNMENT = re.compile(r"text-align:(left|center|right)")
+
+
+def _alignment_as_class(state) -> None:
+    """Table cells aligned with `:---:` get a class instead of a style attribute: a site behind
+    a Content-Security-Policy without 'unsafe-inline' (docs/deploy.md) refuses inline styles."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            found = _ALIGNMENT.fullmatch(token.attrs.pop("style", "") or "")
+            if found:
+                token.attrSet("class", f"align-{found[1]}")
 
 
 def links_leaving_county(text: str) -> list[tuple[int, int, str]]:

@@ -14,15 +14,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls
+from .engine_files import default_theme
 from .history import History, read_history
 from .library import Library
 from .mdrender import make_markdown
 from .model import County, Domain
 from .standards import AUDIENCES, LEVELS, MODES, STANDARD_DOMAINS
-
-DEFAULT_THEME = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "themes", "default")
-if not os.path.isdir(DEFAULT_THEME):  # installed as a wheel: the theme ships inside the package
-    DEFAULT_THEME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "themes", "default")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +99,7 @@ def theme_dirs(library: Library) -> list[str]:
     dirs = []
     if library.site.theme and library.site.theme != "default" and library.site.root:
         dirs.append(os.path.join(library.site.root, "themes", library.site.theme))
-    dirs.append(DEFAULT_THEME)
+    dirs.append(default_theme())
     return dirs
 
 

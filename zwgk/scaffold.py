@@ -4,9 +4,11 @@ from __future__ import annotations
 import os
 import re
 import sys
+from importlib import resources
 
 import yaml
 
+from . import __version__
 from .jsonschema_gen import SCHEMA_DIR, kind_of, modeline, write_schemas
 from .schema import ID_PATTERN
 from .standards import DOMAIN_SLUGS, STANDARD_DOMAINS
@@ -101,12 +103,31 @@ def new_site(target: str) -> int:
         ".gitignore": "public/\n.public.lock\n.public.staging/\n.public.previous/\n",
         # VS Code offers to install the YAML extension that reads the schema lines.
         ".vscode/extensions.json": '{\n  "recommendations": ["redhat.vscode-yaml"]\n}\n',
+        **site_repository_files(yaml.safe_load(SITE_YAML)["title"]),
     }
     for rel, text in files.items():
         _write(target, rel, text)
     write_schemas(os.path.join(target, SCHEMA_DIR))
-    print(f"已新建站点 {target}。生成网站：zwgk build {target}；边改边看：zwgk serve {target}")
+    print(f"已新建站点 {target}。生成网站：zwgk build {target}；边改边看：zwgk serve {target}\n"
+          f"站点目录中已有 GitLab、Gitea、GitHub 的流水线文件和提交前检查配置，编辑说明见 {target}/README.md。")
     return 0
+
+
+# A site repository checks, builds and publishes itself on the common self-hosted forges.
+REPOSITORY_FILES = {
+    ".gitlab-ci.yml": "gitlab-ci.yml",
+    ".gitea/workflows/zwgk.yml": "gitea-workflow.yml",
+    ".github/workflows/zwgk.yml": "github-workflow.yml",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+    "README.md": "README.md",
+}
+
+
+def site_repository_files(title: str) -> dict[str, str]:
+    """CI files, the pre-commit hook and the editors' README, pinned to this zwgk's version."""
+    folder = resources.files("zwgk") / "scaffold_files"
+    return {rel: (folder / name).read_text(encoding="utf-8").replace("{version}", __version__).replace("{title}", title)
+            for rel, name in REPOSITORY_FILES.items()}
 
 
 def new_county(site: str, slug: str, name: str) -> int:

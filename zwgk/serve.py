@@ -33,9 +33,9 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import SEARCH_RUNTIME, BuildResult, build_site, warm_up
+from .build import BuildResult, build_site, warm_up
 from .errors import BuildCancelled, ContentErrors, Problem, format_report
-from .render import DEFAULT_THEME
+from .engine_files import default_theme, search_runtime
 from .sourcefile import keep_parsed
 
 DEBOUNCE = 0.1          # seconds of quiet after the last event before building
@@ -80,7 +80,7 @@ def classify(site: str, path: str, theme_dirs: tuple[str, ...] = ()) -> Change |
         if path.startswith(theme + os.sep):
             kind = _THEME_PARTS.get(os.path.relpath(path, theme).split(os.sep)[0])
             return Change(_shown_path(site, path), kind) if kind else None
-    if SEARCH_RUNTIME and os.path.dirname(path) == SEARCH_RUNTIME and path.endswith(".js"):
+    if os.path.dirname(path) == search_runtime() and path.endswith(".js"):
         return Change(_shown_path(site, path), "static")
     rel = os.path.relpath(path, site)
     if rel.startswith(".." + os.sep) or rel == "..":
@@ -448,7 +448,7 @@ class SourceWatcher(Watcher):
     def start(self, callback=None) -> bool:
         site = self.preview.site
         self.observer.schedule(_Events(self), site, recursive=False)   # site.yaml, and new top folders
-        for folder in (*sorted(self._source_roots), *self.theme_dirs, SEARCH_RUNTIME):
+        for folder in (*sorted(self._source_roots), *self.theme_dirs, search_runtime()):
             self.add(folder)
         self.observer.daemon = True
         self.observer.start()
@@ -576,5 +576,5 @@ async def _serve_forever(preview: Preview, sockets, host: str, log: Callable[[st
 
 def _theme_dirs(site: str) -> tuple[str, ...]:
     """Themes outside the site folder to watch: the default theme, when zwgk is not inside the site."""
-    default = os.path.abspath(DEFAULT_THEME)
+    default = os.path.abspath(default_theme())
     return () if default.startswith(os.path.abspath(site) + os.sep) else (default,)

@@ -117,6 +117,7 @@ _YAML_PROBLEMS = (
     ("expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号", "列表写成 [甲, 乙]，用英文逗号分隔，并以 ] 结束"),
     ("expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号", "写成 {键: 值, 键: 值}，并以 } 结束"),
     ("found unexpected end of stream", "文件意外结束", "请检查引号或括号是否成对"),
+    ("invalid Unicode character escape", "双引号中有无效的 Unicode 转义（\\u…）", "请删除这个转义，或直接写出要用的字符"),
     ("found unknown escape character", "双引号中有无效的转义字符（\\）", "请改用单引号，或把 \\ 写成 \\\\"),
     ("while scanning a quoted scalar", "引号没有闭合", "请检查这一行的引号是否成对"),
     ("found duplicate anchor", "重复定义了别名（&）", "请给别名取不同的名字"),
@@ -187,7 +188,7 @@ def _parse(text: str, path: str, problems: list[Problem], line_offset: int) -> N
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_problem(exc, path, line_offset, text) or _diagnose(text, path, line_offset)) from None
+        raise SourceError(_yaml_problem(exc, path, line_offset, text) or _diagnose(exc, text, path, line_offset)) from None
     except RecursionError:
         raise SourceError(_depth_problem(text, path, line_offset) or _too_deep(path, 0, 0)) from None
     if root is None:
@@ -227,7 +228,7 @@ def _depth_problem(text: str, path: str, line_offset: int) -> Problem | None:
     return None
 
 
-def _diagnose(text: str, path: str, line_offset: int) -> Problem:
+def _diagnose(exc: yaml.YAMLError, text: str, path: str, line_offset: int) -> Problem:
     """Say why libyaml refused `text` when its wording is not one zwgk knows (a new libyaml
     release words a problem anew, or adds a limit): the pure-Python parser, part of PyYAML
     itself, is asked instead, so an editor never sees a dependency's English."""
@@ -240,8 +241,7 @@ def _diagnose(text: str, path: str, line_offset: int) -> Problem:
         return _yaml_problem(exc, path, line_offset, text) or _unrecognised(exc, path, line_offset)
     except RecursionError:
         return _too_deep(path, 0, 0)
-    # Only the C loader refused it (a limit of its own): still a clear message.
-    return Problem(path, 0, 0, "YAML 语法错误：文件结构过于复杂，无法读取", "目录文件只需要两三层缩进，请检查文件内容")
+    return _unrecognised(exc, path, line_offset)     # only libyaml refused it: its position stands
 
 
 def _too_deep(path: str, line: int, col: int) -> Problem:
