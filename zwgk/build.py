@@ -10,16 +10,14 @@ jobs can be merged (`--merge`) into the same output as one build of the whole si
 """
 from __future__ import annotations
 
-import gc
 import os
 import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import __version__, urls
 from .cancel import cancellable, checkpoint
+from .clock import Clock, collector_paused
 from .completeness import completeness_page
 from .countybuild import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
 from .downloads import download_outputs, downloads_page_and_offline_zip
@@ -27,26 +25,20 @@ from .engine_files import SEARCH_RUNTIME_FILES, search_runtime
 from .errors import BuildCancelled, ContentErrors, Problem, errors_only
 from .fingerprint import CountySources, engine_fingerprint, folders_fingerprint, read_source_files
 from .history import History, read_history
-from .library import Library, build_library
+from .library import Library
+from .load import Loaded, load_library, unknown_counties  # noqa: F401  (load_library: part of this module's face)
 from .model import Page, Site
 from .portal import SnapshotError, portal_library, read_snapshot, snapshot_path
 from .progress import Reporter
 from .read import read_site
 from .render import Renderer, make_environment, plan_portal, theme_dirs
 from .search import county_search_outputs, portal_search_outputs, prepare_portal_records
-from .validate import validate_county, validate_shared_pages, validate_site_config
+from .validate import validate_shared_pages, validate_site_config
 from .workers import Workers, cores
 from .write import SiteWriter, StageFiles, build_lock, check_output_dir, digest, keep_previous, read_manifest
 
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
-
-
-@dataclass
-class Loaded:
-    library: Library
-    problems: list[Problem]          # warnings (and errors, when not raised)
-    texts: dict[str, str]            # source texts, for showing the offending line
 
 
 @dataclass
@@ -69,42 +61,6 @@ class BuildResult:
         if callable(self._library):
             self._library = self._library()
         return self._library
-
-
-def load_library(site_dir: str, counties: tuple[str, ...] = (), strict: bool = False,
-                 timings: list | None = None) -> Loaded:
-    """Read and validate a whole site in this process; raise ContentErrors with every problem if any is an error."""
-    clock = _Clock(timings)
-    with _collector_paused():
-        sources = read_site(site_dir, counties)
-        clock.lap("read")
-        problems = list(sources.problems)
-        site = validate_site_config(sources, problems)
-        drafts = [validate_county(c, site, problems) for c in sources.counties.values()]
-        shared = validate_shared_pages(sources, problems)
-        clock.lap("validate")
-        problems += _unknown_counties(counties, sources.counties)
-        library = build_library(site, drafts, shared, problems)
-        clock.lap("library")
-    if errors_only(problems, strict):
-        raise ContentErrors(problems, sources.texts)
-    return Loaded(library, problems, sources.texts)
-
-
-def _unknown_counties(asked: Iterable[str], found) -> list[Problem]:
-    return [Problem("catalog", 0, 0, f"找不到县（区）'{slug}'", "--county 的值是 catalog/ 下的目录名")
-            for slug in asked if slug not in found]
-
-
-class _Clock:
-    def __init__(self, timings: list | None):
-        self.timings = timings if timings is not None else []
-        self.last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings.append((name, now - self.last))
-        self.last = now
 
 
 # What each county gets besides its pages, attachments and assets: (library, slug) -> [(dest, bytes)].
@@ -137,8 +93,8 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     check_output_dir(out_dir, site_dir)
     out_dir = os.path.realpath(out_dir)   # a linked output folder: publish into what it points at
     timings: list[tuple[str, float]] = []
-    clock = _Clock(timings)
-    with _collector_paused():
+    clock = Clock(timings)
+    with collector_paused():
         plan = _read_plan(site_dir, counties, check_personal_info)
         clock.lap("read")
         with build_lock(out_dir):
@@ -188,7 +144,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
     problems = list(sources.problems)
     site = validate_site_config(sources, problems)
     pages = validate_shared_pages(sources, problems)
-    problems += _unknown_counties(only, sources.counties)
+    problems += unknown_counties(only, sources.counties)
     if check_personal_info:
         from .pii import scan_site
         problems += scan_site(root, sources.texts, site.pii_allow, []).problems()
@@ -207,7 +163,7 @@ def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) 
 
 
 def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
-           clock: _Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
+           clock: Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
     snapshots: dict[str, bytes] = {}
@@ -500,14 +456,3 @@ def theme_assets(themes: list[str]) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
-@contextmanager
-def _collector_paused():
-    """A build allocates millions of long-lived objects; the cyclic collector kept re-scanning
-    them (reading the city's YAML took 7.6 s with it, 4.5 s without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

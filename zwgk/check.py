@@ -93,7 +93,7 @@ def _text_place(problem: Problem) -> dict:
 def run_check(site_dir: str, *, strict: bool = False, today: date | None = None,
               updated_of: Callable[[object], date | None] | None = None) -> CheckReport:
     """Check the site at site_dir; `today` and `updated_of` are arguments so results can be pinned."""
-    from .build import load_library
+    from .load import load_library
     today = today or date.today()
     entries: list[Entry] = []
     library: Library | None = None

@@ -16,7 +16,7 @@ from importlib import metadata
 from typing import Iterable
 
 from .history import History
-from .write import file_digest
+from .digest import file_digest
 
 ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Packages whose output ends up in files; a new version may change bytes.

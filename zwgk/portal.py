@@ -20,8 +20,8 @@ from typing import Any, Callable, Mapping
 
 from . import model
 from .library import Library, citations
-from .model import County, Document, Page, Site, frozen_map
-from .write import digest
+from .model import County, Page, Site, frozen_map
+from .digest import digest
 
 FORMAT = "zwgk-county"
 VERSION = 1

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problem
-from .mdrender import links_leaving_county
+from .mdsource import links_leaving_county
 from .fields import FieldChecker, empty_value as _empty_value, suggestion
 from .model import Document, Domain, Footer, Item, Page, Site, frozen_map
 from .read import CountySources, MarkdownSource, Sources

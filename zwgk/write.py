@@ -20,12 +20,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from .digest import digest, file_digest
 
 MANIFEST = ".zwgk-manifest.json"
 
@@ -41,20 +42,6 @@ class WriteStats:
     linked: int = 0       # of those, carried over by hard link into a new output
     removed: int = 0      # files of the old output that are gone
     swapped: bool = False
-
-
-# SHA-256, the first 128 bits: with the CPU's SHA instructions (OpenSSL uses them) it hashes
-# twice as fast as BLAKE2b here, and a build hashes everything it writes (560 MB for a city).
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
-def file_digest(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:32]
 
 
 def check_output_dir(out_dir: str, site_root: str) -> None:

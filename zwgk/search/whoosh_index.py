@@ -141,7 +141,7 @@ TYPE_NAMES = {"item": "事项", "document": "文件", "page": "页面"}
 
 def run_search_command(args) -> int:
     """`zwgk search QUERY [SITE] [--county C] [--json]`: JSON, or a numbered Chinese list."""
-    from ..build import load_library
+    from ..load import load_library
     library = load_library(args.site).library
     county = getattr(args, "county", None)
     if county and county not in {c.slug for c in library.counties}:
