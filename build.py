@@ -4,6 +4,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from zwgk.cli import main  # noqa: E402
+from zwgk.commands.cli import main  # noqa: E402
 
 raise SystemExit(main(["build", os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:]]))

@@ -202,8 +202,8 @@ def city(engine: str, work: str, run_dir: str) -> None:
 
 PREVIEW = """\
 import sys, time
-from zwgk.build import build_site, warm_up
-from zwgk.sourcefile import keep_parsed
+from zwgk.build.site import build_site, warm_up
+from zwgk.source.yamlfile import keep_parsed
 site, out, domain = sys.argv[1:4]
 build_site(site, out)                                   # the server's first build (all current)
 keep_parsed(2000)                                       # as zwgk serve does after it,

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from zwgk.standards import DOMAIN_SLUGS, STANDARD_CHANNELS, STANDARD_DOMAINS  # noqa: E402
+from zwgk.base.standards import DOMAIN_SLUGS, STANDARD_CHANNELS, STANDARD_DOMAINS  # noqa: E402
 
 COUNTY_NAMES = [
     ("linjiang", "临江县", "临"), ("shiqiao", "石桥区", "石"), ("qingshan", "青山县", "青"),

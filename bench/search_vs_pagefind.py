@@ -28,11 +28,11 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from zwgk import urls  # noqa: E402
-from zwgk.build import build_site, load_library  # noqa: E402
-from zwgk.render import Renderer  # noqa: E402
-from zwgk.search import county_search_outputs  # noqa: E402
-from zwgk.search.analysis import normalize  # noqa: E402
-from zwgk.search.records import county_records  # noqa: E402
+from zwgk.build.site import build_site, load_library  # noqa: E402
+from zwgk.render.renderer import Renderer  # noqa: E402
+from zwgk.outputs.search import county_search_outputs  # noqa: E402
+from zwgk.outputs.search.analysis import normalize  # noqa: E402
+from zwgk.outputs.search.records import county_records  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import DOMAIN_YAML, REPO, read, run_zwgk
-from zwgk.build import build_site
-from zwgk.errors import ContentErrors
+from zwgk.build.site import build_site
+from zwgk.base.errors import ContentErrors
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_demo_site_builds(tmp_path):
 
 def test_a_long_build_reports_its_progress_as_plain_lines_in_a_log(make_site, tmp_path):
     import io
-    from zwgk.progress import Reporter
+    from zwgk.build.progress import Reporter
     log = io.StringIO()      # not a terminal: plain lines, as in a CI log
     build_site(make_site(), str(tmp_path / "public"), progress=Reporter(log, delay=0))
     assert "生成县（区）" in log.getvalue() and "1/1" in log.getvalue()

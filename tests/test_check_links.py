@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from conftest import write_files
-from zwgk.links import check_links, resolve
+from zwgk.publish.links import check_links, resolve
 
 
 def test_resolve_relative_links():

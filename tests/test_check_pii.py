@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from zwgk.attachments_text import decode_text, extract
-from zwgk.pii import find_personal_info, is_id18, luhn_ok, mask, scan_site
+from zwgk.source.attachments import decode_text, extract
+from zwgk.source.pii import find_personal_info, is_id18, luhn_ok, mask, scan_site
 
 # GB 11643's own examples, and numbers made with its check digit.
 VALID_IDS = ["11010519491231002X", "440524188001010014", "350102198001011233", "440306199003150029"]
@@ -102,7 +102,7 @@ def test_a_broken_attachment_is_reported_not_raised(tmp_path):
 
 def test_the_demo_site_has_no_personal_information():
     from conftest import REPO
-    from zwgk.build import load_library
+    from zwgk.build.site import load_library
     loaded = load_library(REPO)
     report = scan_site(REPO, loaded.texts, loaded.library.site.pii_allow, [c.slug for c in loaded.library.counties])
     assert [f.where() for f in report.findings] == []

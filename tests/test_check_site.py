@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from conftest import COUNTY_YAML, DOC_MD, DOMAIN_YAML, REPO, SITE_YAML, minimal_site, read, run_zwgk, write_files
-from zwgk.check import format_json, format_text, report_data, run_check
-from zwgk.pii import find_personal_info
+from zwgk.commands.check import format_json, format_text, report_data, run_check
+from zwgk.source.pii import find_personal_info
 
 TODAY = date(2025, 6, 1)
 ID_YAML = "350102198001011233"          # valid
@@ -278,7 +278,7 @@ def test_strict_build_refuses_an_attachment_it_cannot_check(make_site, tmp_path)
 
 
 def test_the_portal_shows_completeness_without_paths_or_personal_information(tmp_path):
-    from zwgk.build import build_site
+    from zwgk.build.site import build_site
     files = planted_site()
     files[DOC] = DOC_MD     # a publishable site: no leaks
     files[D] = DOMAIN.replace(ID_YAML, "35*************233")

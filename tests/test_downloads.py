@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 
 from conftest import DOMAIN_YAML, SITE_YAML
-from zwgk import downloads
-from zwgk.build import load_library
-from zwgk.errors import ContentErrors
-from zwgk.render import Job, Renderer
-from zwgk.standards import STANDARD_CHANNELS
+from zwgk.outputs import downloads
+from zwgk.build.site import load_library
+from zwgk.base.errors import ContentErrors
+from zwgk.render.renderer import Job, Renderer
+from zwgk.base.standards import STANDARD_CHANNELS
 
 SITE = SITE_YAML + "level_names: {县级: 区级, 乡级: 镇(街)级}\n"
 

@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from conftest import DOC_MD, DOMAIN_YAML, REPO, minimal_site, read, run_zwgk
-from zwgk import fieldref, jsonschema_gen
-from zwgk.build import load_library
-from zwgk.errors import ContentErrors
-from zwgk.progress import Reporter
-from zwgk.schema import FILE_KINDS
-from zwgk.standards import STANDARD_DOMAINS
+from zwgk.source import fieldref
+from zwgk.source import jsonschema as jsonschema_gen
+from zwgk.build.site import load_library
+from zwgk.base.errors import ContentErrors
+from zwgk.build.progress import Reporter
+from zwgk.source.schema import FILE_KINDS
+from zwgk.base.standards import STANDARD_DOMAINS
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -50,7 +51,7 @@ def front_matter(text: str) -> str:
 
 def test_the_schema_files_are_generated_from_the_declarations():
     for folder in (jsonschema_gen.PACKAGE_SCHEMA_DIR, os.path.join(REPO, "schemas")):
-        assert jsonschema_gen.stale_schemas(folder) == [], f"run python -m zwgk.jsonschema_gen ({folder})"
+        assert jsonschema_gen.stale_schemas(folder) == [], f"run python -m zwgk.source.jsonschema ({folder})"
     for name, generated in jsonschema_gen.all_schemas().items():
         jsonschema.Draft7Validator.check_schema(generated)
     assert set(jsonschema_gen.all_schemas()) == {f"{k.name}.schema.json" for k in FILE_KINDS}
@@ -116,8 +117,8 @@ def test_the_schemas_and_the_validator_agree_on_good_input(make_site):
 
 def test_every_field_is_documented_and_the_reference_is_current():
     assert fieldref.undocumented_fields() == []
-    text = read(fieldref.DOC_PATH)
-    assert text == fieldref.render_reference(), "docs/fields.md is stale: run python -m zwgk.fieldref"
+    text = read(os.path.join(REPO, fieldref.DOC_REL))
+    assert text == fieldref.render_reference(), "docs/fields.md is stale: run python -m zwgk.source.fieldref"
     for kind in FILE_KINDS:
         assert f"## {kind.title}" in text
         for where, spec in fieldref._walk(kind.fields, kind.name):
@@ -179,7 +180,7 @@ def test_the_pre_commit_hook_runs_zwgk_check():
 
 
 def test_a_new_sites_workflows_check_before_they_build_and_publish():
-    from zwgk.scaffold import site_repository_files
+    from zwgk.commands.scaffold import site_repository_files
     files = site_repository_files("示例市")
     for rel in (".github/workflows/zwgk.yml", ".gitea/workflows/zwgk.yml"):
         workflow = yaml.safe_load(files[rel])

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import minimal_site, write_files
-from zwgk.build import load_library
-from zwgk.errors import ContentErrors
-from zwgk.schema import DOCUMENT, ITEM
+from zwgk.build.site import load_library
+from zwgk.base.errors import ContentErrors
+from zwgk.source.schema import DOCUMENT, ITEM
 
 KEYS = [f.name for f in ITEM.fields] + [f.name for f in DOCUMENT.fields] + ["domain", "items", "x", "中文键"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.dates(),
@@ -108,7 +108,7 @@ def test_yaml_messages_are_chinese_and_placed_whichever_loader_pyyaml_has(tmp_pa
     """PyYAML's C loader (libyaml) and its pure-Python loader word their errors differently,
     and new releases word them anew: the editor gets a Chinese message with a position from
     either, never the dependency's English."""
-    import zwgk.sourcefile as sourcefile
+    import zwgk.source.yamlfile as sourcefile
     loaders = {"pure": yaml.SafeLoader}
     if hasattr(yaml, "CSafeLoader"):
         loaders["libyaml"] = yaml.CSafeLoader

@@ -7,8 +7,8 @@ import subprocess
 from datetime import date, datetime
 
 from conftest import DOMAIN_YAML, minimal_site, read, write_files
-from zwgk import history
-from zwgk.build import build_site
+from zwgk.source import history
+from zwgk.build.site import build_site
 
 ITEM_PAGE = "jia/catalog/items/czyjs-ys-01.html"
 DOMAIN_PAGE = "jia/catalog/czyjs/index.html"

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from conftest import REPO, read, run_zwgk
-from zwgk import downloads, importer
-from zwgk.build import load_library
+from zwgk.outputs import downloads
+from zwgk.commands import importer
+from zwgk.build.site import load_library
 
 TITLE = "某区社会救助领域基层政务公开标准目录"
 HEADER_1 = ["序号", "公开事项", "", "", "公开内容（要素）及要求", "公开依据", "公开时限", "公开主体",

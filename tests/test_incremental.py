@@ -15,9 +15,9 @@ import time
 import pytest
 
 from conftest import REPO, run_zwgk, write_files
-from zwgk.build import build_site
-from zwgk.render import COUNTY_WIDE, plan_county, plan_portal
-from zwgk.write import MANIFEST, read_manifest
+from zwgk.build.site import build_site
+from zwgk.render.renderer import COUNTY_WIDE, plan_county, plan_portal
+from zwgk.publish.write import MANIFEST, read_manifest
 
 SITE_YAML = """\
 title: 测试市政务公开事项标准目录
@@ -297,7 +297,7 @@ def test_a_preview_build_leaves_the_producers_for_the_next_full_build(tmp_path):
 def test_a_long_running_process_sees_every_save_and_every_outside_build(tmp_path):
     """`zwgk serve` keeps parsed files and manifests between builds: a save must still show,
     a kept file's warnings must still be reported, and a build by another process must be seen."""
-    from zwgk.sourcefile import keep_parsed
+    from zwgk.source.yamlfile import keep_parsed
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
     domain = os.path.join(site, "catalog", "jia", "czyjs.yaml")
@@ -327,7 +327,7 @@ def test_a_long_running_process_sees_every_save_and_every_outside_build(tmp_path
 
 
 def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path):
-    from zwgk.write import keep_previous
+    from zwgk.publish.write import keep_previous
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
     build_site(site, out)
@@ -348,7 +348,7 @@ def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path)
 
 def test_a_cancelled_build_leaves_the_live_site_and_its_work_for_the_next_build(tmp_path):
     """`zwgk serve` stops a downloads pass when a newer save comes in."""
-    from zwgk.errors import BuildCancelled
+    from zwgk.base.errors import BuildCancelled
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
     domain = os.path.join(site, "catalog", "jia", "czyjs.yaml")

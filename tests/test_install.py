@@ -74,7 +74,7 @@ def test_sdist_and_wheel_carry_the_theme_search_runtime_schemas_and_licence(inst
     names = set(wheel.namelist())
     for needed in ("zwgk/themes/default/templates/county.html", "zwgk/themes/default/static/zwgk.css",
                    "zwgk/search_runtime/zwgk-search.js", "zwgk/search_runtime/zwgk-analysis.js",
-                   "zwgk/schemas/domain.schema.json", "zwgk/scaffold_files/gitlab-ci.yml"):
+                   "zwgk/source/schemas/domain.schema.json", "zwgk/commands/scaffold_files/gitlab-ci.yml"):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "catalog/", "content/", "zwgk/search_runtime/test/")) for n in names)
     metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -147,7 +147,7 @@ def _zwgk_commands(ci_file: str) -> list[list[str]]:
 
 
 def test_new_sites_ci_files_run_only_commands_zwgk_has(installed):
-    from zwgk.cli import make_parser
+    from zwgk.commands.cli import make_parser
     _dist, bin_dir, work = installed
     site = work / "ci-site"
     _zwgk(bin_dir, "new", str(site), cwd=work)

@@ -8,7 +8,7 @@ import subprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zwgk.search.analysis import WORD_RANGES, normalize, normalize_char, parse_query, tokenize
+from zwgk.outputs.search.analysis import WORD_RANGES, normalize, normalize_char, parse_query, tokenize
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS = json.load(open(os.path.join(REPO, "search", "vectors.json"), encoding="utf-8"))

@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from zwgk.build import load_library
-from zwgk.search import county_search_outputs, portal_search_outputs, search_outputs
-from zwgk.search.analysis import normalize, tokenize
-from zwgk.search.browser_index import BASE, _ALPHABET, build_index, term_hash
-from zwgk.search.records import FACETS, ZONES, Record
+from zwgk.build.site import load_library
+from zwgk.outputs.search import county_search_outputs, portal_search_outputs, search_outputs
+from zwgk.outputs.search.analysis import normalize, tokenize
+from zwgk.outputs.search.browser_index import BASE, _ALPHABET, build_index, term_hash
+from zwgk.outputs.search.records import FACETS, ZONES, Record
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = os.path.join(REPO, "search", "fixture")

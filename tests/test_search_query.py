@@ -9,11 +9,11 @@ import subprocess
 
 import pytest
 
-from zwgk.build import load_library
-from zwgk.search import county_search_outputs
-from zwgk.search.analysis import parse_query
-from zwgk.search.records import county_records
-from zwgk.search.whoosh_index import run_search_command, search_site
+from zwgk.build.site import load_library
+from zwgk.outputs.search import county_search_outputs
+from zwgk.outputs.search.analysis import parse_query
+from zwgk.outputs.search.records import county_records
+from zwgk.outputs.search.whoosh_index import run_search_command, search_site
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from conftest import write_files
-from zwgk import schema
-from zwgk.build import build_site
-from zwgk.errors import ContentErrors
+from zwgk.source import schema
+from zwgk.build.site import build_site
+from zwgk.base.errors import ContentErrors
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",
@@ -129,9 +129,9 @@ PRODUCED: dict[str, dict[str, bytes]] = {}
 
 def produced(site: str) -> dict[str, bytes]:
     """The download files and search index the build's producers give for the site (dest -> bytes)."""
-    from zwgk.build import load_library
-    from zwgk.downloads import download_outputs
-    from zwgk.search import search_outputs
+    from zwgk.build.site import load_library
+    from zwgk.outputs.downloads import download_outputs
+    from zwgk.outputs.search import search_outputs
     library = load_library(site).library
     return dict(download_outputs(library, "jia") + search_outputs(library))
 
@@ -293,7 +293,7 @@ def test_feed_and_sitemap_stay_well_formed_with_the_payload_as_text(builds, name
 
 
 def test_text_that_xml_cannot_carry_is_refused_before_it_breaks_the_feed(make_site):
-    from zwgk.build import load_library
+    from zwgk.build.site import load_library
     for char in ("\\uFFFE", "\\uFFFF", "\\uD800", "\\x0B", "\\e"):
         site = make_site({"content/jia/docs/2024-czj-001.md":
                           f'---\ntitle: "标{char}题"\nissuer: 甲县财政局\npublished: 2024-02-01\n---\n'})

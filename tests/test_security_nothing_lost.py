@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from conftest import REPO, run_zwgk
-from zwgk.write import MANIFEST, build_lock
+from zwgk.publish.write import MANIFEST, build_lock
 
 
 def snapshot(root: str, folders=("catalog", "content", "themes", "site.yaml")) -> dict[str, tuple]:
@@ -157,8 +157,8 @@ def test_formula_cells_in_an_imported_table_stay_text_all_the_way_to_the_downloa
     table = _write_table(str(tmp_path / "shjz.csv"), TABLE)
     result = run_zwgk("import", table, "--county", "jia", "--domain", "社会救助", cwd=site)
     assert result.returncode == 0, result.stderr
-    from zwgk.build import load_library
-    from zwgk.downloads import download_outputs
+    from zwgk.build.site import load_library
+    from zwgk.outputs.downloads import download_outputs
     files = dict(download_outputs(load_library(site).library, "jia"))   # what the build publishes
     cells = [c for row in csv.reader(io.StringIO(files["jia/downloads/shjz.csv"].decode("utf-8-sig"))) for c in row]
     assert "'=HYPERLINK(\"http://evil.example/\",\"点我\")" in cells and "'@SUM(1+1)" in cells

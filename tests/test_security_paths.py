@@ -7,8 +7,8 @@ import os
 import pytest
 
 from conftest import DOMAIN_YAML
-from zwgk.build import build_site, load_library
-from zwgk.errors import ContentErrors
+from zwgk.build.site import build_site, load_library
+from zwgk.base.errors import ContentErrors
 
 DOC = "content/jia/docs/2024-czj-001.md"
 HEAD = "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-02-01\n{extra}---\n"

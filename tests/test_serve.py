@@ -18,8 +18,8 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import REPO, minimal_site, write_files
-from zwgk.serve import Change, classify, inject_overlay, is_safe_url_path, overlay_html
-from zwgk.errors import Problem
+from zwgk.commands.serve import Change, classify, inject_overlay, is_safe_url_path, overlay_html
+from zwgk.base.errors import Problem
 
 DOMAIN = "catalog/jia/czyjs.yaml"
 DOMAIN_PAGE = "jia/catalog/czyjs/index.html"
@@ -207,7 +207,7 @@ def test_theme_changes_template_errors_and_stylesheets(tmp_path):
 def test_requests_wait_for_a_running_build(tmp_path):
     """While a build runs, a request is held and then answered from the finished build."""
     from tornado import httpclient, httpserver, netutil
-    from zwgk.serve import Preview, make_app
+    from zwgk.commands.serve import Preview, make_app
 
     out = tmp_path / "public"
     out.mkdir()
@@ -269,7 +269,7 @@ def test_each_change_is_classified(tmp_path):
 
 
 def test_a_change_confined_to_counties_builds_only_those(tmp_path):
-    from zwgk.serve import Preview
+    from zwgk.commands.serve import Preview
     preview = Preview(str(tmp_path), str(tmp_path / "public"), log=lambda line: None)
     jia = Change("catalog/jia/czyjs.yaml", "catalog", "jia")
     yi_doc = Change("content/yi/docs/a.md", "document", "yi")

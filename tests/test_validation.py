@@ -6,8 +6,8 @@ import os
 import pytest
 
 from conftest import DOMAIN_YAML, run_zwgk
-from zwgk.build import load_library
-from zwgk.errors import ContentErrors
+from zwgk.build.site import load_library
+from zwgk.base.errors import ContentErrors
 
 
 def problems_of(site: str, strict: bool = False) -> list[str]:

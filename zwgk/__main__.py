@@ -1,3 +1,3 @@
-from .cli import run
+from zwgk.commands import run
 
 run()

@@ -1,0 +1,181 @@
+"""Building one county: read, validate, render and produce its files into the stage.
+
+It runs in a forked worker process (sharing the build's context without copying it) or,
+for a small site, in the build's own process. Only what the build needs comes back: the
+manifest entries, the problems, the number of pages rendered and the county's
+county.json for the portal. A page whose inputs' fingerprint is unchanged is not
+rendered at all; its live file is kept.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from zwgk.library import urls
+from zwgk.base import checkpoint
+from zwgk.base import Problem, errors_only
+from zwgk.publish import SourceFiles
+from zwgk.source import History
+from zwgk.library import Library, build_library
+from zwgk.library import Page, Site
+from zwgk.library import county_snapshot, snapshot_path
+from zwgk.source import read_county
+from zwgk.render import Renderer, job_inputs, plan_county
+from zwgk.library import validate_county
+from zwgk.publish import StageFiles
+
+CountyProducer = Callable[[Library, str], Iterable[tuple[str, bytes]]]
+# A finisher sees every file of the county made so far: (dest, its bytes, or the path of a
+# file on disk to read them from).
+CountyFinisher = Callable[[Library, str, list[tuple[str, bytes | str]], Renderer], Iterable[tuple[str, bytes]]]
+
+WARNED = "!warned"   # marks a county fingerprint whose build had warnings (a --strict build redoes it)
+PARTIAL = "!partial"  # marks a fingerprint of files made without the producers (the next full build redoes them)
+
+
+@dataclass
+class CountyContext:
+    """What every county of one build shares; set before the workers fork."""
+    root: str
+    site: Site
+    shared_pages: list[Page]
+    history: History
+    site_fingerprint: str
+    identity: str                            # what county.json says the county was made from
+    sources: dict[str, SourceFiles]          # county slug -> its source files' digests
+    assets: list[tuple[str, str]]            # theme assets: (path under assets/, source file)
+    producers: list[CountyProducer]
+    finishers: list[CountyFinisher]
+    files: StageFiles
+    strict: bool = False
+    check_personal_info: bool = True
+    validate_only: bool = False              # the site itself has errors: only collect the counties' problems
+    early: object = None                     # a queue for (slug, county.json or None), when in workers
+    partial: bool = False                    # producers and finishers left for a later build
+
+
+@dataclass
+class CountyResult:
+    slug: str
+    problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)     # source lines for the problems (PII masked)
+    entries: list[tuple[str, str, str, bool]] = field(default_factory=list)   # dest, hash, fingerprint, written
+    rendered: int = 0
+    snapshot: bytes | None = None            # county.json; None when the county has errors
+    seconds: dict[str, float] = field(default_factory=dict)   # CPU seconds spent in each phase, for `build -v`
+
+
+def county_fingerprint(ctx: CountyContext, slug: str) -> str:
+    return ctx.sources[slug].fingerprint(ctx.site_fingerprint)
+
+
+def build_county(ctx: CountyContext, slug: str) -> CountyResult:
+    """The county's files, into the stage. Its county.json goes to ctx.early as soon as it is
+    known (None when the county has errors), so the portal can be made meanwhile."""
+    result = CountyResult(slug)
+    try:
+        _build_county(ctx, slug, result)
+        return result
+    finally:
+        if ctx.early is not None and result.snapshot is None:
+            ctx.early.put((slug, None))
+
+
+def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
+    lap = _Laps(result.seconds)
+    library = _load(ctx, slug, result)
+    lap("load")
+    if library is None or ctx.validate_only:
+        return
+    county = library.county(slug)
+    result.snapshot = county_snapshot(library, county, ctx.identity)
+    if ctx.early is not None:
+        ctx.early.put((slug, result.snapshot))
+    sources = ctx.sources[slug]
+    whole = county_fingerprint(ctx, slug)
+    base = sources.fingerprint(ctx.site_fingerprint, [county.src_path])
+    files = ctx.files
+    # Every file of the county, for the finishers: the bytes just made are kept (reading
+    # 2,600 files back for the offline zip cost 0.18 s a county), the others are on disk.
+    made: list[tuple[str, bytes | str]] = []
+
+    def put(dest: str, data: bytes, fingerprint: str) -> None:
+        hexdigest, written = files.put(dest, data)
+        result.entries.append((dest, hexdigest, fingerprint, written))
+        made.append((dest, data))
+
+    def put_file(dest: str, src: str) -> None:
+        hexdigest, written = files.put_file(dest, src)
+        result.entries.append((dest, hexdigest, whole, written))
+        made.append((dest, src))
+
+    renderer = Renderer(library, ctx.history)
+    for job in plan_county(county):
+        inputs = job_inputs(library, job)
+        fingerprint = whole if inputs is None else sources.fingerprint(base, inputs)
+        if files.current(job.dest, fingerprint):
+            result.entries.append((job.dest, files.old[job.dest][0], fingerprint, False))
+            made.append((job.dest, files.path_of(job.dest, False)))
+            continue
+        put(job.dest, renderer.render(job), fingerprint)
+        result.rendered += 1
+    lap("render")
+    for rel, src in ctx.assets:
+        put_file(f"{urls.assets(slug)}/{rel}", src)
+    for path, src in county_attachments(ctx.root, library, slug):
+        put_file(urls.attachment(slug, path), src)
+    lap("copy")
+    for producer in ctx.producers:
+        checkpoint()
+        for dest, data in producer(library, slug):
+            put(dest, data, whole)
+        lap(getattr(producer, "__name__", "producer"))
+    marked = whole + (WARNED if result.problems else "") + (PARTIAL if ctx.partial else "")
+    put(snapshot_path(slug), result.snapshot, marked)
+    for finisher in ctx.finishers:
+        checkpoint()
+        for dest, data in list(finisher(library, slug, list(made), renderer)):
+            put(dest, data, whole)
+        lap(getattr(finisher, "__name__", "finisher"))
+
+
+class _Laps:
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+        self.last = time.process_time()
+
+    def __call__(self, name: str) -> None:
+        now = time.process_time()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def _load(ctx: CountyContext, slug: str, result: CountyResult) -> Library | None:
+    """The county's own Library (with the shared pages), or None with the errors in result."""
+    sources = read_county(ctx.root, slug)
+    problems = result.problems
+    problems += sources.problems
+    draft = validate_county(sources.counties[slug], ctx.site, problems)
+    library = build_library(ctx.site, [draft] if draft else [], ctx.shared_pages, problems)
+    if ctx.check_personal_info:
+        from zwgk.source import scan_site
+        problems += scan_site(ctx.root, sources.texts, ctx.site.pii_allow, [slug]).problems()
+    if draft is None or errors_only(problems, ctx.strict):
+        from zwgk.source import mask_texts
+        shown = {p.path for p in problems}
+        result.texts = mask_texts({path: text for path, text in sources.texts.items() if path in shown})
+        return None
+    return library
+
+
+def county_attachments(root: str, library: Library, county: str) -> list[tuple[str, str]]:
+    """The attachments documents refer to (path relative to content/<county>/, source file)."""
+    seen: dict[str, str] = {}
+    for doc in library.county(county).documents:
+        for path in doc.attachments:
+            full = os.path.join(root, "content", county, *path.split("/"))
+            if path not in seen and os.path.isfile(full):
+                seen[path] = full
+    return sorted(seen.items())

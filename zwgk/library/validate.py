@@ -1,0 +1,269 @@
+"""The validate stage: every source file checked on its own and turned into model values.
+
+Cross-file checks (references, duplicates across files) belong to library.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zwgk.base import Problem
+from zwgk.source import links_leaving_county
+from zwgk.source import FieldChecker, empty_value as _empty_value, suggestion
+from zwgk.library.model import Document, Domain, Footer, Item, Page, Site, frozen_map
+from zwgk.source import CountySources, MarkdownSource, Sources
+from zwgk.source import COUNTY, DOCUMENT, DOMAIN, ID_PATTERN, PAGE, SITE
+from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS
+
+# Downloads are written as catalog.* and documents.*; a domain file of either name would clash.
+RESERVED_DOMAIN_SLUGS = frozenset({"catalog", "documents"})
+
+DEFAULT_SITE = Site(title="", base_url="", domain="", footer=Footer(), theme="default",
+                    local_channels=(), level_names=frozen_map({}), stale_days=365, pii_allow=())
+
+
+@dataclass(slots=True)
+class CountyDraft:
+    """A county's validated parts, before cross-references are resolved."""
+    slug: str
+    values: dict               # county.yaml
+    src_path: str
+    domains: list[Domain]
+    domain_lines: dict[str, int]               # domain src_path -> line of `domain:`
+    item_positions: dict[tuple[str, str], tuple[int, int]]   # (src_path, id) -> id position
+    ref_positions: dict[tuple[str, str, str], tuple[int, int]]  # (src_path, owner, ref) -> position
+    documents: list[Document]
+    pages: list[Page]
+    files: dict[str, str]
+    incomplete: bool = False   # a file failed to read: dangling references are not reported
+
+
+def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
+    if sources.site is None:
+        return DEFAULT_SITE
+    check = FieldChecker(sources.site.path, problems)
+    values = check.mapping(sources.site.node, SITE.fields, what="site.yaml")
+    if values is None:
+        return DEFAULT_SITE
+    if values["base_url"] and not re.match(r"^https?://[^/\s]", values["base_url"], re.IGNORECASE):
+        # It becomes a link on every county page: a javascript: or data: address would run there.
+        check.error(sources.site.node.value["base_url"], f"base_url: 网站地址 '{values['base_url']}' 应以 http:// 或 https:// 开头",
+                    "例如 base_url: https://www.example.gov.cn/zwgk/")
+        values["base_url"] = ""
+    if values["theme"] and not re.match(ID_PATTERN, values["theme"]):
+        # The theme's static files are published: a path here could publish any folder on the machine.
+        check.error(sources.site.node.value["theme"], f"theme: 主题 '{values['theme']}' 应为 themes/ 下的目录名",
+                    "只能使用英文字母、数字、- 和 _，例如 theme: mycity")
+        values["theme"] = ""
+    level_names = values["level_names"]
+    for standard, node in (sources.site.node.value.get("level_names").value.items() if level_names else ()):
+        if standard not in ("县级", "乡级"):
+            check.error(node, f"level_names.{standard}: 只能为“县级”和“乡级”设置本地称呼", "例如 level_names: {县级: 区级, 乡级: 镇(街)级}")
+    local = values["local_channels"]
+    for channel in local:
+        if channel in STANDARD_CHANNELS:
+            check.error(sources.site.node.value["local_channels"], f"local_channels: '{channel}' 已是标准渠道，不必声明", "请从 local_channels 中删除它", "warning")
+    return Site(
+        title=values["title"], base_url=values["base_url"], domain=values["domain"],
+        footer=footer_from(values), theme=values["theme"] or "default",
+        local_channels=tuple(local), level_names=frozen_map(level_names),
+        stale_days=values["stale_days"],
+        pii_allow=tuple((v["value"], v["reason"]) for v, _node in values["pii_allow"]),
+        root=sources.root,
+    )
+
+
+def footer_from(values: dict, fallback: Footer | None = None) -> Footer:
+    fallback = fallback or Footer()
+    return Footer(
+        organiser=values.get("organiser") or fallback.organiser,
+        site_code=values.get("site_code") or fallback.site_code,
+        icp=values.get("icp") or fallback.icp,
+        police=values.get("police") or fallback.police,
+    )
+
+
+def validate_county(county: CountySources, site: Site, problems: list[Problem]) -> CountyDraft:
+    """A county's files; a broken county.yaml does not stop its catalogs being checked."""
+    values = None
+    if county.county is not None:
+        check = FieldChecker(county.county.path, problems)
+        values = check.mapping(county.county.node, COUNTY.fields, what="county.yaml")
+    if values is None:
+        values = {f.name: _empty_value(f) for f in COUNTY.fields} | {"name": county.slug}
+    else:
+        _check_county_values(check, county.county.node, values)
+    src_path = county.county.path if county.county else f"catalog/{county.slug}/county.yaml"
+    draft = CountyDraft(county.slug, values, src_path, [], {}, {}, {}, [], [], county.files, county.incomplete)
+    for source in county.domains:
+        domain = validate_domain(source, county.slug, site, draft, problems)
+        if domain is not None:
+            draft.domains.append(domain)
+        else:
+            draft.incomplete = True
+    for source in county.docs:
+        doc = _validate_document(source, county.slug, draft, problems)
+        if doc is not None:
+            draft.documents.append(doc)
+        else:
+            draft.incomplete = True   # references to it would only repeat its own error
+    draft.pages = [p for p in (_validate_page(s, county.slug, problems) for s in county.pages) if p]
+    return draft
+
+
+def _check_county_values(check: FieldChecker, node, values: dict) -> None:
+    if values["code"] and not re.fullmatch(r"\d{6}", values["code"]):
+        check.error(node.value["code"], f"code: 行政区划代码 '{values['code']}' 应为 6 位数字", "例如 code: '130181'")
+    for domain_name, reason_node in (node.value["not_applicable"].value.items() if values["not_applicable"] else ()):
+        if domain_name not in STANDARD_DOMAINS:
+            check.error(node.value["not_applicable"].key_positions[domain_name],
+                        f"not_applicable: '{domain_name}' 不是标准领域{suggestion(domain_name, STANDARD_DOMAINS)}",
+                        "未涉及只能标注 26 个标准领域")
+        elif not values["not_applicable"].get(domain_name):
+            check.error(reason_node, f"not_applicable.{domain_name}: 请写明未涉及的原因", "例如：本县无此类事项，由市级统一公开")
+
+
+def validate_shared_pages(sources: Sources, problems: list[Problem]) -> list[Page]:
+    return [p for p in (_validate_page(s, "", problems) for s in sources.shared_pages) if p]
+
+
+def validate_domain(source, county: str, site: Site, draft: CountyDraft, problems: list[Problem]) -> Domain | None:
+    check = FieldChecker(source.path, problems)
+    if source.slug in RESERVED_DOMAIN_SLUGS:
+        problems.append(Problem(source.path, 0, 0, f"领域文件名 '{source.slug}' 是保留名称（下载文件 {source.slug}.xlsx 等已使用）",
+                                "请换一个文件名，例如该领域名称的拼音缩写"))
+        return None
+    values = check.mapping(source.node, DOMAIN.fields, what="领域目录文件")
+    if values is None:
+        return None
+    node = source.node
+    name, standard = values["domain"], values["standard"]
+    if standard and standard not in STANDARD_DOMAINS:
+        check.error(node.value["standard"], f"standard: '{standard}' 不是标准领域{suggestion(standard, STANDARD_DOMAINS)}",
+                    "standard 填写 26 个标准领域之一，说明本地领域对应哪个标准领域")
+        standard = ""
+    if not standard and name in STANDARD_DOMAINS:
+        standard = name
+    channels = STANDARD_CHANNELS + site.local_channels
+    level_words = dict(LEVEL_VARIANTS)
+    level_words.update({local: std for std, local in site.level_names.items()})
+    items = []
+    for seq, (raw, item_node) in enumerate(values["items"], 1):
+        where = f"items[{seq - 1}]."
+        for n, channel in enumerate(raw["channels"]):
+            if channel not in channels:
+                pos, k = _element(item_node, "channels", n, channel)
+                check.error(pos, f"{where}channels[{k}]: '{channel}' 不是标准的公开渠道{suggestion(channel, channels)}",
+                            "请使用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明")
+        levels = []
+        for n, word in enumerate(raw["level"]):
+            if word in level_words:
+                levels.append(level_words[word])
+            else:
+                pos, k = _element(item_node, "level", n, word)
+                check.error(pos, f"{where}level[{k}]: '{word}' 不是公开层级{suggestion(word, level_words)}",
+                            "可填写：县级、乡级（或 site.yaml 中 level_names 设定的本地称呼）")
+        if raw["audience"] == "特定群体" and not raw["audience_note"]:
+            check.error(item_node.value["audience"], f"{where}audience: 公开对象为特定群体时，请用 audience_note 写明是哪些人",
+                        "例如 audience_note: 低保对象", "warning")
+        if not raw["id"]:
+            continue
+        id_node = item_node.value["id"]
+        draft.item_positions[(source.path, raw["id"])] = (id_node.line, id_node.col)
+        for n, ref in enumerate(raw["documents"]):
+            pos, _k = _element(item_node, "documents", n, ref)
+            draft.ref_positions[(source.path, raw["id"], ref)] = (pos.line, pos.col)
+        items.append(Item(
+            id=raw["id"], county=county, domain=source.slug, seq=seq,
+            level1=raw["level1"], level2=raw["level2"], level3=raw["level3"], content=raw["content"],
+            basis=raw["basis"], deadline=raw["deadline"], subject=raw["subject"],
+            channels=raw["channels"], audience=raw["audience"], audience_note=raw["audience_note"],
+            mode=raw["mode"], level=tuple(dict.fromkeys(levels)), documents=raw["documents"],
+            note=raw["note"], updated=raw["updated"], src_path=source.path, line=item_node.line,
+        ))
+    draft.domain_lines[source.path] = node.value["domain"].line if "domain" in node.value else 1
+    return Domain(slug=source.slug, name=name, standard=standard, guideline=values["guideline"],
+                  county=county, items=tuple(items), updated=values["updated"], src_path=source.path)
+
+
+def _element(parent, key: str, n: int, value: str | None = None):
+    """(node, index in the source list) of the n-th kept list element: blank or refused
+    elements were dropped from the values, so find it by its text when that is given."""
+    node = parent.value[key]
+    if node.kind != "seq":
+        return node, n
+    if value is not None:
+        for index, child in enumerate(node.value):
+            if isinstance(child.value, str) and child.value.strip() == value:
+                return child, index
+    return node.value[n], n
+
+
+_DOC_NO = re.compile(r"^(?P<org>.+?)〔(?P<year>\d{4})〕(?P<num>\d+)号$")
+
+
+def check_doc_no(doc_no: str) -> str:
+    """What breaks GB/T 9704 in a 发文字号, or ''."""
+    if _DOC_NO.match(doc_no):
+        num = _DOC_NO.match(doc_no)["num"]
+        return f"序号 '{num}' 不应有前导零" if num.startswith("0") else ""
+    if re.search(r"[\[【(（［{]\s*\d{4}\s*[\]】)）］}]", doc_no):
+        return "年份应使用六角括号〔〕，不能用 []、【】或（）"
+    if re.search(r"〔\d{4}〕", doc_no) and not doc_no.endswith("号"):
+        return "末尾缺少“号”"
+    return "不符合“机关代字〔年份〕序号号”的格式"
+
+
+def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, problems: list[Problem]) -> Document | None:
+    check = FieldChecker(source.path, problems)
+    if source.front is None:
+        problems.append(Problem(source.path, 1, 1, "文件缺少文件头（front matter）",
+                                "在文件开头用两行 --- 夹住文件信息，至少写 title、issuer、published"))
+        return None
+    values = check.mapping(source.front, DOCUMENT.fields, what="文件头")
+    if values is None:
+        return None
+    if values["doc_no"]:
+        wrong = check_doc_no(values["doc_no"])
+        if wrong:
+            check.error(source.front.value["doc_no"], f"doc_no: 发文字号 '{values['doc_no']}' {wrong}",
+                        "按 GB/T 9704 书写，例如 示政办〔2020〕28号", "warning")
+    if not values["published"] or not values["title"] or not values["issuer"]:
+        return None
+    for n, ref in enumerate(values["items"]):
+        pos, _k = _element(source.front, "items", n, ref)
+        draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
+    for n, ref in enumerate(values["attachments"]):
+        pos, _k = _element(source.front, "attachments", n, ref)
+        draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
+    if values["interprets"]:
+        pos = source.front.value["interprets"]
+        draft.ref_positions[(source.path, source.slug, values["interprets"])] = (pos.line, pos.col)
+    _check_links(source, problems)
+    return Document(
+        id=source.slug, county=county, title=values["title"], index_no=values["index_no"],
+        doc_no=values["doc_no"], issuer=values["issuer"], written=values["written"],
+        published=values["published"], topic=values["topic"], validity=values["validity"] or "现行有效",
+        items=values["items"], attachments=values["attachments"], interprets=values["interprets"],
+        body=source.body, updated=values["updated"], src_path=source.path,
+    )
+
+
+def _validate_page(source: MarkdownSource, county: str, problems: list[Problem]) -> Page | None:
+    check = FieldChecker(source.path, problems)
+    if source.front is None:
+        problems.append(Problem(source.path, 1, 1, "页面缺少文件头（front matter）", "在文件开头写：\n---\ntitle: 页面标题\n---"))
+        return None
+    values = check.mapping(source.front, PAGE.fields, what="文件头")
+    if values is None or not values["title"]:
+        return None
+    _check_links(source, problems)
+    return Page(slug=source.slug, county=county, title=values["title"], weight=values["weight"],
+                body=source.body, updated=values["updated"], src_path=source.path)
+
+
+def _check_links(source: MarkdownSource, problems: list[Problem]) -> None:
+    for line, col, target in links_leaving_county(source.body):
+        problems.append(Problem(source.path, source.body_line + line, col, f"链接 '{target}' 指向本县 content 目录以外",
+                                "站内链接相对于 content/<县>/ 书写，例如 files/2020-28.pdf 或 docs/2020-001.md；"
+                                "不能用 ..、/ 开头的路径或反斜杠；外部网站请写完整地址 https://…"))

@@ -1,0 +1,41 @@
+"""Search: the browser index every build writes, and `zwgk search` for the command line.
+
+The build calls `county_search_outputs(library, slug)` for each county and
+`portal_search_outputs(library)` once (or `search_outputs(library)` for all of it);
+each gives (dest path relative to the output root, bytes).
+"""
+from __future__ import annotations
+
+from zwgk.library import Library
+from zwgk.outputs.search.browser_index import build_index
+from zwgk.outputs.search.records import PORTAL_FACETS, county_portal_records, county_records, portal_records
+
+
+def county_search_outputs(library: Library, slug: str) -> list[tuple[str, bytes]]:
+    """The county's own index under <county>/search/: items, documents (full text) and pages."""
+    return build_index(county_records(library, slug), slug)
+
+
+def portal_search_outputs(library: Library) -> list[tuple[str, bytes]]:
+    """The cross-county index under search/: every record's titles, names and 公开内容."""
+    return build_index(portal_records(library), "", PORTAL_FACETS)
+
+
+def prepare_portal_records(library: Library) -> None:
+    """Make the portal's records of the library's counties ahead of portal_search_outputs."""
+    for county in library.counties:
+        county_portal_records(library, county)
+
+
+def search_outputs(library: Library) -> list[tuple[str, bytes]]:
+    """Every county's index and the portal's."""
+    out = []
+    for county in library.counties:
+        out += county_search_outputs(library, county.slug)
+    return out + portal_search_outputs(library)
+
+
+def run_search_command(args) -> int:
+    """`zwgk search QUERY [SITE] [--county C] [--json]`."""
+    from zwgk.outputs.search.whoosh_index import run_search_command as run
+    return run(args)

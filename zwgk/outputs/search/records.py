@@ -1,0 +1,180 @@
+"""The library as search records: what each item, document and page offers to search.
+
+A record's text is its zones joined by newlines, in weight order: title, names (ids,
+事项 names, 文号), content, basis, body. Newlines separate, so no query spans two fields.
+The first line is the title and the second the record's id: the browser reads both
+from the text itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zwgk.library import urls
+from zwgk.library import Library
+from zwgk.library import County, Document, Item, Page
+from zwgk.outputs.search.analysis import normalize
+
+ZONES = ("title", "names", "content", "basis", "body")
+TYPES = ("item", "document", "page")
+TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面"}
+
+# Facets in display order: (name, label). The portal adds the county.
+FACETS = (("type", "类型"), ("domain", "领域"), ("mode", "公开方式"), ("audience", "公开对象"),
+          ("year", "年份"), ("issuer", "发文机关"), ("validity", "有效性"))
+PORTAL_FACETS = (("county", "县（区）"), ("type", "类型"), ("domain", "领域"))
+ALL_FACETS = ("county",) + tuple(name for name, _label in FACETS)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    id: str
+    type: str                       # item / document / page
+    county: str                     # county slug; "" for a page shared by all counties
+    url: str                        # output path relative to the output root
+    zones: tuple[str, ...]          # original text of each zone in ZONES
+    facets: tuple[tuple[str, str], ...]   # (facet name, value); a missing facet is absent
+
+    @property
+    def title(self) -> str:
+        return self.zones[0]
+
+    @property
+    def head(self) -> str:
+        """Title and id, the first two lines of the text."""
+        return f"{self.zones[0]}\n{self.zones[1].partition(chr(10))[0]}"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.zones)
+
+    @property
+    def searchable(self) -> str:
+        """The normalised text every query is matched against."""
+        return normalize(self.text)
+
+    def facet(self, name: str) -> str:
+        return dict(self.facets).get(name, "")
+
+
+def _line(text: str) -> str:
+    """One line: runs of white space become one space."""
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+        return " ".join(text.split())
+    return text.strip()
+
+
+def _lines(*values) -> str:
+    out = []
+    for value in values:
+        if isinstance(value, (tuple, list)):
+            out.extend(_line(v) for v in value if v)
+        elif value:
+            out.append(_line(str(value)))
+    return "\n".join(out)
+
+
+def _facets(**values: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, values[name]) for name in ALL_FACETS if values.get(name))
+
+
+def item_record(library: Library, county: County, item: Item, full: bool = True) -> Record:
+    domain = next(d for d in county.domains if d.slug == item.domain)
+    levels = [library.site.level_names.get(lv, lv) for lv in item.level]
+    audience = item.audience + (f"（{item.audience_note}）" if item.audience_note else "")
+    body = "" if not full else _lines(f"公开时限：{item.deadline}" if item.deadline else "", f"公开主体：{item.subject}",
+                  "公开渠道：" + "、".join(item.channels), f"公开对象：{audience}", f"公开方式：{item.mode}",
+                  "公开层级：" + "、".join(levels), item.note)
+    zones = (_line(item.name), _lines(item.id, item.names, domain.name), _lines(item.content),
+             _lines(item.basis) if full else "", body if full else "")
+    return Record(item.id, "item", county.slug, urls.item_page(county.slug, item.id), zones,
+                  _facets(county=county.name, type=TYPE_LABELS["item"], domain=domain.name, mode=item.mode,
+                          audience=item.audience))
+
+
+def document_record(library: Library, county: County, doc: Document, full: bool = True) -> Record:
+    items = [library.item(county.slug, ref) for ref in doc.items]
+    items = [i for i in items if i is not None]
+    domain = next((d.name for d in county.domains for i in items[:1] if d.slug == i.domain), "")
+    meta = _lines(doc.issuer, doc.topic, doc.validity, f"发布日期：{doc.published.isoformat()}",
+                  f"成文日期：{doc.written.isoformat()}" if doc.written else "")
+    zones = (_line(doc.title), _lines(doc.id, doc.doc_no, doc.index_no), meta,
+             _lines([i.name for i in items]) if full else "", markdown_to_text(doc.body) if full else "")
+    return Record(doc.id, "document", county.slug, urls.doc_page(county.slug, doc.id), zones,
+                  _facets(county=county.name, type=TYPE_LABELS["document"], domain=domain,
+                          year=str(doc.published.year), issuer=doc.issuer, validity=doc.validity))
+
+
+def page_record(county: str, county_name: str, page: Page, full: bool = True) -> Record:
+    """A page as the county shows it (every county has its own copy of the shared ones);
+    county '' is the portal's copy."""
+    zones = (_line(page.title), page.slug, "", "", markdown_to_text(page.body) if full else "")
+    return Record(page.slug, "page", county, urls.page_page(county, page.slug), zones,
+                  _facets(county=county_name, type=TYPE_LABELS["page"]))
+
+
+def county_records(library: Library, slug: str) -> list[Record]:
+    """Every record a county's own search covers: its items, documents and pages."""
+    county = library.county(slug)
+    records = [item_record(library, county, item) for item in county.items]
+    records += [document_record(library, county, doc) for doc in county.documents]
+    records += [page_record(slug, county.name, page) for page in county.pages]
+    return records
+
+
+def portal_records(library: Library) -> list[Record]:
+    """Every county's records for the cross-county search, each shared page once.
+
+    They carry titles, names, ids, 文号 and 公开内容 but no full text, which each
+    county's own search has: the portal index stays small enough for a first query.
+    """
+    records, used = [], {}
+    for county in library.counties:
+        own = county_portal_records(library, county)
+        used[id(county)] = (county, own)
+        records += own
+    _PORTAL_KEPT.clear()
+    _PORTAL_KEPT.update(used)
+    records += [page_record("", "", page, full=False) for page in library.pages]
+    return records
+
+
+def county_portal_records(library: Library, county: County) -> list[Record]:
+    """One county's part of the portal's records. They depend on the county alone, so they
+    are kept for its County object: a build makes them as each county.json arrives, while
+    the workers still run, and `zwgk serve` makes them again only for a county that changed."""
+    kept = _PORTAL_KEPT.get(id(county))
+    if kept is not None and kept[0] is county:
+        return kept[1]
+    records = [item_record(library, county, item, full=False) for item in county.items]
+    records += [document_record(library, county, doc, full=False) for doc in county.documents]
+    records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+    _PORTAL_KEPT[id(county)] = (county, records)
+    return records
+
+
+_PORTAL_KEPT: dict[int, tuple[County, list[Record]]] = {}
+
+
+# Markdown to plain text: keep what a reader sees, drop the markup. Rendered pages show
+# raw HTML as text, so tags stay in the text too. Each pass runs only when its marker
+# characters are present: most government documents are plain paragraphs.
+_BLOCK = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}[ \t]+|(?:[-*+]|\d{1,9}[.)])[ \t]+)?", re.M)
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*$|^[ \t|:*_=#-]*$", re.M)   # fences, rules, table rules
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_PIPES = re.compile(r"[ \t]*\|[ \t]*")
+
+
+def markdown_to_text(body: str) -> str:
+    """The plain text of a Markdown body, one line per block."""
+    text = _MARKUP_LINE.sub("", body)
+    text = _BLOCK.sub("", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+    if any(c in text for c in "*_~`"):
+        text = _EMPHASIS.sub(r"\2", _EMPHASIS.sub(r"\2", text))
+    if "|" in text:
+        text = _PIPES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.splitlines() if line and not line.isspace())

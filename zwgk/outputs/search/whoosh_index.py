@@ -1,0 +1,160 @@
+"""`zwgk search` in Python: a whoosh index per county, cached and updated only for what changed.
+
+This is the only module that imports whoosh (the whoosh-reloaded fork). It tokenizes
+with the same analysis as the browser and matches the same way: AND of the query's
+terms, quoted phrases checked against the normalised text, records holding every part
+exactly first. Replacing whoosh (SQLite FTS5 with its trigram tokenizer, say) means
+replacing this module only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import shutil
+import sys
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import And, Or, Term
+from whoosh.scoring import BM25F
+
+from zwgk.library import Library
+from zwgk.outputs.search.analysis import Part, parse_query, query_terms
+from zwgk.outputs.search.analysis import tokenize as tokens_of   # whoosh passes a `tokenize` flag to tokenizers
+from zwgk.outputs.search.browser_index import ZONE_WEIGHTS
+from zwgk.outputs.search.records import ZONES, Record, county_records
+
+SCHEMA_VERSION = "1"
+CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
+
+
+class ZwgkTokenizer(Tokenizer):
+    """zwgk's analysis as a whoosh tokenizer: characters and pairs, with their positions."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in tokens_of(value):
+            token.text, token.stopped, token.boost = text, False, 1.0
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + pos, start_char + pos + len(text)
+            yield token
+
+
+def _schema() -> Schema:
+    zones = {f"z_{name}": TEXT(analyzer=ZwgkTokenizer(), phrase=False, field_boost=float(w))
+             for name, w in zip(ZONES, ZONE_WEIGHTS)}
+    return Schema(key=ID(unique=True, stored=True), digest=STORED, id=STORED, type=STORED, title=STORED,
+                  url=STORED, text=STORED, **zones)
+
+
+def _digest(record: Record) -> str:
+    data = json.dumps([SCHEMA_VERSION, record.id, record.type, record.url, record.zones], ensure_ascii=False)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()
+
+
+def _key(record: Record) -> str:
+    return f"{record.type}/{record.id}"
+
+
+def open_index(folder: str, records: list[Record]):
+    """The whoosh index in folder, brought up to date with records; rebuilt if unreadable."""
+    wanted = {_key(r): (r, _digest(r)) for r in records}
+    ix = None
+    if whoosh_index.exists_in(folder):
+        try:
+            ix = whoosh_index.open_dir(folder)
+            if ix.schema.names() != _schema().names():
+                ix = None
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            ix = None
+    if ix is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+        ix = whoosh_index.create_in(folder, _schema())
+    with ix.searcher() as searcher:
+        have = {fields["key"]: fields["digest"] for fields in searcher.all_stored_fields()}
+    stale = [k for k, d in have.items() if k not in wanted or wanted[k][1] != d]
+    fresh = [r for k, (r, d) in wanted.items() if have.get(k) != d]
+    if stale or fresh:
+        writer = ix.writer()
+        for key in stale:
+            writer.delete_by_term("key", key)
+        for record in fresh:
+            writer.add_document(key=_key(record), digest=_digest(record), id=record.id, type=record.type,
+                                title=record.title, url=record.url, text=record.searchable,
+                                **{f"z_{name}": zone for name, zone in zip(ZONES, record.zones)})
+        writer.commit(optimize=len(fresh) > 1000)
+    return ix
+
+
+def search_index(ix, query: str) -> list[dict]:
+    """Every record matching query, best first: {id, type, title, url} with url from the output root."""
+    parts = parse_query(query)
+    terms = query_terms(parts)
+    if not terms:
+        return []
+    fields = [f"z_{name}" for name in ZONES]
+    q = And([Or([Term(f, t) for f in fields]) for t in terms])
+    with ix.searcher(weighting=BM25F()) as searcher:
+        hits = [(hit.score, hit.fields()) for hit in searcher.search(q, limit=None)]
+    ranked = []
+    for score, fields in hits:
+        if not all(p.text in fields["text"] for p in parts if p.phrase):
+            continue
+        exact = _exact_parts(parts, fields["text"])
+        ranked.append((-exact, -score, fields["key"], fields))
+    ranked.sort(key=lambda x: x[:3])
+    return [{"id": f["id"], "type": f["type"], "title": f["title"], "url": f["url"]} for *_k, f in ranked]
+
+
+def _exact_parts(parts: list[Part], text: str) -> int:
+    return sum(1 for p in parts if p.text in text)
+
+
+def search_site(library: Library, query: str, county: str | None = None, cache: str | None = None) -> dict:
+    """{"total", "results"} for one county (urls from its folder) or all (urls from the output root)."""
+    cache = cache or os.path.join(library.site.root or ".", CACHE)
+    slugs = [county] if county else [c.slug for c in library.counties]
+    results = []
+    for slug in slugs:
+        ix = open_index(os.path.join(cache, slug), county_records(library, slug))
+        for hit in search_index(ix, query):
+            if county:
+                hit["url"] = posixpath.relpath(hit["url"], county)
+            results.append(hit)
+    return {"total": len(results), "results": results}
+
+
+TYPE_NAMES = {"item": "事项", "document": "文件", "page": "页面"}
+
+
+def run_search_command(args) -> int:
+    """`zwgk search QUERY [SITE] [--county C] [--json]`: JSON, or a numbered Chinese list."""
+    from zwgk.library import load_library
+    library = load_library(args.site).library
+    county = getattr(args, "county", None)
+    if county and county not in {c.slug for c in library.counties}:
+        print(f"zwgk: 找不到县（区）'{county}'（--county 的值是 catalog/ 下的目录名）", file=sys.stderr)
+        return 2
+    found = search_site(library, args.query, county)
+    if getattr(args, "json", False):
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    if not found["results"]:
+        print(f"没有找到与“{args.query}”相关的事项、文件或页面。")
+        return 0
+    print(f"找到 {found['total']} 条与“{args.query}”相关的结果：")
+    for n, hit in enumerate(found["results"], 1):
+        print(f"{n:>4}. [{TYPE_NAMES.get(hit['type'], hit['type'])}] {hit['title']}  {hit['url']}")
+    return 0
