@@ -6,69 +6,124 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from zwgk import __version__
-from zwgk.base import EngineFilesMissing
-from zwgk.base import ContentErrors, format_report
+from zwgk.base import ContentErrors, EngineFilesMissing, format_report
 
 USAGE_ERROR = 2
 BROKEN_INSTALL = 3
 
 
+# argparse words its own messages in English; an editor reads them in Chinese. The patterns
+# follow argparse's wording (Python 3.11 to 3.13); what none of them matches is still said
+# in Chinese, with the command's usage above it.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必填的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"), "参数 {0} 的取值 {1} 无效，可选的值：{2}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要写一个值"),
+    (re.compile(r"argument (\S+): invalid \w+ value: (.+)"), "参数 {0} 的值 {1} 无效"),
+    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "选项 {0} 不明确，可能是：{1}"),
+)
+
+
+def chinese_usage_error(message: str) -> str:
+    for pattern, text in _ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message.strip())
+        if found:
+            return text.format(*found.groups())
+    return "命令行参数有误"
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # Chinese usage errors, exit 2
+    """An ArgumentParser that speaks Chinese: its own help option, Chinese group titles and
+    usage line, and usage errors said in Chinese (exit 2)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs["add_help"] = False           # our own -h, with Chinese help
+        super().__init__(*args, **kwargs)
+        self.arguments = self.add_argument_group("参数")
+        self.options = self.add_argument_group("选项")
+        self.options.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_usage(self) -> str:
+        return _chinese_usage(super().format_usage())
+
+    def format_help(self) -> str:
+        return _chinese_usage(super().format_help())
+
+    def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(USAGE_ERROR, f"{self.prog}: 用法错误：{message}\n")
+        self.exit(USAGE_ERROR, f"{self.prog}: 用法错误：{chinese_usage_error(message)}\n"
+                               f"查看用法：{self.prog} --help\n")
+
+
+def _chinese_usage(text: str) -> str:
+    return "用法：" + text[len("usage: "):] if text.startswith("usage: ") else text
+
+
+def _command(sub, name: str, help: str, example: str) -> _Parser:
+    return sub.add_parser(name, help=help, description=help, epilog=f"例如：\n{example}")
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="zwgk", description="把政务公开事项标准目录（YAML）和政府信息（Markdown）生成统一的静态网站。")
-    parser.add_argument("--version", action="version", version=f"zwgk {__version__}", help="显示 zwgk 的版本号并退出")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    parser = _Parser(prog="zwgk", description="把政务公开事项标准目录（YAML）和政府信息（Markdown）生成统一的静态网站。",
+                     epilog="例如：\n  zwgk new 本县站点 && cd 本县站点 && zwgk check && zwgk build")
+    parser.options.add_argument("--version", action="version", version=f"zwgk {__version__}", help="显示 zwgk 的版本号并退出")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=_Parser,
+                                help="下面之一；每个命令的用法：zwgk 命令 --help")
 
-    p = sub.add_parser("build", help="生成网站")
-    p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
-    p.add_argument("--out", help="输出目录（默认 站点目录/public）")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
-    p.add_argument("--county", action="append", default=[], help="只生成这些县（区），可重复；输出中已有的其他县（区）保持不变")
-    p.add_argument("--merge", action="append", default=[], metavar="DIR",
-                   help="合并其他 --county 生成的输出目录（可重复）：各县（区）照原样并入，门户按它们重新生成")
-    p.add_argument("-v", "--verbose", action="store_true", help="显示每个阶段的耗时")
+    p = _command(sub, "build", "生成网站", "  zwgk build                      生成当前目录的站点，输出到 public/\n"
+                                           "  zwgk build 站点目录 --strict     有警告也不生成")
+    p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+    p.options.add_argument("--out", metavar="目录", help="输出目录（默认 站点目录/public）")
+    p.options.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    p.options.add_argument("--county", action="append", default=[], metavar="县",
+                           help="只生成这些县（区），可重复；输出中已有的其他县（区）保持不变")
+    p.options.add_argument("--merge", action="append", default=[], metavar="目录",
+                           help="合并其他 --county 生成的输出目录（可重复）：各县（区）照原样并入，门户按它们重新生成")
+    p.options.add_argument("-v", "--verbose", action="store_true", help="显示每个阶段的耗时")
 
-    p = sub.add_parser("serve", help="边改边看：生成并预览网站，保存文件后自动更新浏览器")
-    p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
-    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能访问）")
-    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示任选一个空闲端口）")
+    p = _command(sub, "serve", "边改边看：生成并预览网站，保存文件后自动更新浏览器",
+                 "  zwgk serve                      然后用浏览器打开 http://127.0.0.1:8000/")
+    p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+    p.options.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    p.options.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
 
-    p = sub.add_parser("check", help="检查内容，不生成网站")
-    p.add_argument("site", nargs="?", default=".")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    p = _command(sub, "check", "检查内容，不生成网站", "  zwgk check\n  zwgk check 站点目录 --format json > 检查报告.json")
+    p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+    p.options.add_argument("--format", choices=("text", "json"), default="text", metavar="text|json", help="报告格式：text（默认）或 json")
+    p.options.add_argument("--strict", action="store_true", help="把警告也当作错误")
 
-    p = sub.add_parser("import", help="把县里现有的目录表格（XLSX/CSV）转换为目录 YAML")
-    p.add_argument("file", help="要导入的 XLSX 或 CSV 文件")
-    p.add_argument("--county", required=True, help="县（区）目录名，即 catalog/ 下的目录")
-    p.add_argument("--domain", required=True, help="领域名称或文件名，如 财政预决算 或 czyjs")
-    p.add_argument("--slug", help="本地领域（非标准领域）的文件名")
-    p.add_argument("--sheet", help="XLSX 中要导入的工作表名称（默认第一个）")
-    p.add_argument("--out", help="输出的 YAML 文件（默认 catalog/<县>/<领域>.yaml）")
-    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
-    p.add_argument("--site", default=".", help="站点目录（默认当前目录）")
+    p = _command(sub, "import", "把县里现有的目录表格（XLSX/CSV）转换为目录 YAML",
+                 "  zwgk import 社会救助.xlsx --county qingshan --domain 社会救助")
+    p.arguments.add_argument("file", metavar="表格文件", help="要导入的 XLSX 或 CSV 文件")
+    p.options.add_argument("--county", required=True, metavar="县", help="县（区）目录名，即 catalog/ 下的目录（必填）")
+    p.options.add_argument("--domain", required=True, metavar="领域", help="领域名称或文件名，如 财政预决算 或 czyjs（必填）")
+    p.options.add_argument("--slug", metavar="文件名", help="本地领域（非标准领域）的文件名")
+    p.options.add_argument("--sheet", metavar="工作表", help="XLSX 中要导入的工作表名称（默认第一个）")
+    p.options.add_argument("--out", metavar="文件", help="输出的 YAML 文件（默认 catalog/<县>/<领域>.yaml）")
+    p.options.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
+    p.options.add_argument("--site", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
 
-    p = sub.add_parser("search", help="全文检索（与网站上的搜索结果相同）")
-    p.add_argument("query", help="要搜索的词，如 征地补偿；用引号括起来的词组须完整出现")
-    p.add_argument("site", nargs="?", default=".", help="站点目录（默认当前目录）")
-    p.add_argument("--county", help="只搜索这个县（区）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+    p = _command(sub, "search", "全文检索（与网站上的搜索结果相同）", "  zwgk search 征地补偿\n  zwgk search \"最低生活保障\" --county qingshan --json")
+    p.arguments.add_argument("query", metavar="关键词", help="要搜索的词，如 征地补偿；用引号括起来的词组须完整出现")
+    p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+    p.options.add_argument("--county", metavar="县", help="只搜索这个县（区）")
+    p.options.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
 
-    p = sub.add_parser("new", help="新建一个可以直接生成的示例站点")
-    p.add_argument("dir")
+    p = _command(sub, "new", "新建一个可以直接生成的示例站点（含流水线文件和编辑说明）", "  zwgk new 本县站点")
+    p.arguments.add_argument("dir", metavar="目录", help="新站点的目录（不存在或为空）")
 
-    p = sub.add_parser("new-county", help="新建一个县（区），每个标准领域一个文件")
-    p.add_argument("slug")
-    p.add_argument("--name", required=True)
-    p.add_argument("--site", default=".")
+    p = _command(sub, "new-county", "新建一个县（区），每个标准领域一个文件",
+                 "  zwgk new-county qingshan --name 青山县")
+    p.arguments.add_argument("slug", metavar="县目录名",
+                             help="catalog/ 下的目录名，也是网址的一部分：英文字母、数字、- 和 _，如 qingshan")
+    p.options.add_argument("--name", metavar="名称", help="县（区）的中文名称，如 青山县")
+    p.options.add_argument("--site", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
     return parser
 
 
@@ -111,8 +166,7 @@ def _site_dir(path: str) -> str:
 
 
 def _cmd_build(args) -> int:
-    from zwgk.build import build_site
-    from zwgk.build import Reporter
+    from zwgk.build import Reporter, build_site
     from zwgk.publish import OutputRefused
     site = _site_dir(args.site)
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None

@@ -9,9 +9,8 @@ from importlib import resources
 import yaml
 
 from zwgk import __version__
-from zwgk.source import SCHEMA_DIR, kind_of, modeline, write_schemas
-from zwgk.source import ID_PATTERN
 from zwgk.base import DOMAIN_SLUGS, STANDARD_DOMAINS
+from zwgk.source import ID_PATTERN, SCHEMA_DIR, kind_of, modeline, write_schemas
 
 SITE_YAML = """\
 title: 示例市政务公开事项标准目录
@@ -130,12 +129,17 @@ def site_repository_files(title: str) -> dict[str, str]:
             for rel, name in REPOSITORY_FILES.items()}
 
 
-def new_county(site: str, slug: str, name: str) -> int:
+def new_county(site: str, slug: str, name: str | None) -> int:
     if not re.match(ID_PATTERN, slug):
-        print(f"zwgk: 县（区）目录名 '{slug}' 只能使用英文字母、数字、- 和 _", file=sys.stderr)
+        if _has_han(slug) and not name:       # the Chinese name where the folder name belongs
+            print(f"zwgk: 县（区）目录名只能使用英文字母、数字、- 和 _；中文名称写在 --name 后面，例如：\n"
+                  f"  zwgk new-county {suggest_slug(slug)} --name {slug}", file=sys.stderr)
+        else:
+            example = suggest_slug(name) if name and _has_han(name) else "qingshan"
+            print(f"zwgk: 县（区）目录名 '{slug}' 只能使用英文字母、数字、- 和 _，例如 {example}", file=sys.stderr)
         return 2
-    if not name.strip():
-        print("zwgk: --name 不能为空，例如 --name 示例县", file=sys.stderr)
+    if not (name or "").strip():
+        print(f"zwgk: 请用 --name 写上县（区）的中文名称，例如：zwgk new-county {slug} --name 青山县", file=sys.stderr)
         return 2
     folder = os.path.join(site, "catalog", slug)
     if os.path.exists(folder):
@@ -151,6 +155,22 @@ def new_county(site: str, slug: str, name: str) -> int:
     if updated:
         print(f"已更新 {SCHEMA_DIR}/ 中的字段定义（供编辑器补全和检查）：{'、'.join(updated)}")
     return 0
+
+
+_ADMIN_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|新区|县|区|市|旗)$")
+
+
+def suggest_slug(name: str) -> str:
+    """A folder name for a county from its Chinese name: the pinyin without the 县/区/市 suffix
+    (青山县 -> qingshan), which editors read more easily than a 行政区划代码."""
+    from pypinyin import lazy_pinyin
+    core = _ADMIN_SUFFIX.sub("", name.strip()) or name.strip()
+    slug = re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(core)).lower())
+    return slug or "county"
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _county_yaml(name: str, code: str) -> str:
