@@ -12,7 +12,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from zwgk.build.site import build_site, load_library  # noqa: E402
+from zwgk.build import build_site  # noqa: E402
+
+from zwgk.library import load_library  # noqa: E402
 from zwgk.publish.links import check_links  # noqa: E402
 from zwgk.source.pii import scan_site  # noqa: E402
 

@@ -202,26 +202,36 @@ def city(engine: str, work: str, run_dir: str) -> None:
 
 PREVIEW = """\
 import sys, time
-from zwgk.build.site import build_site, warm_up
-from zwgk.source.yamlfile import keep_parsed
+from zwgk.build import build_site, warm_up
 site, out, domain = sys.argv[1:4]
-build_site(site, out)                                   # the server's first build (all current)
-keep_parsed(2000)                                       # as zwgk serve does after it,
-warm_up(site, out)                                      # while it waits for the first save
+try:                                                    # as zwgk serve does: one cache for every build
+    from zwgk.build import BuildCache
+    cache = BuildCache()
+    kept = {"cache": cache}
+except ImportError:                                     # an engine from before the BuildCache (A/B runs)
+    from zwgk.source.yamlfile import keep_parsed
+    cache, kept = None, {}
+build_site(site, out, **kept)                           # the server's first build (all current)
+if cache is None:
+    keep_parsed(2000)                                   # as zwgk serve does after it,
+    warm_up(site, out)                                  # while it waits for the first save
+else:
+    cache.parsed.capacity = 2000
+    warm_up(site, out, cache)
 time.sleep(2.5)                                         # the edit is a later save, not racily clean
 original = open(domain, encoding="utf-8").read()
 for n in range(3):                                      # one more item each time, a copy of the first
     with open(domain, "a", encoding="utf-8") as fh:
         fh.write(("  - id: " + original.split("  - id: ")[1]).replace("id: czyjs-001", f"id: czyjs-99{n}", 1))
     started = time.perf_counter()
-    preview = build_site(site, out, defer_producers=True)
+    preview = build_site(site, out, defer_producers=True, **kept)
     middle = time.perf_counter()
-    full = build_site(site, out)
+    full = build_site(site, out, **kept)
     print(f"{middle - started:.2f} {time.perf_counter() - middle:.2f} {preview.pages} {full.pages}")
     time.sleep(2.5)
 with open(domain, "w", encoding="utf-8") as fh:
     fh.write(original)
-build_site(site, out)                                   # the output matches the sources again
+build_site(site, out, **kept)                           # the output matches the sources again
 """
 
 

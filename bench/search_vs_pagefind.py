@@ -28,7 +28,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from zwgk import urls  # noqa: E402
-from zwgk.build.site import build_site, load_library  # noqa: E402
+from zwgk.build import build_site  # noqa: E402
+from zwgk.library import load_library  # noqa: E402
 from zwgk.render.renderer import Renderer  # noqa: E402
 from zwgk.outputs.search import county_search_outputs  # noqa: E402
 from zwgk.outputs.search.analysis import normalize  # noqa: E402

@@ -86,7 +86,7 @@ def cpu_ms(pid: int) -> float:
 def run_plain_livereload(site: str, port: int) -> None:
     """python-livereload on its own: its polling watcher calls the build, then reloads."""
     from livereload import Server
-    from zwgk.build.site import build_site
+    from zwgk.build import build_site
     out = os.path.join(site, "public")
     build_site(site, out)
     server = Server()

@@ -37,8 +37,8 @@ from measure import Measured, run  # noqa: E402
 
 PAGES_ONLY = """\
 import sys
-from zwgk.build import site as build
-build.COUNTY_PRODUCERS.clear(); build.COUNTY_FINISHERS.clear(); build.PORTAL_PRODUCERS.clear()
+from zwgk.build import portal, site
+site.COUNTY_PRODUCERS.clear(); site.COUNTY_FINISHERS.clear(); portal.PORTAL_PRODUCERS.clear()
 from zwgk.commands.cli import main
 raise SystemExit(main(sys.argv[1:]))
 """
@@ -46,7 +46,7 @@ raise SystemExit(main(sys.argv[1:]))
 
 def hugo_site(engine: str, site: str, into: str) -> None:
     code = ("import sys; sys.path.insert(0, sys.argv[3]); from hugo_site import write_hugo_site; "
-            "from zwgk.build.site import load_library; write_hugo_site(load_library(sys.argv[1]).library, sys.argv[2])")
+            "from zwgk.library import load_library; write_hugo_site(load_library(sys.argv[1]).library, sys.argv[2])")
     subprocess.run([sys.executable, "-c", code, site, into, HERE], check=True, env={**os.environ, "PYTHONPATH": engine})
 
 

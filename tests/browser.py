@@ -57,7 +57,7 @@ def page_kinds() -> list[Kind]:
 
 @functools.cache
 def demo_library():
-    from zwgk.build.site import load_library
+    from zwgk.library import load_library
     return load_library(REPO).library
 
 
@@ -68,7 +68,7 @@ _built: dict[str, str] = {}
 def demo_site(tmp_path_factory) -> str:
     """The demo site of this repository, built once per test run into a temporary folder."""
     if "out" not in _built:            # a module that imports this fixture registers it again
-        from zwgk.build.site import build_site
+        from zwgk.build import build_site
         out = str(tmp_path_factory.mktemp("demo") / "public")
         build_site(REPO, out)
         _built["out"] = out

@@ -107,6 +107,14 @@ def make_site(tmp_path):
     return make
 
 
+def pytest_collection_modifyitems(items):
+    """A test that opens Chromium through tests/browser.py's `chromium` fixture is a browser test
+    wherever it is written, so `-m "not browser"` leaves out every one."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def run_zwgk(*args: str, cwd: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real command line, as a user would."""
     return subprocess.run([sys.executable, "-m", "zwgk", *args], cwd=cwd or REPO, capture_output=True,

@@ -16,7 +16,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
 from conftest import minimal_site, write_files  # noqa: E402
-from zwgk.build.site import build_site  # noqa: E402
+from zwgk.build import build_site  # noqa: E402
 from zwgk.publish.write import MANIFEST  # noqa: E402
 
 # A file outside git is dated by its modification time (最后更新, and the fingerprints that

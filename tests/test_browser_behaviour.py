@@ -14,6 +14,8 @@ from browser import DESKTOP, PHONE, chromium, demo_library, demo_site, page_kind
 from conftest import REPO, minimal_site, write_files
 from zwgk.library import urls
 
+pytestmark = pytest.mark.browser
+
 STATIC = os.path.join(REPO, "themes", "default", "static")
 CSS_BUDGET = 12 * 1024      # raw bytes, no gzip: old PCs and kiosks may get them uncompressed
 JS_BUDGET = 3 * 1024
@@ -184,7 +186,7 @@ def long_catalog_site(root) -> str:
 
 
 def test_printing_gives_a4_landscape_without_navigation_and_repeats_the_header_row(new_page, tmp_path):
-    from zwgk.build.site import build_site
+    from zwgk.build import build_site
     out = tmp_path / "public"
     build_site(long_catalog_site(tmp_path / "site"), str(out))
     page = new_page()

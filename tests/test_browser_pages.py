@@ -10,6 +10,8 @@ import pytest
 from browser import (DESKTOP, PHONE, chromium, demo_site, describe_violations, page_kinds,  # noqa: F401
                      page_width_overflow, run_axe, screenshot_path, site_url)
 
+pytestmark = pytest.mark.browser
+
 KINDS = ["portal", "county", "catalog", "domain", "item", "docs", "document", "page", "search", "downloads", "completeness"]
 MODES = ["normal", "elder"]
 

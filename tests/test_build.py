@@ -9,15 +9,18 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import DOMAIN_YAML, REPO, read, run_zwgk
-from zwgk.build.site import build_site
+from conftest import DOMAIN_YAML, REPO, minimal_site, read, run_zwgk, write_files
+from memory import build_in_memory
+from zwgk.build import build_site
 from zwgk.base.errors import ContentErrors
 
 
-@pytest.fixture
-def built(make_site, tmp_path):
-    site = make_site()
-    out = str(tmp_path / "public")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """minimal_site() built once for the module's tests, which only read the output."""
+    root = tmp_path_factory.mktemp("built")
+    site = write_files(root / "site", minimal_site())
+    out = str(root / "public")
     build_site(site, out)
     return site, out
 
@@ -55,9 +58,14 @@ def test_every_kind_of_page_is_written(built):
         assert os.path.isfile(os.path.join(out, rel)), rel
 
 
-def test_domain_page_shows_the_standard_table_with_two_row_header(built):
-    _site, out = built
-    page = read(os.path.join(out, "jia/catalog/czyjs/index.html"))
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    """The pages of minimal_site(), rendered in memory (tests/memory.py)."""
+    return build_in_memory(minimal_site()).pages
+
+
+def test_domain_page_shows_the_standard_table_with_two_row_header(pages):
+    page = pages["jia/catalog/czyjs/index.html"]
     assert '<th id="h-mode" scope="colgroup" colspan="2">公开方式</th>' in page
     assert '<th id="h-mode-0" scope="col" headers="h-mode">主动</th>' in page
     # Each tick names both header cells, so a screen reader says "公开方式 主动".
@@ -65,15 +73,13 @@ def test_domain_page_shows_the_standard_table_with_two_row_header(built):
     assert "《中华人民共和国预算法》" in page and "政府网站、政府公报" in page
 
 
-def test_item_page_lists_the_documents_that_fulfil_it(built):
-    _site, out = built
-    page = read(os.path.join(out, "jia/catalog/items/czyjs-ys-01.html"))
+def test_item_page_lists_the_documents_that_fulfil_it(pages):
+    page = pages["jia/catalog/items/czyjs-ys-01.html"]
     assert 'href="../../docs/2024-czj-001.html">甲县2024年预算公开</a>' in page
 
 
-def test_document_page_has_the_metadata_block_and_links_back(built):
-    _site, out = built
-    page = read(os.path.join(out, "jia/docs/2024-czj-001.html"))
+def test_document_page_has_the_metadata_block_and_links_back(pages):
+    page = pages["jia/docs/2024-czj-001.html"]
     for label, value in [("发文字号", "甲财〔2024〕1号"), ("发文机关", "甲县财政局"), ("发布日期", "2024-02-01"),
                          ("成文日期", "2024-01-20"), ("有效性", "现行有效")]:
         assert re.search(rf"<th scope=\"row\">{label}</th><td[^>]*>{re.escape(value)}</td>", page), label
@@ -109,9 +115,8 @@ def test_a_county_folder_links_nowhere_outside_itself(built):
             assert target.startswith(county + os.sep), f"{path}: {value} leaves the county folder"
 
 
-def test_footer_shows_the_site_identifiers(built):
-    _site, out = built
-    page = read(os.path.join(out, "jia/index.html"))
+def test_footer_shows_the_site_identifiers(pages):
+    page = pages["jia/index.html"]
     assert "网站标识码：9900000009" in page
     assert '<a href="https://beian.miit.gov.cn/">测ICP备00000001号</a>' in page
     assert "测公网安备 99000000000001号" in page
@@ -194,6 +199,7 @@ def test_output_folder_that_holds_other_files_is_refused(make_site, tmp_path):
     assert (other / "important.docx").read_bytes() == b"keep me"
 
 
+@pytest.mark.slow            # builds a whole site in another process
 def test_new_site_builds_at_once(tmp_path):
     target = str(tmp_path / "mysite")
     assert run_zwgk("new", target).returncode == 0
@@ -202,6 +208,7 @@ def test_new_site_builds_at_once(tmp_path):
     assert os.path.isfile(os.path.join(target, "public", "example", "catalog", "czyjs", "index.html"))
 
 
+@pytest.mark.slow            # builds a whole site in another process
 def test_demo_site_builds(tmp_path):
     result = run_zwgk("build", REPO, "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

@@ -78,6 +78,45 @@ def test_gbk_csv_is_decoded():
     assert decode_text("\ufeff姓名".encode("utf-8")) == "姓名"
 
 
+# A list of people as Excel's "Unicode 文本" and other tools save it: byte-order mark first.
+PEOPLE = "姓名,身份证号码\n张三,350102198001011233\n"
+ENCODED = {
+    "UTF-16 LE": b"\xff\xfe" + PEOPLE.encode("utf-16-le"),
+    "UTF-16 BE": b"\xfe\xff" + PEOPLE.encode("utf-16-be"),
+    "UTF-8 BOM": PEOPLE.encode("utf-8-sig"),
+    "GB18030": PEOPLE.encode("gb18030"),
+}
+
+
+@pytest.mark.parametrize("encoding", ENCODED)
+@pytest.mark.parametrize("name", ["list.csv", "list.txt"])
+def test_an_id_number_is_found_whatever_the_attachment_encoding(tmp_path, encoding, name):
+    """The scan reads attachments with the decoder `zwgk import` uses: a UTF-16 CSV that
+    imports is never "unreadable" here."""
+    files = tmp_path / "content/jia/files"
+    files.mkdir(parents=True)
+    (files / name).write_bytes(ENCODED[encoding])
+    report = scan_site(str(tmp_path), {}, ())
+    assert report.unchecked == []
+    ids = [f for f in report.findings if f.kind == "id_card"]
+    assert [(f.where(), f.masked) for f in ids] == [(f"content/jia/files/{name}:2:4", "35*************233")]
+    assert all("350102198001011233" not in f.excerpt for f in report.findings)
+    if name.endswith(".csv"):
+        assert [f.kind for f in report.findings] == ["id_card", "name_table"]
+
+
+def test_an_attachment_that_is_not_text_says_why_and_where(tmp_path):
+    files = tmp_path / "content/jia/files"
+    files.mkdir(parents=True)
+    (files / "nul.txt").write_bytes(b"line one\nab\x00cd\n")
+    (files / "mixed.csv").write_bytes("姓名,电话\n".encode("gbk") + b"\x81\xff\n")
+    report = scan_site(str(tmp_path), {}, ())
+    assert dict(report.unchecked) == {
+        "content/jia/files/mixed.csv": "无法识别文件的字符编码（不是 UTF-8，也不是 GBK/GB18030），第 2 行第 1 个字节起无法读取",
+        "content/jia/files/nul.txt": "文件含有空字符（NUL），不是文本文件（第 2 行第 3 个字符）",
+    }
+
+
 def test_an_xlsx_phone_typed_as_a_number_is_found(tmp_path):
     import openpyxl
     book = openpyxl.Workbook()
@@ -102,7 +141,7 @@ def test_a_broken_attachment_is_reported_not_raised(tmp_path):
 
 def test_the_demo_site_has_no_personal_information():
     from conftest import REPO
-    from zwgk.build.site import load_library
+    from zwgk.library import load_library
     loaded = load_library(REPO)
     report = scan_site(REPO, loaded.texts, loaded.library.site.pii_allow, [c.slug for c in loaded.library.counties])
     assert [f.where() for f in report.findings] == []

@@ -278,7 +278,7 @@ def test_strict_build_refuses_an_attachment_it_cannot_check(make_site, tmp_path)
 
 
 def test_the_portal_shows_completeness_without_paths_or_personal_information(tmp_path):
-    from zwgk.build.site import build_site
+    from zwgk.build import build_site
     files = planted_site()
     files[DOC] = DOC_MD     # a publishable site: no leaks
     files[D] = DOMAIN.replace(ID_YAML, "35*************233")

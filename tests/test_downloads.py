@@ -13,9 +13,10 @@ import pytest
 
 from conftest import DOMAIN_YAML, SITE_YAML
 from zwgk.outputs import downloads
-from zwgk.build.site import load_library
+from zwgk.library import load_library
 from zwgk.base.errors import ContentErrors
-from zwgk.render.renderer import Job, Renderer
+from zwgk.library import PagePlan
+from zwgk.render.renderer import Renderer
 from zwgk.base.standards import STANDARD_CHANNELS
 
 SITE = SITE_YAML + "level_names: {县级: 区级, 乡级: 镇(街)级}\n"
@@ -353,7 +354,7 @@ def test_downloads_page_lists_the_files_in_chinese(library, outputs):
     county = library.county("jia")
     rows = downloads.download_listing(county, list(outputs.items()))
     dest = "jia/downloads/index.html"
-    html = Renderer(library)._layout("downloads.html", Job(dest, "downloads", "jia"), title="下载",
+    html = Renderer(library)._layout("downloads.html", PagePlan(dest, "downloads", "jia"), title="下载",
                                      county=county, crumbs=[("下载", dest)], downloads=rows)
     assert "甲县政务公开目录下载" in html
     assert '<a href="catalog.xlsx" download>全部领域目录（Excel 表格）</a>' in html

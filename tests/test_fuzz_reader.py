@@ -1,16 +1,17 @@
 """Property tests: whatever an editor saves, the reader and validator answer with
-user-facing problems, never with an exception of their own."""
+user-facing problems, never with an exception of their own; and what they accept renders.
+
+The sites are built in memory (tests/memory.py): no file is written per example."""
 from __future__ import annotations
 
 import os
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import minimal_site, write_files
-from zwgk.build.site import load_library
-from zwgk.base.errors import ContentErrors
+from conftest import minimal_site
+from memory import build_in_memory
 from zwgk.source.schema import DOCUMENT, ITEM
 
 KEYS = [f.name for f in ITEM.fields] + [f.name for f in DOCUMENT.fields] + ["domain", "items", "x", "中文键"]
@@ -27,40 +28,39 @@ yaml_docs = st.one_of(
     st.binary(max_size=200),
 )
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=150, deadline=None)
 
 
-def load(site: str) -> None:
-    try:
-        load_library(site)
-    except ContentErrors as exc:
-        for p in exc.problems:
-            assert p.path and p.message, p
+def load(files: dict) -> None:
+    """Load (and, when it has no errors, render) the site: every problem is placed and worded."""
+    build = build_in_memory(files)
+    for p in build.problems:
+        assert p.path and p.message, p
+    assert (build.library is None) == bool(build.errors)
+    assert build.library is None or build.pages
 
 
 @SETTINGS
 @given(source=yaml_docs)
-def test_any_catalog_file_gives_problems_not_exceptions(tmp_path_factory, source):
-    site = write_files(tmp_path_factory.mktemp("fuzz"), {**minimal_site(), "catalog/jia/czyjs.yaml": source})
-    load(site)
+def test_any_catalog_file_gives_problems_not_exceptions(source):
+    load({**minimal_site(), "catalog/jia/czyjs.yaml": source})
 
 
 @SETTINGS
 @given(front=yaml_docs, body=st.text(max_size=300))
-def test_any_document_gives_problems_not_exceptions(tmp_path_factory, front, body):
+def test_any_document_gives_problems_not_exceptions(front, body):
     if isinstance(front, bytes):
         text: str | bytes = b"---\n" + front + b"\n---\n" + body.encode("utf-8", "surrogatepass")
     else:
         text = f"---\n{front}\n---\n{body}"
     try:
-        files = {**minimal_site(), "content/jia/docs/2024-czj-001.md": text}
-        site = write_files(tmp_path_factory.mktemp("fuzz"), files)
+        text = text if isinstance(text, bytes) else text.encode("utf-8")
     except UnicodeEncodeError:
         return  # lone surrogates cannot be saved by any editor
-    load(site)
+    load({**minimal_site(), "content/jia/docs/2024-czj-001.md": text})
 
 
-def test_hostile_yaml_files_get_clear_errors(tmp_path):
+def test_hostile_yaml_files_get_clear_errors():
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
     cases = {
@@ -73,22 +73,19 @@ def test_hostile_yaml_files_get_clear_errors(tmp_path):
         "invalid-utf8": (b"domain: \xff\xfe\xfa\n", "无效的 UTF-8"),
     }
     for name, (source, expected) in cases.items():
-        site = write_files(tmp_path / name, {**minimal_site(), "catalog/jia/czyjs.yaml": source})
-        try:
-            load_library(site)
-        except ContentErrors as exc:
-            messages = [p.message for p in exc.problems]
+        build = build_in_memory({**minimal_site(), "catalog/jia/czyjs.yaml": source}, render=False)
+        if build.library is None:
+            messages = [p.message for p in build.problems]
             assert any(expected in m for m in messages), (name, messages)
         else:
             raise AssertionError(f"{name}: no error")
     assert not os.path.exists("hacked")
 
 
-def test_bom_and_crlf_are_read_like_plain_utf8(tmp_path):
+def test_bom_and_crlf_are_read_like_plain_utf8():
     files = minimal_site()
     files["catalog/jia/czyjs.yaml"] = b"\xef\xbb\xbf" + files["catalog/jia/czyjs.yaml"].replace("\n", "\r\n").encode()
-    site = write_files(tmp_path, files)
-    library = load_library(site).library
+    library = build_in_memory(files).library
     assert [i.id for i in library.county("jia").items] == ["czyjs-ys-01", "czyjs-js-01"]
 
 
@@ -104,7 +101,7 @@ BROKEN_YAML = {
 }
 
 
-def test_yaml_messages_are_chinese_and_placed_whichever_loader_pyyaml_has(tmp_path, monkeypatch):
+def test_yaml_messages_are_chinese_and_placed_whichever_loader_pyyaml_has(monkeypatch):
     """PyYAML's C loader (libyaml) and its pure-Python loader word their errors differently,
     and new releases word them anew: the editor gets a Chinese message with a position from
     either, never the dependency's English."""
@@ -116,12 +113,9 @@ def test_yaml_messages_are_chinese_and_placed_whichever_loader_pyyaml_has(tmp_pa
     for loader_name, loader in loaders.items():
         monkeypatch.setattr(sourcefile, "_Loader", loader)
         for name, source in BROKEN_YAML.items():
-            site = write_files(tmp_path / loader_name / name.replace(" ", "-"),
-                               {**minimal_site(), "catalog/jia/czyjs.yaml": source})
-            try:
-                load_library(site)
-            except ContentErrors as exc:
-                problems = [p for p in exc.problems if p.path.endswith("czyjs.yaml")]
+            build = build_in_memory({**minimal_site(), "catalog/jia/czyjs.yaml": source}, render=False)
+            if build.library is None:
+                problems = [p for p in build.problems if p.path.endswith("czyjs.yaml")]
             else:
                 raise AssertionError(f"{loader_name}/{name}: no error")
             assert problems, (loader_name, name)

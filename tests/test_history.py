@@ -7,8 +7,10 @@ import subprocess
 from datetime import date, datetime
 
 from conftest import DOMAIN_YAML, minimal_site, read, write_files
+from memory import build_in_memory
 from zwgk.source import history
-from zwgk.build.site import build_site
+from zwgk.source.tree import MEMORY_MTIME
+from zwgk.build import build_site
 
 ITEM_PAGE = "jia/catalog/items/czyjs-ys-01.html"
 DOMAIN_PAGE = "jia/catalog/czyjs/index.html"
@@ -69,12 +71,11 @@ def test_an_explicit_updated_field_wins_and_untracked_files_use_their_time(tmp_p
 
 
 def test_a_site_outside_git_uses_file_times(tmp_path):
-    site = write_files(tmp_path / "site", minimal_site())
     stamp = datetime(2020, 3, 4, 12, 0).timestamp()
-    os.utime(os.path.join(site, "catalog", "jia", "czyjs.yaml"), (stamp, stamp))
-    build_site(site)
-    assert updated_on(read(os.path.join(site, "public", ITEM_PAGE))) == "2020-03-04"
-    assert history.read_history(site).dates == {}
+    build = build_in_memory(minimal_site(), mtimes={"catalog/jia/czyjs.yaml": stamp})
+    assert updated_on(build.pages[ITEM_PAGE]) == "2020-03-04"
+    assert updated_on(build.pages[DOC_PAGE]) == datetime.fromtimestamp(MEMORY_MTIME).date().isoformat()
+    assert history.read_history(write_files(tmp_path / "site", minimal_site())).dates == {}
 
 
 def test_one_git_log_per_build(tmp_path, monkeypatch):

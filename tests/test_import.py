@@ -14,7 +14,7 @@ import yaml
 from conftest import REPO, read, run_zwgk
 from zwgk.outputs import downloads
 from zwgk.commands import importer
-from zwgk.build.site import load_library
+from zwgk.library import load_library
 
 TITLE = "某区社会救助领域基层政务公开标准目录"
 HEADER_1 = ["序号", "公开事项", "", "", "公开内容（要素）及要求", "公开依据", "公开时限", "公开主体",
@@ -122,6 +122,65 @@ def test_excel_unicode_text_is_read_too(tmp_path):
     csv.writer(out, delimiter="\t").writerows([HEADER_1, HEADER_2, *ROWS])
     path.write_bytes(out.getvalue().encode("utf-16"))
     assert import_file(path).items == EXPECTED
+
+
+# How each encoding a county's CSV comes in is written: Python's codec, and a byte-order mark
+# where the codec adds none (UTF-16 BE as some Mac and Linux tools save it).
+CSV_ENCODINGS = {
+    "UTF-8": lambda text: text.encode("utf-8"),
+    "UTF-8 BOM": lambda text: text.encode("utf-8-sig"),
+    "GB18030": lambda text: text.encode("gb18030"),
+    "UTF-16 LE BOM": lambda text: b"\xff\xfe" + text.encode("utf-16-le"),
+    "UTF-16 BE BOM": lambda text: b"\xfe\xff" + text.encode("utf-16-be"),
+}
+
+
+@pytest.mark.parametrize("encoding", CSV_ENCODINGS)
+def test_the_same_csv_imports_alike_in_every_encoding(tmp_path, encoding):
+    """One decoder reads every table: the encoding a CSV was saved in changes nothing imported."""
+    out = io.StringIO()
+    csv.writer(out).writerows([[TITLE], HEADER_1, HEADER_2, *ROWS])
+    path = tmp_path / "shjz.csv"
+    path.write_bytes(CSV_ENCODINGS[encoding](out.getvalue()))
+    result = import_file(path)
+    assert result.items == EXPECTED
+    assert [w.message for w in result.warnings] == ["表格中有标准目录以外的列，其内容已写入各事项的备注（note）：责任科室"]
+
+
+def test_a_csv_the_import_reads_the_personal_information_scan_reads_too(tmp_path):
+    """The symptom that made one decoder: a UTF-16 CSV imported, yet the scan called it unreadable."""
+    from zwgk.source.attachments import extract
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER_1, HEADER_2, *ROWS])
+    path = tmp_path / "shjz.csv"
+    path.write_bytes(out.getvalue().encode("utf-16"))
+    assert import_file(path).items == EXPECTED
+    got = extract(str(path))
+    assert got.unreadable == ""
+    assert [p.text for p in got.pieces][:1] == [",".join(HEADER_1)]
+
+
+def test_a_csv_with_nul_characters_is_refused_at_its_position(tmp_path):
+    path = tmp_path / "shjz.csv"
+    path.write_bytes("一级事项,公开主体\n政府预算,县\x00财政局\n".encode("utf-8"))
+    (text,) = failure(path)
+    assert text.startswith(f"{path}:2:7: ") and "空字符" in text and "CSV UTF-8" in text
+
+
+def test_an_undecodable_csv_names_where_reading_stopped(tmp_path):
+    path = tmp_path / "shjz.csv"
+    path.write_bytes("一级事项,公开主体\n政府预算,县财政局\n".encode("gbk") + b"\x81\xff\n")
+    (text,) = failure(path)
+    assert text.startswith(f"{path}:3:1: ") and "无法识别文件的字符编码" in text and "第 3 行第 1 个字节" in text
+
+
+def test_a_csv_the_csv_reader_refuses_gets_a_chinese_message_at_its_line(tmp_path):
+    path = tmp_path / "shjz.csv"
+    huge = "很长" * 70_000           # one cell past the csv module's field limit (131,072 characters)
+    path.write_bytes(f"一级事项,公开主体\n政府预算,县财政局\n\"{huge}\",县\n".encode("utf-8"))
+    (text,) = failure(path)
+    assert text.startswith(f"{path}:3:1: ") and "CSV 格式错误" in text and "另存为" in text
+    assert "field" not in text and "limit" not in text          # no English from the csv module
 
 
 def test_a_box_inside_a_name_is_not_taken_for_a_box():

@@ -15,8 +15,9 @@ import time
 import pytest
 
 from conftest import REPO, run_zwgk, write_files
-from zwgk.build.site import build_site
-from zwgk.render.renderer import COUNTY_WIDE, plan_county, plan_portal
+from zwgk.build import build_site
+from zwgk.library import COUNTY_WIDE
+from zwgk.render.renderer import plan_county, plan_portal
 from zwgk.publish.write import MANIFEST, read_manifest
 
 SITE_YAML = """\
@@ -179,6 +180,7 @@ def test_a_file_deleted_from_the_output_by_hand_comes_back(tmp_path):
     assert_same_as_clean_build(site, out, tmp_path)
 
 
+@pytest.mark.slow       # builds in other processes
 def test_a_strict_build_does_not_take_a_county_whose_last_build_had_warnings(tmp_path):
     site = two_county_site(tmp_path / "site")
     path = os.path.join(site, "catalog", "yi", "jy.yaml")
@@ -190,6 +192,7 @@ def test_a_strict_build_does_not_take_a_county_whose_last_build_had_warnings(tmp
     assert result.returncode == 1 and "audience_note" in result.stderr
 
 
+@pytest.mark.slow       # builds in other processes
 def test_counties_built_as_separate_jobs_merge_into_the_same_output_as_one_build(tmp_path, monkeypatch):
     monkeypatch.setenv("ZWGK_WORKERS", "2")      # the parallel path, as a city build takes it
     site = two_county_site(tmp_path / "site")
@@ -220,6 +223,7 @@ def test_a_subset_build_keeps_the_other_counties_of_the_output(tmp_path):
     assert_same_as_clean_build(site, out, tmp_path)
 
 
+@pytest.mark.slow       # builds in other processes
 def test_merging_refuses_a_county_built_from_another_site(tmp_path):
     site = two_county_site(tmp_path / "site")
     assert run_zwgk("build", site, "--county", "jia", "--out", str(tmp_path / "a")).returncode == 0
@@ -245,6 +249,7 @@ def assert_complete(out: str) -> dict[str, str]:
     return digests
 
 
+@pytest.mark.slow       # builds in other processes
 def test_killing_a_build_at_any_moment_leaves_the_last_good_site_whole(tmp_path):
     site = two_county_site(tmp_path / "site", items=60, docs=20)
     out = str(tmp_path / "public")
@@ -294,36 +299,35 @@ def test_a_preview_build_leaves_the_producers_for_the_next_full_build(tmp_path):
     assert_same_as_clean_build(site, out, tmp_path)
 
 
+@pytest.mark.slow       # builds in other processes
 def test_a_long_running_process_sees_every_save_and_every_outside_build(tmp_path):
     """`zwgk serve` keeps parsed files and manifests between builds: a save must still show,
     a kept file's warnings must still be reported, and a build by another process must be seen."""
-    from zwgk.source.yamlfile import keep_parsed
+    from zwgk.build import BuildCache
+    cache = BuildCache()
+    cache.parsed.capacity = 2000
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
     domain = os.path.join(site, "catalog", "jia", "czyjs.yaml")
     item_page = os.path.join(out, "jia", "catalog", "items", "czyjs-01.html")
     original = open(domain, encoding="utf-8").read()
-    keep_parsed(2000)
-    try:
-        build_site(site, out)
-        with open(domain, "w", encoding="utf-8") as fh:   # new text, and a number where text belongs
-            fh.write(original.replace("content: 公开内容", "content: 第一次修改", 1).replace("deadline: 20个工作日内", "deadline: 20", 1))
-        first = build_site(site, out, defer_producers=True)
-        assert "第一次修改" in open(item_page, encoding="utf-8").read()
-        assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in first.problems)
-        again = build_site(site, out)                      # the file is parsed from what was kept
-        assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in again.problems)
-        with open(domain, "w", encoding="utf-8") as fh:
-            fh.write(original.replace("content: 公开内容", "content: 第二次修改", 1))
-        outside = run_zwgk("build", site, "--out", out)    # another process builds the same output
-        assert outside.returncode == 0, outside.stderr
-        with open(domain, "w", encoding="utf-8") as fh:
-            fh.write(original.replace("content: 公开内容", "content: 第三次修改", 1))
-        build_site(site, out)
-        assert "第三次修改" in open(item_page, encoding="utf-8").read()
-        assert_same_as_clean_build(site, out, tmp_path)
-    finally:
-        keep_parsed(0)
+    build_site(site, out, cache=cache)
+    with open(domain, "w", encoding="utf-8") as fh:   # new text, and a number where text belongs
+        fh.write(original.replace("content: 公开内容", "content: 第一次修改", 1).replace("deadline: 20个工作日内", "deadline: 20", 1))
+    first = build_site(site, out, defer_producers=True, cache=cache)
+    assert "第一次修改" in open(item_page, encoding="utf-8").read()
+    assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in first.problems)
+    again = build_site(site, out, cache=cache)                      # the file is parsed from what was kept
+    assert any(p.severity == "warning" and p.path.endswith("czyjs.yaml") for p in again.problems)
+    with open(domain, "w", encoding="utf-8") as fh:
+        fh.write(original.replace("content: 公开内容", "content: 第二次修改", 1))
+    outside = run_zwgk("build", site, "--out", out)    # another process builds the same output
+    assert outside.returncode == 0, outside.stderr
+    with open(domain, "w", encoding="utf-8") as fh:
+        fh.write(original.replace("content: 公开内容", "content: 第三次修改", 1))
+    build_site(site, out, cache=cache)
+    assert "第三次修改" in open(item_page, encoding="utf-8").read()
+    assert_same_as_clean_build(site, out, tmp_path)
 
 
 def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from browser import chromium, served  # noqa: F401  (chromium is a fixture)
 from conftest import minimal_site, write_files
-from zwgk.build.site import build_site
+from zwgk.build import build_site
 
 
 @pytest.fixture(scope="module")

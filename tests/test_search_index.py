@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from zwgk.build.site import load_library
+from zwgk.library import load_library
 from zwgk.outputs.search import county_search_outputs, portal_search_outputs, search_outputs
 from zwgk.outputs.search.analysis import normalize, tokenize
 from zwgk.outputs.search.browser_index import BASE, _ALPHABET, build_index, term_hash

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from zwgk.build.site import load_library
+from zwgk.library import load_library
 from zwgk.outputs.search import county_search_outputs
 from zwgk.outputs.search.analysis import parse_query
 from zwgk.outputs.search.records import county_records

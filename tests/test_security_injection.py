@@ -20,7 +20,7 @@ import yaml
 
 from conftest import write_files
 from zwgk.source import schema
-from zwgk.build.site import build_site
+from zwgk.build import build_site
 from zwgk.base.errors import ContentErrors
 
 PAYLOADS = {
@@ -129,7 +129,7 @@ PRODUCED: dict[str, dict[str, bytes]] = {}
 
 def produced(site: str) -> dict[str, bytes]:
     """The download files and search index the build's producers give for the site (dest -> bytes)."""
-    from zwgk.build.site import load_library
+    from zwgk.library import load_library
     from zwgk.outputs.downloads import download_outputs
     from zwgk.outputs.search import search_outputs
     library = load_library(site).library
@@ -293,7 +293,7 @@ def test_feed_and_sitemap_stay_well_formed_with_the_payload_as_text(builds, name
 
 
 def test_text_that_xml_cannot_carry_is_refused_before_it_breaks_the_feed(make_site):
-    from zwgk.build.site import load_library
+    from zwgk.library import load_library
     for char in ("\\uFFFE", "\\uFFFF", "\\uD800", "\\x0B", "\\e"):
         site = make_site({"content/jia/docs/2024-czj-001.md":
                           f'---\ntitle: "标{char}题"\nissuer: 甲县财政局\npublished: 2024-02-01\n---\n'})
@@ -380,6 +380,7 @@ def visit_all(browser, out: str, extra: list[str] = ()) -> list[str]:
     return fired
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["all-at-once", "attribute-breakout", "script-close", "javascript-url", "data-url"])
 def test_no_page_runs_the_payload_in_chromium(builds, browser, name):
     out = builds[name]
@@ -423,6 +424,7 @@ def test_search_index_files_are_one_data_call_each_with_the_payload_inside_strin
     assert payload in "".join(piece[1] for piece in pieces)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["all-at-once", "attribute-breakout", "script-close"])
 def test_search_results_show_the_payload_as_text_and_run_nothing(builds, browser, name):
     out, payload = builds[name], PAYLOADS[name]

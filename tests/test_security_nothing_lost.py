@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, run_zwgk
 from zwgk.publish.write import MANIFEST, build_lock
 
@@ -48,6 +50,7 @@ def demo_copy(tmp_path) -> str:
     return str(site)
 
 
+@pytest.mark.slow            # builds the demo site in another process
 def test_a_full_demo_build_and_check_never_write_into_catalog_content_or_themes(tmp_path):
     site = demo_copy(tmp_path)
     before = snapshot(site)
@@ -93,6 +96,7 @@ def _waiting_for_lock(pid: int) -> bool:
         return any("->" in line and f" {pid} " in line for line in fh)
 
 
+@pytest.mark.slow            # builds the demo site in another process
 def test_a_second_build_of_one_output_waits_for_the_first(tmp_path):
     site = demo_copy(tmp_path)
     out = str(tmp_path / "public")
@@ -105,6 +109,7 @@ def test_a_second_build_of_one_output_waits_for_the_first(tmp_path):
     _manifest_matches_files(out)
 
 
+@pytest.mark.slow            # builds the demo site in another process
 def test_two_builds_started_together_both_succeed_and_leave_one_complete_site(tmp_path):
     site = demo_copy(tmp_path)
     reference = str(tmp_path / "reference")
@@ -157,7 +162,7 @@ def test_formula_cells_in_an_imported_table_stay_text_all_the_way_to_the_downloa
     table = _write_table(str(tmp_path / "shjz.csv"), TABLE)
     result = run_zwgk("import", table, "--county", "jia", "--domain", "社会救助", cwd=site)
     assert result.returncode == 0, result.stderr
-    from zwgk.build.site import load_library
+    from zwgk.library import load_library
     from zwgk.outputs.downloads import download_outputs
     files = dict(download_outputs(load_library(site).library, "jia"))   # what the build publishes
     cells = [c for row in csv.reader(io.StringIO(files["jia/downloads/shjz.csv"].decode("utf-8-sig"))) for c in row]

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from conftest import DOMAIN_YAML
-from zwgk.build.site import build_site, load_library
+from zwgk.build import build_site
+from zwgk.library import load_library
 from zwgk.base.errors import ContentErrors
 
 DOC = "content/jia/docs/2024-czj-001.md"

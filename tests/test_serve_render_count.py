@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from conftest import DOMAIN_YAML, minimal_site
-from zwgk.build.site import build_site, load_library
+from zwgk.build import build_site
+from zwgk.library import load_library
 from zwgk.render.renderer import plan_pages
 
 NEW_ITEM = """\

@@ -1,4 +1,7 @@
-"""Each kind of invalid input gives one exact message at its file:line:col, in Chinese."""
+"""Each kind of invalid input gives one exact message at its file:line:col, in Chinese.
+
+The messages are checked on sites built in memory (tests/memory.py); the command line's
+report, exit codes and JSON on sites on disk."""
 from __future__ import annotations
 
 import os
@@ -6,16 +9,12 @@ import os
 import pytest
 
 from conftest import DOMAIN_YAML, run_zwgk
-from zwgk.build.site import load_library
-from zwgk.base.errors import ContentErrors
+from memory import build_in_memory, site_files
 
 
-def problems_of(site: str, strict: bool = False) -> list[str]:
-    try:
-        loaded = load_library(site, strict=strict)
-        return [p.as_text().splitlines()[0] for p in loaded.problems]
-    except ContentErrors as exc:
-        return [p.as_text().splitlines()[0] for p in exc.problems]
+def problems_of(files: dict, strict: bool = False) -> list[str]:
+    """The problems of minimal_site() with `files` put in, as `zwgk check` words them."""
+    return build_in_memory(site_files(files), strict=strict, render=False).messages()
 
 
 D = "catalog/jia/czyjs.yaml"
@@ -141,20 +140,27 @@ CASES = {
 }
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_invalid_input_gives_its_exact_message(make_site, name):
+def test_each_invalid_input_gives_its_exact_message(name):
     files, expected = CASES[name]
-    site = make_site(files)
-    found = problems_of(site)
+    found = problems_of(files)
     assert any(line.startswith(expected) for line in found), f"{expected!r} not in {found!r}"
 
 
-def test_an_unreadable_file_does_not_cascade_into_missing_references(make_site):
-    site = make_site({D: "domain: 财政预决算\nitems:\n  - id: a\n    level1: [未闭合\n"})
-    assert not any("不存在" in line for line in problems_of(site))
+def test_an_unreadable_file_does_not_cascade_into_missing_references():
+    assert not any("不存在" in line for line in problems_of({D: "domain: 财政预决算\nitems:\n  - id: a\n    level1: [未闭合\n"}))
 
 
-def test_the_minimal_site_has_no_problems(make_site):
-    assert problems_of(make_site()) == []
+def test_the_minimal_site_has_no_problems():
+    assert problems_of({}) == []
+    assert problems_of({}, strict=True) == []
+
+
+def test_warnings_leave_a_site_to_build_unless_strict():
+    files = site_files({DOC: "---\ntitle: 标题\nissuer: 甲县财政局\npublished: 2024-01-01\ndoc_no: 甲财[2024]1号\n---\n"})
+    lenient, strict = build_in_memory(files), build_in_memory(files, strict=True)
+    assert lenient.library is not None and lenient.errors == [] and lenient.messages()[0].startswith(f"{DOC}:5:9: 警告：")
+    assert "jia/docs/2024-czj-001.html" in lenient.pages
+    assert strict.library is None and strict.messages() == lenient.messages()
 
 
 def test_check_reports_every_error_numbered_and_exits_1(make_site):

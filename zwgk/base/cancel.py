@@ -2,32 +2,25 @@
 
 `zwgk serve` makes downloads and search indexes after the pages; when a newer save comes
 in, that pass stops at its next checkpoint instead of making the save wait for all of it.
-The question is set for the thread that runs the build, so code far down (a search
-index being built) can stop without every function passing it along.
+A build holds one Cancellation and hands its `checkpoint` to the steps that take long.
 """
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 from zwgk.base.errors import BuildCancelled
 
-_local = threading.local()
+
+class Cancellation:
+    """Asks `asked()` at each checkpoint; raises BuildCancelled once it says yes."""
+
+    def __init__(self, asked: Callable[[], bool] | None = None):
+        self.asked = asked
+
+    def checkpoint(self) -> None:
+        if self.asked is not None and self.asked():
+            raise BuildCancelled()
 
 
-@contextmanager
-def cancellable(cancelled: Callable[[], bool] | None) -> Iterator[None]:
-    """Within this, checkpoint() raises BuildCancelled once cancelled() says yes."""
-    before = getattr(_local, "cancelled", None)
-    _local.cancelled = cancelled
-    try:
-        yield
-    finally:
-        _local.cancelled = before
-
-
-def checkpoint() -> None:
-    cancelled = getattr(_local, "cancelled", None)
-    if cancelled is not None and cancelled():
-        raise BuildCancelled()
+def never() -> None:
+    """A checkpoint for work nobody can stop (the default of the steps that take one)."""

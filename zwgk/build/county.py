@@ -13,26 +13,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from zwgk.library import urls
-from zwgk.base import checkpoint
-from zwgk.base import Problem, errors_only
-from zwgk.publish import SourceFiles
-from zwgk.source import History
-from zwgk.library import Library, build_library
-from zwgk.library import Page, Site
-from zwgk.library import county_snapshot, snapshot_path
-from zwgk.source import read_county
-from zwgk.render import Renderer, job_inputs, plan_county
-from zwgk.library import validate_county
-from zwgk.publish import StageFiles
+from zwgk.base import Problem, errors_only, never
+from zwgk.library import Library, Page, Site, build_library, county_snapshot, page_inputs, snapshot_path, urls, validate_county
+from zwgk.publish import SourceDigests, StageFiles, Stamp
+from zwgk.render import CompiledTemplates, Renderer, plan_county
+from zwgk.source import History, ParsedYaml, read_county
 
-CountyProducer = Callable[[Library, str], Iterable[tuple[str, bytes]]]
+# A producer is handed the build's checkpoint, to call between long steps.
+CountyProducer = Callable[[Library, str, Callable[[], None]], Iterable[tuple[str, bytes]]]
 # A finisher sees every file of the county made so far: (dest, its bytes, or the path of a
 # file on disk to read them from).
 CountyFinisher = Callable[[Library, str, list[tuple[str, bytes | str]], Renderer], Iterable[tuple[str, bytes]]]
 
-WARNED = "!warned"   # marks a county fingerprint whose build had warnings (a --strict build redoes it)
-PARTIAL = "!partial"  # marks a fingerprint of files made without the producers (the next full build redoes them)
 
 
 @dataclass
@@ -44,16 +36,19 @@ class CountyContext:
     history: History
     site_fingerprint: str
     identity: str                            # what county.json says the county was made from
-    sources: dict[str, SourceFiles]          # county slug -> its source files' digests
+    sources: dict[str, SourceDigests]          # county slug -> its source files' digests
     assets: list[tuple[str, str]]            # theme assets: (path under assets/, source file)
     producers: list[CountyProducer]
     finishers: list[CountyFinisher]
     files: StageFiles
+    templates: CompiledTemplates             # the theme, compiled once for the build (and kept by serve)
+    parsed: ParsedYaml                       # YAML parsed by earlier builds (zwgk serve keeps some)
     strict: bool = False
     check_personal_info: bool = True
     validate_only: bool = False              # the site itself has errors: only collect the counties' problems
     early: object = None                     # a queue for (slug, county.json or None), when in workers
     partial: bool = False                    # producers and finishers left for a later build
+    checkpoint: Callable[[], None] = never   # where a build asked to stop (zwgk serve) stops
 
 
 @dataclass
@@ -111,9 +106,9 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         result.entries.append((dest, hexdigest, whole, written))
         made.append((dest, src))
 
-    renderer = Renderer(library, ctx.history)
+    renderer = Renderer(library, ctx.history, ctx.templates)
     for job in plan_county(county):
-        inputs = job_inputs(library, job)
+        inputs = page_inputs(library, job)
         fingerprint = whole if inputs is None else sources.fingerprint(base, inputs)
         if files.current(job.dest, fingerprint):
             result.entries.append((job.dest, files.old[job.dest][0], fingerprint, False))
@@ -128,14 +123,14 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         put_file(urls.attachment(slug, path), src)
     lap("copy")
     for producer in ctx.producers:
-        checkpoint()
-        for dest, data in producer(library, slug):
+        ctx.checkpoint()
+        for dest, data in producer(library, slug, ctx.checkpoint):
             put(dest, data, whole)
         lap(getattr(producer, "__name__", "producer"))
-    marked = whole + (WARNED if result.problems else "") + (PARTIAL if ctx.partial else "")
-    put(snapshot_path(slug), result.snapshot, marked)
+    stamp = Stamp(whole, warned=bool(result.problems), partial=ctx.partial)
+    put(snapshot_path(slug), result.snapshot, str(stamp))
     for finisher in ctx.finishers:
-        checkpoint()
+        ctx.checkpoint()
         for dest, data in list(finisher(library, slug, list(made), renderer)):
             put(dest, data, whole)
         lap(getattr(finisher, "__name__", "finisher"))
@@ -154,7 +149,7 @@ class _Laps:
 
 def _load(ctx: CountyContext, slug: str, result: CountyResult) -> Library | None:
     """The county's own Library (with the shared pages), or None with the errors in result."""
-    sources = read_county(ctx.root, slug)
+    sources = read_county(ctx.root, slug, ctx.parsed)
     problems = result.problems
     problems += sources.problems
     draft = validate_county(sources.counties[slug], ctx.site, problems)

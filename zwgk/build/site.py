@@ -11,35 +11,36 @@ jobs can be merged (`--merge`) into the same output as one build of the whole si
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
-from zwgk import __version__
-from zwgk.library import urls
-from zwgk.base import cancellable, checkpoint
-from zwgk.base import Clock, collector_paused
-from zwgk.outputs import completeness_page
-from zwgk.build.county import PARTIAL, WARNED, CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
-from zwgk.outputs import download_outputs, downloads_page_and_offline_zip
-from zwgk.base import SEARCH_RUNTIME_FILES, search_runtime
-from zwgk.base import BuildCancelled, ContentErrors, Problem, errors_only
-from zwgk.publish import CountySources, engine_fingerprint, folders_fingerprint, read_source_files
-from zwgk.source import History, read_history
-from zwgk.library import Library
-from zwgk.library import Loaded, load_library, unknown_counties  # noqa: F401  (load_library: part of this module's face)
-from zwgk.library import Page, Site
-from zwgk.library import SnapshotError, portal_library, read_snapshot, snapshot_path
+from zwgk.base import BuildCancelled, Cancellation, Clock, ContentErrors, Problem, collector_paused, errors_only
+from zwgk.build.cache import BuildCache
+from zwgk.build.county import CountyContext, CountyFinisher, CountyProducer, CountyResult, build_county
+from zwgk.build.plan import Plan, read_plan
+from zwgk.build.portal import PortalAhead, build_portal, prepare_portal_part
 from zwgk.build.progress import Reporter
-from zwgk.source import read_site
-from zwgk.render import Renderer, make_environment, plan_portal, theme_dirs
-from zwgk.outputs import county_search_outputs, portal_search_outputs, prepare_portal_records
-from zwgk.library import validate_shared_pages, validate_site_config
 from zwgk.build.workers import Workers, cores
-from zwgk.publish import SiteWriter, StageFiles, build_lock, check_output_dir, digest, keep_previous, read_manifest
+from zwgk.library import Library, SnapshotError, portal_library, read_snapshot, snapshot_path
+from zwgk.outputs import county_search_outputs, download_outputs, downloads_page_and_offline_zip
+from zwgk.publish import SiteWriter, Stamp, build_lock, check_output_dir, keep_previous, read_manifest
+from zwgk.render import make_environment
 
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
+
+def _downloads(library: Library, slug: str, checkpoint: Callable[[], None]) -> list[tuple[str, bytes]]:
+    return download_outputs(library, slug)
+
+
+def _county_search(library: Library, slug: str, checkpoint: Callable[[], None]) -> list[tuple[str, bytes]]:
+    return county_search_outputs(library, slug, checkpoint)
+
+
+# What each county gets besides its pages, attachments and assets: (library, slug, checkpoint) -> [(dest, bytes)].
+COUNTY_PRODUCERS: list[CountyProducer] = [_downloads, _county_search]
+# Made after everything else of a county, from its finished files (the offline zip).
+COUNTY_FINISHERS: list[CountyFinisher] = [downloads_page_and_offline_zip]
 
 
 @dataclass
@@ -64,19 +65,11 @@ class BuildResult:
         return self._library
 
 
-# What each county gets besides its pages, attachments and assets: (library, slug) -> [(dest, bytes)].
-COUNTY_PRODUCERS: list[CountyProducer] = [download_outputs, county_search_outputs]
-# Made after everything else of a county, from its finished files (the offline zip).
-COUNTY_FINISHERS: list[CountyFinisher] = [downloads_page_and_offline_zip]
-# The portal's files besides its pages, from the portal's Library (made from every county.json).
-PORTAL_PRODUCERS: list[Callable[[Library], Iterable[tuple[str, bytes]]]] = [completeness_page, portal_search_outputs]
-
-
 def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = False,
                counties: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
                check_personal_info: bool = True, merge: tuple[str, ...] = (),
                defer_producers: bool = False, progress: Reporter | None = None,
-               cancelled: Callable[[], bool] | None = None) -> BuildResult:
+               cancelled: Callable[[], bool] | None = None, cache: BuildCache | None = None) -> BuildResult:
     """Build the site into out_dir (default SITE/public). Raises ContentErrors on bad content.
 
     counties: build only these; the other counties already in the output stay as they are.
@@ -88,22 +81,24 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     cancelled: asked at checkpoints (between producers, between the steps of a search
     index); when it says yes, BuildCancelled is raised, the live output is left as it was
     and what was made so far is kept for the next build to reuse.
+    cache: what a long-running process keeps between builds (`zwgk serve`); a new one otherwise.
     Personal information in sources or attachments is bad content: such a site is never published.
     """
+    cache = cache or BuildCache()
     out_dir = out_dir or os.path.join(site_dir, "public")
     check_output_dir(out_dir, site_dir)
     out_dir = os.path.realpath(out_dir)   # a linked output folder: publish into what it points at
     timings: list[tuple[str, float]] = []
     clock = Clock(timings)
     with collector_paused():
-        plan = _read_plan(site_dir, counties, check_personal_info)
+        plan = read_plan(site_dir, counties, check_personal_info, cache)
+        plan.checkpoint = Cancellation(cancelled).checkpoint
         clock.lap("read")
         with build_lock(out_dir):
-            writer = SiteWriter(out_dir)
+            writer = SiteWriter(out_dir, cache.manifests)
             try:
-                with cancellable(cancelled):
-                    result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
-                                    progress or Reporter.silent())
+                result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
+                                progress or Reporter.silent())
                 stats = writer.commit()             # all made: publishing is quicker than stopping
                 clock.lap("write")
             except BuildCancelled:
@@ -122,48 +117,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     return result
 
 
-@dataclass
-class _Plan:
-    """Everything read before the output is locked: the site's own files and every fingerprint."""
-    root: str
-    site: Site
-    shared_pages: list[Page]
-    slugs: list[str]                         # counties of the site to build
-    problems: list[Problem]
-    texts: dict[str, str]
-    history: History
-    identity: str                            # written into every county.json
-    site_fingerprint: str                    # the identity and zwgk's code: the base of every fingerprint
-    sources: CountySources                   # county -> its source files' digests, read when first needed
-    assets: list[tuple[str, str]]
-    check_personal_info: bool
-
-
-def _read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool) -> _Plan:
-    root = os.path.abspath(site_dir)
-    sources = read_site(root, only, with_counties=False)
-    problems = list(sources.problems)
-    site = validate_site_config(sources, problems)
-    pages = validate_shared_pages(sources, problems)
-    problems += unknown_counties(only, sources.counties)
-    if check_personal_info:
-        from zwgk.source import scan_site
-        problems += scan_site(root, sources.texts, site.pii_allow, []).problems()
-    history = read_history(root)
-    themes = theme_dirs(portal_library(site, pages, []))
-    slugs = list(sources.counties)
-    # What a county was made from, as its county.json says (a merge checks it): this site's
-    # configuration and theme and this version of zwgk. The manifest's fingerprints add
-    # zwgk's code itself, so that any change to the engine re-makes what it would change.
-    shared = read_source_files(root, ["site.yaml", "content/pages"], history)
-    identity = shared.fingerprint(digest("\n".join(
-        [__version__, folders_fingerprint([*themes, search_runtime()])]).encode("utf-8")))
-    site_fingerprint = digest(f"{identity}\n{engine_fingerprint()}".encode("utf-8"))
-    return _Plan(root, site, pages, slugs, problems, dict(sources.texts), history, identity, site_fingerprint,
-                 CountySources(root, slugs, history), theme_assets(themes), check_personal_info)
-
-
-def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
+def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], merge: tuple[str, ...],
            clock: Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
@@ -177,8 +131,10 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     if todo:
         ctx = CountyContext(plan.root, plan.site, plan.shared_pages, plan.history, plan.site_fingerprint,
                             plan.identity, plan.sources, plan.assets, list(COUNTY_PRODUCERS),
-                            list(COUNTY_FINISHERS), writer.files, strict, plan.check_personal_info)
+                            list(COUNTY_FINISHERS), writer.files, plan.cache.templates, plan.cache.parsed, strict,
+                            plan.check_personal_info)
         ctx.validate_only = bool(errors_only(result.problems, strict))
+        ctx.checkpoint = plan.checkpoint
         if partial:
             ctx.producers, ctx.finishers, ctx.partial = [], [], True
         sizes = {c: plan.sources.size(c) for c in todo}
@@ -192,7 +148,7 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
                 # The portal is made from the counties' county.json files, which the workers send
                 # as soon as they have read a county: it is made meanwhile, on the core the first
                 # worker to run out of counties leaves free, instead of after all of them.
-                ahead = _PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early, workers.drained)
+                ahead = PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early, workers.drained)
                 ahead.start()
             try:
                 for done in (progress or Reporter.silent()).track(finished, "生成县（区）", total=len(todo)):
@@ -209,8 +165,9 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     clock.lap("counties")
     if errors_only(result.problems, strict):
         raise ContentErrors(result.problems, texts)
-    checkpoint()
-    _build_portal(plan, writer, snapshots, result, ahead, partial)
+    plan.checkpoint()
+    result._library, pages = build_portal(plan, writer, snapshots, ahead, partial)
+    result.pages += pages
     if partial:
         # What the producers made last time stays until a full build makes it again (a page
         # of an item just removed stays too, unlinked, until then).
@@ -221,7 +178,7 @@ def _build(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
     return result
 
 
-def _carry_over(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
+def _carry_over(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
                 snapshots: dict[str, bytes], result: BuildResult, partial: bool = False) -> list[str]:
     """Keep what needs no work; return the counties to build."""
     todo = []
@@ -231,12 +188,10 @@ def _carry_over(plan: _Plan, writer: SiteWriter, strict: bool, only: tuple[str, 
             todo.append(slug)
             continue
         fingerprint = plan.sources[slug].fingerprint(plan.site_fingerprint)
-        marks = [fingerprint] if strict else [fingerprint, fingerprint + WARNED]
-        if partial:        # only a build that runs the producers needs one whose last build did not
-            marks += [mark + PARTIAL for mark in marks]
-        if old[1] in marks and _keep_county(writer, slug, snapshots):
+        stamp = Stamp.parse(old[1])
+        if stamp.serves(fingerprint, strict=strict, partial=partial) and _keep_county(writer, slug, snapshots):
             result.skipped += 1
-            result.warned_before += WARNED in old[1]
+            result.warned_before += stamp.warned
         else:
             todo.append(slug)
     if only:
@@ -278,7 +233,7 @@ def _take_county(done: CountyResult, writer: SiteWriter, snapshots: dict[str, by
         snapshots[done.slug] = done.snapshot
 
 
-def _take_merged(plan: _Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshots: dict[str, bytes],
+def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshots: dict[str, bytes],
                  result: BuildResult) -> None:
     """Every county of each folder, as it was built there (linked, or copied across file systems)."""
     found: dict[str, str] = {}
@@ -317,143 +272,23 @@ def _take_merged(plan: _Plan, writer: SiteWriter, dirs: tuple[str, ...], snapsho
                     writer.record(dest, hexdigest, fingerprint, written)
 
 
-def _portal_fingerprint(plan: _Plan, snapshots: dict[str, bytes]) -> str:
-    return digest("\n".join([plan.site_fingerprint] + [f"{slug}={digest(snapshots[slug])}"
-                                                       for slug in sorted(snapshots)]).encode("utf-8"))
-
-
-def _portal_from(plan: _Plan, snapshots: dict[str, bytes]) -> Library:
-    return portal_library(plan.site, plan.shared_pages, (snapshots[s] for s in sorted(snapshots)))
-
-
-def _make_portal(plan: _Plan, files: StageFiles, library: Library, fingerprint: str,
-                 producers: bool = True) -> tuple[list, int]:
-    """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
-    entries = []
-
-    def put(dest: str, data: bytes) -> None:
-        hexdigest, written = files.put(dest, data)
-        entries.append((dest, hexdigest, fingerprint, written))
-
-    renderer = Renderer(library, plan.history)
-    jobs = plan_portal(library)
-    for job in jobs:
-        put(job.dest, renderer.render(job))
-    for rel, src in plan.assets:
-        dest = f"{urls.assets('')}/{rel}"
-        hexdigest, written = files.put_file(dest, src)
-        entries.append((dest, hexdigest, fingerprint, written))
-    for producer in PORTAL_PRODUCERS if producers else ():
-        checkpoint()
-        for dest, data in producer(library):
-            put(dest, data)
-    return entries, len(jobs)
-
-
-class _PortalAhead(threading.Thread):
-    """Makes the portal in this process while the workers finish the last counties.
-
-    Each county.json is decoded as it arrives; the rest waits for a free core and for its
-    worker's memory to be given back. Started beside two busy workers, the portal's search
-    index took the city's build from 430 to 540-550 MB at the peak in two of three runs."""
-
-    def __init__(self, plan: _Plan, writer: SiteWriter, kept: dict[str, bytes], todo: set[str], channel,
-                 drained: threading.Event):
-        super().__init__(name="zwgk-portal", daemon=True)
-        self.plan, self.writer, self.snapshots, self.todo, self.channel = plan, writer, kept, todo, channel
-        self.drained = drained
-        self.cancelled = False
-        self.fingerprint = ""
-        self.made: tuple[list, int, Library] | None = None
-
-    def run(self) -> None:
-        waiting = set(self.todo)
-        while waiting:
-            message = self.channel.get()
-            if message is None or message[1] is None:
-                return                              # the build stopped, or a county has errors
-            self.snapshots[message[0]] = message[1]
-            waiting.discard(message[0])
-            _prepare_portal_part(self.plan, message[1])
-        self.drained.wait()
-        if self.cancelled:
-            return
-        self.fingerprint = _portal_fingerprint(self.plan, self.snapshots)
-        if self.writer.current(urls.PORTAL_HOME, self.fingerprint):
-            return
-        try:
-            library = _portal_from(self.plan, self.snapshots)
-            self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
-        except Exception:       # made again, in the open, by the build itself
-            self.made = None
-
-
-def _prepare_portal_part(plan: _Plan, snapshot: bytes) -> None:
-    """A county's share of the portal, made as its county.json arrives: the county decoded and
-    its search records (a third of the portal's work otherwise left for after the last county)."""
-    try:
-        prepare_portal_records(portal_library(plan.site, (), [snapshot], remember=False))
-    except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
-        pass
-
-
-def _build_portal(plan: _Plan, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
-                  ahead: _PortalAhead | None, partial: bool = False) -> None:
-    """The portal's pages, assets and producers, from the counties' county.json files only."""
-    fingerprint = _portal_fingerprint(plan, snapshots)
-    result._library = lambda: _portal_from(plan, snapshots)
-    for current in [fingerprint, fingerprint + PARTIAL] if partial else [fingerprint]:
-        if writer.current(urls.PORTAL_HOME, current):
-            county_prefixes = tuple(slug + "/" for slug in snapshots)
-            for dest, (_hexdigest, fp) in writer.old_manifest.items():
-                if fp == current and not dest.startswith(county_prefixes):
-                    writer.keep(dest)
-            return
-    fingerprint += PARTIAL if partial else ""
-    if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
-        entries, pages, library = ahead.made
-    else:
-        library = _portal_from(plan, snapshots)
-        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
-    result._library = library
-    result.pages += pages
-    for entry in entries:
-        writer.record(*entry)
-
-
-def warm_up(site_dir: str, out_dir: str) -> None:
+def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     """What a long-running process's builds ask for first, made ready ahead: the hash of
     every source file, each county.json decoded, the compiled theme (a first build that ran
     the counties in workers, or found nothing to do, left these cold here) and a previous
     site to reuse as the stage. The first save after `zwgk serve` started on a city took
     1-1.5 s without them, 0.5 s with."""
-    keep_previous(out_dir)
-    plan = _read_plan(site_dir, (), check_personal_info=False)
+    keep_previous(out_dir, cache.manifests)
+    plan = read_plan(site_dir, (), check_personal_info=False, cache=cache)
     for slug in plan.slugs:
-        plan.sources[slug]                          # hashed, and remembered by the fingerprint module
+        plan.sources[slug]                          # hashed, and remembered in cache.file_digests
         try:
             with open(os.path.join(out_dir, snapshot_path(slug)), "rb") as fh:
-                _prepare_portal_part(plan, fh.read())   # for the portal's Library and search
+                prepare_portal_part(plan, fh.read())   # for the portal's Library and search
         except OSError:
             pass
-    env = make_environment(portal_library(plan.site, plan.shared_pages, []))
+    env = make_environment(portal_library(plan.site, plan.shared_pages, [], cache.snapshots), cache.templates)
     for name in env.list_templates(extensions=("html", "xml")):
-        env.get_template(name)                      # compiled once for this process
-
-
-def theme_assets(themes: list[str]) -> list[tuple[str, str]]:
-    """Theme assets and the search runtime (path under assets/, source file), copied into the
-    portal and every county; the site theme wins over the default one."""
-    found: dict[str, str] = {}
-    for theme in reversed(themes):
-        static = os.path.join(theme, "static")
-        for dirpath, _dirs, files in os.walk(static):
-            for name in files:
-                full = os.path.join(dirpath, name)
-                found[os.path.relpath(full, static).replace(os.sep, "/")] = full
-    runtime = search_runtime()
-    for name in SEARCH_RUNTIME_FILES:
-        found.setdefault(name, os.path.join(runtime, name))
-    return sorted(found.items())
+        env.get_template(name)                      # compiled once, into cache.templates
 
 

@@ -22,9 +22,6 @@ from typing import Callable, Iterable, Iterator, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-_task: Callable | None = None      # set in the parent before forking; read by the workers
-
-
 class WorkerFailed(RuntimeError):
     """A worker raised something that could not be sent back as it was, or died."""
 
@@ -65,15 +62,15 @@ class Workers:
         if not self.parallel or len(items) <= 1:
             self.drained.set()
             return (task(item) for item in items)
-        global _task
-        _task = task
         gc.collect()
         gc.freeze()          # the shared objects stay shared: the collector does not touch their pages
         tasks = self._context.SimpleQueue()
         outputs = []
         for _ in range(min(self.processes, len(items))):
             receive, send = self._context.Pipe(duplex=False)
-            process = self._context.Process(target=_work, args=(tasks, send), daemon=True)
+            # Forked, not spawned: the task (a closure over the build's state) is inherited
+            # with the memory, never pickled.
+            process = self._context.Process(target=_work, args=(task, tasks, send), daemon=True)
             process.start()
             send.close()
             self._processes.append(process)
@@ -108,7 +105,6 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
-        global _task
         for process in self._processes:
             if exc[0] is not None and process.is_alive():
                 process.kill()                   # the build failed: its stage is thrown away
@@ -116,10 +112,9 @@ class Workers:
         if self._processes:
             gc.unfreeze()
         self._processes = []
-        _task = None
 
 
-def _work(tasks, send) -> None:
+def _work(task: Callable, tasks, send) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
     gc.disable()        # allocation-heavy; one collection per task (below) is enough
@@ -128,7 +123,7 @@ def _work(tasks, send) -> None:
         if item is None:
             break
         try:
-            message = ("ok", _task(item), "")
+            message = ("ok", task(item), "")
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             message = ("error", exc, traceback.format_exc())
         # With the collector off, the cycles a task leaves (templates' contexts, the county's

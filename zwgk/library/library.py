@@ -9,11 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from zwgk.library import urls
-from zwgk.base import Problem
+from zwgk.base import STANDARD_DOMAINS, Problem
 from zwgk.library.model import County, Document, Domain, Item, Page, Site, frozen_map
+from zwgk.library.pages import claimed_urls
 from zwgk.library.validate import CountyDraft, footer_from
-from zwgk.base import STANDARD_DOMAINS
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,8 @@ class Library:
     def document(self, county: str, doc_id: str) -> Document | None:
         return self._docs.get((county, doc_id))
 
-    def domain_of(self, item: Item) -> Domain:
-        return next(d for d in self.county(item.county).domains if d.slug == item.domain)
+    def domain(self, county: str, slug: str) -> Domain:
+        return next(d for d in self.county(county).domains if d.slug == slug)
 
     def documents_for_item(self, county: str, item_id: str) -> tuple[Document, ...]:
         """Documents that fulfil an item, named on either side; newest first."""
@@ -53,10 +52,6 @@ class Library:
     def interpretations_of(self, county: str, doc_id: str) -> tuple[Document, ...]:
         return tuple(self._docs[(county, d)] for d in self._interpretations.get((county, doc_id), ()))
 
-    def missing_domains(self, county: County) -> tuple[str, ...]:
-        """Standard domains the county has not published and not marked 未涉及."""
-        published = {d.standard for d in county.domains if d.items}
-        return tuple(d for d in STANDARD_DOMAINS if d not in published and d not in county.not_applicable)
 
 
 def build_library(site: Site, drafts: list[CountyDraft], shared_pages: list[Page],
@@ -96,30 +91,12 @@ def citations(counties, docs: Mapping[tuple[str, str], Document]) -> Mapping[tup
 def _refuse_url_collisions(counties: list[County], shared_pages: list[Page], problems: list[Problem]) -> None:
     """Two sources that would be written to one URL are an error, never an overwrite."""
     owners: dict[str, str] = {}
-    generated = "（zwgk 生成的页面）"
-
-    def claim(dest: str, src: str) -> None:
+    for dest, src in claimed_urls(counties, tuple(shared_pages)):
+        src = src or "（zwgk 生成的页面）"
         first = owners.setdefault(dest, src)
         if first != src:
             problems.append(Problem(src, 0, 0, f"网址 {dest} 已被 {first} 使用",
                                     "请给其中一个换一个文件名或编号（index、items 等是保留名称）"))
-
-    for page in shared_pages:
-        claim(urls.page_page("", page.slug), page.src_path)
-    for county in counties:
-        c = county.slug
-        for dest in (urls.county_home(c), urls.catalog_index(c), urls.docs_index(c), urls.search_page(c),
-                     urls.downloads_page(c)):
-            claim(dest, generated)
-        for domain in county.domains:
-            claim(urls.domain_page(c, domain.slug), domain.src_path)
-            for item in domain.items:
-                claim(urls.item_page(c, item.id), item.src_path)
-        for doc in county.documents:
-            claim(urls.doc_page(c, doc.id), doc.src_path)
-        for page in county.pages:
-            if page.county:
-                claim(urls.page_page(c, page.slug), page.src_path)
 
 
 def _page_order(page: Page):

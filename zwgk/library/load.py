@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from zwgk.base import Clock, collector_paused
-from zwgk.base import ContentErrors, Problem, errors_only
+from zwgk.base import Clock, ContentErrors, Problem, collector_paused, errors_only
 from zwgk.library.library import Library, build_library
-from zwgk.source import read_site
 from zwgk.library.validate import validate_county, validate_shared_pages, validate_site_config
+from zwgk.source import SourceTree, read_site
 
 
 @dataclass
@@ -18,9 +17,10 @@ class Loaded:
     texts: dict[str, str]            # source texts, for showing the offending line
 
 
-def load_library(site_dir: str, counties: tuple[str, ...] = (), strict: bool = False,
+def load_library(site_dir: str | SourceTree, counties: tuple[str, ...] = (), strict: bool = False,
                  timings: list | None = None) -> Loaded:
-    """Read and validate a whole site in this process; raise ContentErrors with every problem if any is an error."""
+    """Read and validate a whole site in this process; raise ContentErrors with every problem if any is an error.
+    The site is a folder, or a SourceTree (a MemoryTree: a site held in a dict, for tests)."""
     clock = Clock(timings)
     with collector_paused():
         sources = read_site(site_dir, counties)

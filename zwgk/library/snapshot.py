@@ -18,10 +18,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from zwgk.base import digest
 from zwgk.library import model
 from zwgk.library.library import Library, citations
 from zwgk.library.model import County, Page, Site, frozen_map
-from zwgk.base import digest
 
 FORMAT = "zwgk-county"
 VERSION = 1
@@ -62,41 +62,49 @@ def read_snapshot(data: bytes) -> dict:
     return payload
 
 
+class DecodedSnapshots:
+    """Decoded county.json files by their digest. Kept between builds (`zwgk serve`), an edit
+    to one county decodes only that county's county.json again (0.4 s for a city's 22
+    otherwise); the same bytes always give the same County object, which the portal's
+    search records rely on (zwgk.outputs.search.records.PortalRecords)."""
+
+    def __init__(self):
+        self._known: dict[str, tuple] = {}
+
+    def decode(self, data: bytes) -> tuple[str, tuple]:
+        """(key, decoded county.json)."""
+        key = digest(data)
+        return key, self._known.get(key) or _decode_snapshot(data)
+
+    def keep(self, used: dict[str, tuple], *, only: bool) -> None:
+        if only:
+            self._known.clear()
+        self._known.update(used)
+
+
 def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[bytes],
-                   remember: bool = True) -> Library:
+                   decoded: DecodedSnapshots | None = None, remember: bool = True) -> Library:
     """The Library the portal is made from: counties from their county.json, documents without bodies.
 
-    The decoded county.json files are kept for the next call: remember=True keeps only
-    these, remember=False (a part of the portal made ahead) adds them to the others."""
+    The decoded county.json files are kept in `decoded` for the next call: remember=True
+    keeps only these, remember=False (a part of the portal made ahead) adds them to the others."""
+    decoded = decoded or DecodedSnapshots()
     counties, items, docs, fulfilled, interpretations = [], {}, {}, {}, {}
     used = {}
     for data in snapshots:
-        key, decoded = _decoded(data)
-        county, links, interprets = used[key] = decoded
+        key, found = decoded.decode(data)
+        county, links, interprets = used[key] = found
         c = county.slug
         counties.append(county)
         items.update({(c, i.id): i for i in county.items})
         docs.update({(c, d.id): d for d in county.documents})
         fulfilled.update({(c, k): v for k, v in links.items()})
         interpretations.update({(c, k): v for k, v in interprets.items()})
-    # Kept for the next build of this process (`zwgk serve`): an edit to one county then
-    # decodes only that county's county.json again (0.4 s for a city's 22 otherwise).
-    if used and remember:
-        _DECODED.clear()
-    _DECODED.update(used)
+    decoded.keep(used, only=bool(used) and remember)
     counties.sort(key=lambda c: (c.weight, c.slug))
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=lambda p: (p.weight, p.slug))),
                    _items=frozen_map(items), _docs=frozen_map(docs), _fulfilled_by=frozen_map(fulfilled),
                    _interpretations=frozen_map(interpretations), _cited_by=citations(counties, docs))
-
-
-_DECODED: dict[str, tuple] = {}
-
-
-def _decoded(data: bytes) -> tuple[str, tuple]:
-    """(key, decoded county.json), decoded once per content in this process."""
-    key = digest(data)
-    return key, _DECODED.get(key) or _decode_snapshot(data)
 
 
 def _decode_snapshot(data: bytes) -> tuple:

@@ -7,13 +7,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zwgk.base import Problem
-from zwgk.source import links_leaving_county
-from zwgk.source import FieldChecker, empty_value as _empty_value, suggestion
+from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem
 from zwgk.library.model import Document, Domain, Footer, Item, Page, Site, frozen_map
-from zwgk.source import CountySources, MarkdownSource, Sources
-from zwgk.source import COUNTY, DOCUMENT, DOMAIN, ID_PATTERN, PAGE, SITE
-from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS
+from zwgk.source import (
+    COUNTY,
+    DOCUMENT,
+    DOMAIN,
+    ID_PATTERN,
+    PAGE,
+    SITE,
+    CountySources,
+    FieldChecker,
+    MarkdownSource,
+    Sources,
+    links_leaving_county,
+    suggestion,
+)
+from zwgk.source import empty_value as _empty_value
 
 # Downloads are written as catalog.* and documents.*; a domain file of either name would clash.
 RESERVED_DOMAIN_SLUGS = frozenset({"catalog", "documents"})

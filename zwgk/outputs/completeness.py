@@ -5,39 +5,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Mapping
 
-from zwgk.library import urls
-from zwgk.base import Problem
-from zwgk.library import Library
-from zwgk.library import County, Domain, Item, Page
-from zwgk.base import STANDARD_DOMAINS
-
-PUBLISHED, NOT_APPLICABLE, EMPTY, MISSING = "published", "not_applicable", "empty", "missing"
+from zwgk.base import STANDARD_DOMAINS, Problem
+from zwgk.library import (
+    EMPTY,
+    MISSING,
+    NOT_APPLICABLE,
+    PUBLISHED,
+    County,
+    CountyCompleteness,
+    Domain,
+    Item,
+    Library,
+    Page,
+    assess_county,
+    urls,
+)
 
 UpdatedOf = Callable[[object], "date | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class DomainCell:
-    standard: str        # the standard domain
-    status: str          # published / not_applicable / empty / missing
-    items: int = 0
-    name: str = ""       # the county's name for it (乡村振兴 for 扶贫)
-    slug: str = ""       # the county's domain slug, when it has a file
-    reason: str = ""     # why 未涉及
-
-
-@dataclass(frozen=True, slots=True)
-class CountyCompleteness:
-    slug: str
-    name: str
-    cells: tuple[DomainCell, ...]      # one per standard domain, in the standard order
-
-    def count(self, status: str) -> int:
-        return sum(c.status == status for c in self.cells)
-
-    @property
-    def items(self) -> int:
-        return sum(c.items for c in self.cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +31,6 @@ class Gap:
     county: str
     problem: Problem
     detail: Mapping = field(default_factory=dict)   # the facts behind the message: domain, item, dates
-
-
-def assess_county(county: County) -> CountyCompleteness:
-    by_standard = {d.standard: d for d in county.domains if d.standard}
-    cells = []
-    for name in STANDARD_DOMAINS:
-        domain = by_standard.get(name)
-        if domain is not None and domain.items:
-            cells.append(DomainCell(name, PUBLISHED, len(domain.items), domain.name, domain.slug))
-        elif name in county.not_applicable:
-            cells.append(DomainCell(name, NOT_APPLICABLE, reason=county.not_applicable[name],
-                                    name=domain.name if domain else "", slug=domain.slug if domain else ""))
-        elif domain is not None:
-            cells.append(DomainCell(name, EMPTY, 0, domain.name, domain.slug))
-        else:
-            cells.append(DomainCell(name, MISSING))
-    return CountyCompleteness(county.slug, county.name, tuple(cells))
 
 
 def assess(library: Library) -> list[CountyCompleteness]:
@@ -203,8 +170,8 @@ def _stale(county: str, domains: Iterable[Domain], pages: Iterable[Page], today:
 
 def completeness_page(library: Library) -> list[tuple[str, bytes]]:
     """The portal's overview: counties × standard domains (a build.PORTAL_PRODUCERS entry)."""
-    from zwgk.source import History
     from zwgk.render import Renderer
+    from zwgk.source import History
     counties = assess(library)
     rows = []
     for n, name in enumerate(STANDARD_DOMAINS):

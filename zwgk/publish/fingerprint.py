@@ -15,13 +15,39 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Iterable
 
-from zwgk.source import History
 from zwgk.base import file_digest
+from zwgk.source import History
 
 # The whole package: every stage's code shapes the bytes written.
 ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Packages whose output ends up in files; a new version may change bytes.
-_PACKAGES = ("Jinja2", "MarkupSafe", "markdown-it-py", "PyYAML", "XlsxWriter", "numpy")
+_PACKAGES = ("Jinja2", "MarkupSafe", "markdown-it-py", "PyYAML", "isal", "numpy")
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a manifest records of how a file was made: the fingerprint of its inputs, and how
+    the build that made it went. The manifest keeps it as text (`str`, `Stamp.parse`)."""
+    fingerprint: str
+    warned: bool = False     # its county's build had warnings: a --strict build makes it again
+    partial: bool = False    # made without the producers (zwgk serve): the next full build makes it again
+
+    _WARNED, _PARTIAL = "!warned", "!partial"
+
+    def __str__(self) -> str:
+        return self.fingerprint + (self._WARNED if self.warned else "") + (self._PARTIAL if self.partial else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "Stamp":
+        fingerprint, _, marks = text.partition("!")
+        marks = "!" + marks
+        return cls(fingerprint, cls._WARNED in marks, cls._PARTIAL in marks)
+
+    def serves(self, fingerprint: str, *, strict: bool, partial: bool) -> bool:
+        """A file so made can be kept by a build of these inputs: the same fingerprint, no
+        warnings when the build is strict, and the producers run unless the build skips them."""
+        return (bool(fingerprint) and self.fingerprint == fingerprint
+                and not (self.warned and strict) and not (self.partial and not partial))
 
 
 def _hash(*parts: str) -> str:
@@ -76,7 +102,7 @@ def folders_fingerprint(folders: Iterable[str]) -> str:
 
 
 @dataclass
-class SourceFiles:
+class SourceDigests:
     """The source files of one part of a site (the portal, or one county), by site-relative path."""
     digests: dict[str, str] = field(default_factory=dict)   # src_path -> content hash + date (+ changes)
 
@@ -86,19 +112,19 @@ class SourceFiles:
         return _hash(base, *(f"{p}={self.digests.get(p, '-')}" for p in chosen))
 
 
-class CountySources(dict):
-    """County slug -> its SourceFiles, hashed when first asked for.
+class CountyDigests(dict):
+    """County slug -> its SourceDigests, hashed when first asked for.
 
     A clean build asks for them in the worker that builds the county, so the city's 70 MB
     are hashed on both cores instead of before the workers start (0.4 s of one core)."""
 
-    def __init__(self, root: str, slugs: Iterable[str], history: History):
+    def __init__(self, root: str, slugs: Iterable[str], history: History, digests: FileDigests):
         super().__init__()
-        self.root, self.history = root, history
+        self.root, self.history, self.digests = root, history, digests
         self.folders = {slug: [f"catalog/{slug}", f"content/{slug}"] for slug in slugs}
 
-    def __missing__(self, slug: str) -> SourceFiles:
-        files = self[slug] = read_sources(self.root, {slug: self.folders[slug]}, self.history)[slug]
+    def __missing__(self, slug: str) -> SourceDigests:
+        files = self[slug] = read_sources(self.root, {slug: self.folders[slug]}, self.history, self.digests)[slug]
         return files
 
     def size(self, slug: str) -> int:
@@ -127,13 +153,14 @@ def _folder_size(top: str) -> int:
     return total
 
 
-def read_source_files(root: str, folders: Iterable[str], history: History) -> SourceFiles:
+def read_source_digests(root: str, folders: Iterable[str], history: History, digests: FileDigests) -> SourceDigests:
     """Hash every file under the given site-relative folders (and files)."""
-    return read_sources(root, {"": folders}, history)[""]
+    return read_sources(root, {"": folders}, history, digests)[""]
 
 
-def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -> dict[str, SourceFiles]:
-    """SourceFiles of each part of a site (part name -> its site-relative folders and files).
+def read_sources(root: str, parts: dict[str, Iterable[str]], history: History,
+                 digests: FileDigests) -> dict[str, SourceDigests]:
+    """SourceDigests of each part of a site (part name -> its site-relative folders and files).
 
     Hashing the city's 7,800 source files (70 MB) takes 0.15 s when they are in the page
     cache; hashing them in threads took three times as long (small files keep the lock)."""
@@ -148,7 +175,7 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
                 found += [(f"{rel}/{sub}", path) for sub, path in tree_files(full).items()]
     out = {}
     for name, found in paths.items():
-        files = out[name] = SourceFiles()
+        files = out[name] = SourceDigests()
         for rel, full in found:
             try:
                 st = os.stat(full)
@@ -158,24 +185,26 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History) -
             # for a catalog file, what changed since the previous version.
             stamp = history.updated(rel, None, st.st_mtime)
             extra = repr(history.domain_changes(rel)) if rel.startswith("catalog/") and rel.endswith(".yaml") else ""
-            files.digests[rel] = _hash(_content_digest(full, st), stamp.isoformat() if stamp else "", extra)
+            files.digests[rel] = _hash(digests.of(full, st), stamp.isoformat() if stamp else "", extra)
     return out
 
 
-# The content hash of each file this process has read, with the file's identity when it was
-# read. A long-running process (`zwgk serve`) then reads only what changed: the hash still
-# decides, the identity only tells which files need hashing again (as git's index does).
-_HASHED: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+class FileDigests:
+    """The content hash of each file read, with the file's identity when it was read. Kept
+    between builds (`zwgk serve`), the next build reads only what changed: the hash still
+    decides, the identity only tells which files need hashing again (as git's index does)."""
 
+    def __init__(self):
+        self._known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
-def _content_digest(full: str, st: os.stat_result) -> str:
-    identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    known = _HASHED.get(full)
-    if known is not None and known[0] == identity:
-        return known[1]
-    hexdigest = file_digest(full)
-    # A file changed within the file system's time granularity of being hashed could change
-    # again unseen: remember only files untouched for a while ("racily clean" in git's words).
-    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
-        _HASHED[full] = (identity, hexdigest)
-    return hexdigest
+    def of(self, full: str, st: os.stat_result) -> str:
+        identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = self._known.get(full)
+        if known is not None and known[0] == identity:
+            return known[1]
+        hexdigest = file_digest(full)
+        # A file changed within the file system's time granularity of being hashed could change
+        # again unseen: remember only files untouched for a while ("racily clean" in git's words).
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+            self._known[full] = (identity, hexdigest)
+        return hexdigest

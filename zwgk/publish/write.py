@@ -20,15 +20,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from zwgk.base import digest, file_digest
-
-MANIFEST = ".zwgk-manifest.json"
+from zwgk.publish.manifest import MANIFEST, Manifests, dump_manifest, read_manifest
+from zwgk.publish.stage import StageFiles, clear_path, existing_files, safe_dest
 
 
 class OutputRefused(Exception):
@@ -77,182 +75,6 @@ def build_lock(out_dir: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _safe_dest(dest: str) -> str:
-    parts = dest.split("/")
-    if not dest or dest.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in dest or "\x00" in dest:
-        raise ValueError(f"unsafe output path {dest!r}")
-    return dest
-
-
-def read_manifest(out_dir: str) -> dict[str, tuple[str, str]]:
-    """dest -> (content hash, input fingerprint) of an output folder; {} when there is none.
-
-    The result is shared and must not be changed. A long-running process (`zwgk serve`)
-    reads the manifests it wrote itself once: parsing a city's took 0.1 s a build."""
-    path = os.path.join(out_dir, MANIFEST)
-    try:
-        st = os.stat(path)
-        known = _MANIFESTS.get(_identity(st))
-        if known is not None:
-            return known
-        with open(path, encoding="utf-8") as fh:
-            raw = json.load(fh)
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
-    # A manifest of an older zwgk holds only the hash: its files are re-made once.
-    manifest = {dest: (v, "") if isinstance(v, str) else (str(v[0]), str(v[1])) for dest, v in raw.items()
-                if isinstance(v, str) or (isinstance(v, list) and len(v) == 2)}
-    _remember_manifest(st, manifest)
-    return manifest
-
-
-def _remember_manifest(st: os.stat_result, manifest: dict[str, tuple[str, str]]) -> None:
-    if len(_MANIFESTS) >= 3:       # the live site's and the previous one's are the ones asked for again
-        _MANIFESTS.pop(next(iter(_MANIFESTS)))
-    _MANIFESTS[_identity(st)] = manifest
-
-
-def _identity(st: os.stat_result) -> tuple:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-# Parsed manifests by the identity of their file (device, inode, size, times).
-_MANIFESTS: dict[tuple, dict[str, tuple[str, str]]] = {}
-
-
-def existing_files(top: str) -> set[str]:
-    """Every regular file under top, as posix paths relative to it (one scandir per folder)."""
-    found: set[str] = set()
-    stack = [("", top)]
-    while stack:
-        prefix, folder = stack.pop()
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((prefix + entry.name + "/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found.add(prefix + entry.name)
-    return found
-
-
-class StageFiles:
-    """Writes files that differ from the live output into the stage folder.
-
-    Safe to use from forked worker processes at once (they write disjoint files): it only
-    reads the old manifest and creates files; linking what is unchanged and swapping is
-    left to the SiteWriter in the parent."""
-
-    def __init__(self, out: str, stage: str, old: dict[str, tuple[str, str]], live: set[str]):
-        self.out = out
-        self.stage = stage
-        self.old = old
-        self.live = live
-        self._dirs: set[str] = set()
-        self.written_here: dict[str, str] = {}   # dest -> hash of what this process wrote (for shelve)
-        self.cleared_here: set[str] = set()      # paths whose file or folder this process removed
-        self.with_workers = False                # other processes write into it too (not known here)
-
-    def unchanged(self, dest: str, hexdigest: str) -> bool:
-        old = self.old.get(dest)
-        return old is not None and old[0] == hexdigest and dest in self.live
-
-    def current(self, dest: str, fingerprint: str) -> bool:
-        """The live file was made from the same inputs: it can be kept without producing it."""
-        old = self.old.get(dest)
-        return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
-
-    def put(self, dest: str, data: bytes) -> tuple[str, bool]:
-        """(hash, written): the bytes go to the stage unless the live file has them already."""
-        hexdigest = digest(data)
-        if self.unchanged(_safe_dest(dest), hexdigest):
-            return hexdigest, False
-        fd = self._create(dest)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        self.written_here[dest] = hexdigest
-        return hexdigest, True
-
-    def put_file(self, dest: str, src: str) -> tuple[str, bool]:
-        hexdigest = file_digest(src)
-        if self.unchanged(_safe_dest(dest), hexdigest):
-            return hexdigest, False
-        with open(src, "rb") as source, os.fdopen(self._create(dest), "wb") as target:
-            shutil.copyfileobj(source, target)
-        self.written_here[dest] = hexdigest
-        return hexdigest, True
-
-    def put_link(self, dest: str, src: str, hexdigest: str) -> bool:
-        """A finished file of another output (a merge): linked, or copied across file systems."""
-        if self.unchanged(_safe_dest(dest), hexdigest):
-            return False
-        self.link(dest, src)
-        return True
-
-    def link(self, dest: str, src: str) -> None:
-        target = self._target(dest)
-        try:
-            os.link(src, target)
-        except FileExistsError:
-            _clear(target)
-            os.link(src, target)
-        except OSError:                       # another file system
-            with open(src, "rb") as source, os.fdopen(self._create(dest), "wb") as copy:
-                shutil.copyfileobj(source, copy)
-
-    def _create(self, dest: str) -> int:
-        """A new, empty file at dest in the stage. Never opened where it stands: a file left
-        in a reused stage may be a hard link to the live file of the same name."""
-        target = self._target(dest)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-        try:
-            return os.open(target, flags, 0o644)
-        except FileExistsError:
-            if _clear(target):
-                self.cleared_here.add(dest)     # a folder of that name held files
-            return os.open(target, flags, 0o644)
-
-    def path_of(self, dest: str, written: bool) -> str:
-        """Where a file just put can be read back."""
-        return os.path.join(self.stage if written else self.out, dest)
-
-    def _target(self, dest: str) -> str:
-        folder = os.path.dirname(dest)
-        if folder not in self._dirs:
-            try:
-                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                # A reused stage may hold a file where this build needs a folder.
-                parts = folder.split("/")
-                for n in range(1, len(parts) + 1):
-                    path = os.path.join(self.stage, *parts[:n])
-                    if os.path.lexists(path) and not os.path.isdir(path):
-                        os.unlink(path)
-                        self.cleared_here.add("/".join(parts[:n]))
-                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
-            self._dirs.add(folder)
-        return os.path.join(self.stage, dest)
-
-
-def _clear(path: str) -> bool:
-    """Make way for a new file at path: a file is unlinked (never truncated), a folder removed
-    (then True)."""
-    if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path)
-        return True
-    os.unlink(path)
-    return False
-
-
 def _beside(out: str) -> tuple[str, str]:
     """The stage and the previous site of an output folder: hidden folders next to it."""
     parent, name = os.path.split(out)
@@ -262,11 +84,12 @@ def _beside(out: str) -> tuple[str, str]:
 class SiteWriter:
     """Collects the new site's files; `commit` swaps them in if anything changed."""
 
-    def __init__(self, out_dir: str):
+    def __init__(self, out_dir: str, manifests: Manifests | None = None):
         self.out = os.path.abspath(out_dir)
         self.stage, self.previous = _beside(self.out)
+        self.manifests = manifests or Manifests()
         self._reused: dict[str, tuple[str, str]] = {}   # what the stage held when it was reused
-        self.old_manifest = read_manifest(self.out)
+        self.old_manifest = read_manifest(self.out, self.manifests)
         self.live = existing_files(self.out) if self.old_manifest else set()
         self.manifest: dict[str, tuple[str, str]] = {}
         self.stats = WriteStats()
@@ -291,7 +114,7 @@ class SiteWriter:
         """The previous site when there is one, else an empty folder. A folder with a manifest
         is a whole site (the manifest is written last); one without is a killed build's."""
         for candidate in (self.stage, self.previous):
-            manifest = read_manifest(candidate) if os.path.isdir(candidate) else {}
+            manifest = read_manifest(candidate, self.manifests) if os.path.isdir(candidate) else {}
             if manifest and not self._reused:
                 if candidate != self.stage:
                     if os.path.lexists(self.stage):
@@ -317,24 +140,6 @@ class SiteWriter:
         old = self.old_manifest.get(dest)
         return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
 
-    def _unchanged(self, dest: str, hexdigest: str) -> bool:
-        old = self.old_manifest.get(dest)
-        return old is not None and old[0] == hexdigest and dest in self.live
-
-    def add(self, dest: str, data: bytes, fingerprint: str = "") -> None:
-        hexdigest = digest(data)
-        written = not self._unchanged(dest, hexdigest)
-        if written:   # the stage is only made once something differs
-            self.files.put(dest, data)
-        self.record(dest, hexdigest, fingerprint, written)
-
-    def copy(self, dest: str, src: str, fingerprint: str = "") -> None:
-        hexdigest = file_digest(src)
-        written = not self._unchanged(dest, hexdigest)
-        if written:
-            self.files.put_file(dest, src)
-        self.record(dest, hexdigest, fingerprint, written)
-
     def keep(self, dest: str) -> bool:
         """Carry an unchanged file over without producing it again; False if it cannot be."""
         old = self.old_manifest.get(dest)
@@ -347,7 +152,7 @@ class SiteWriter:
 
     def record(self, dest: str, hexdigest: str, fingerprint: str, written: bool) -> None:
         """A file put into the stage (written) or found unchanged, here or by a worker."""
-        _safe_dest(dest)
+        safe_dest(dest)
         if dest in self.manifest:
             raise ValueError(f"two outputs for {dest}")
         self.manifest[dest] = (hexdigest, fingerprint)
@@ -369,7 +174,7 @@ class SiteWriter:
                 os.replace(tmp, os.path.join(self.out, MANIFEST))
             if self._staged and self._reused:
                 # Nothing was written into the reused stage: it is still the previous site.
-                _dump_manifest(self._reused, os.path.join(self.stage, MANIFEST))
+                dump_manifest(self._reused, os.path.join(self.stage, MANIFEST), self.manifests)
                 os.rename(self.stage, self.previous)
                 self._staged, self._files = False, None
             self.abort()
@@ -398,7 +203,7 @@ class SiteWriter:
             return
         for dest in self._reused.keys() - self.manifest.keys():
             try:
-                _clear(os.path.join(self.stage, dest))
+                clear_path(os.path.join(self.stage, dest))
             except (FileNotFoundError, NotADirectoryError):     # gone with its folder already
                 pass
         wanted = {d.rpartition("/")[0] for d in self.manifest}
@@ -412,7 +217,7 @@ class SiteWriter:
                 pass
 
     def _write_manifest(self, path: str) -> None:
-        _dump_manifest(self.manifest, path)
+        dump_manifest(self.manifest, path, self.manifests)
 
     def shelve(self) -> None:
         """Stop without publishing, keeping the stage as the previous site for the next build
@@ -427,7 +232,7 @@ class SiteWriter:
                  if not gone or not any(dest == g or dest.startswith(g + "/") for g in gone)}
         for dest, hexdigest in files.written_here.items():
             holds[dest] = (hexdigest, "")
-        _dump_manifest(holds, os.path.join(self.stage, MANIFEST))
+        dump_manifest(holds, os.path.join(self.stage, MANIFEST), self.manifests)
         if os.path.lexists(self.previous):
             shutil.rmtree(self.previous)
         os.rename(self.stage, self.previous)
@@ -440,15 +245,16 @@ class SiteWriter:
         self._files = None
 
 
-def keep_previous(out_dir: str) -> None:
+def keep_previous(out_dir: str, manifests: Manifests | None = None) -> None:
     """Give the next build of out_dir a previous site to reuse as its stage, if it has none
     (after a first build): a linked copy of the live site. A long-running process does this
     while it waits; otherwise the first rebuild links every file into a new stage itself
     (0.5 s of a city's first reload)."""
     out = os.path.realpath(out_dir)      # as build_site publishes into a linked folder's target
     stage, previous = _beside(out)
+    manifests = manifests or Manifests()
     with build_lock(out):
-        manifest = read_manifest(out)
+        manifest = read_manifest(out, manifests)
         if not manifest or os.path.lexists(previous) or os.path.lexists(stage):
             return
         made: set[str] = set()
@@ -463,16 +269,7 @@ def keep_previous(out_dir: str) -> None:
                 linked[dest] = entry
             except FileNotFoundError:       # deleted by hand: the next build makes it again
                 pass
-        _dump_manifest(linked, os.path.join(previous, MANIFEST))      # last: the copy is whole
-
-
-def _dump_manifest(manifest: dict[str, tuple[str, str]], path: str) -> None:
-    # json.dumps, not json.dump: dump streams through the pure-Python encoder (0.4 s for a city).
-    text = json.dumps({dest: list(v) for dest, v in manifest.items()}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    _remember_manifest(os.stat(path), manifest)
+        dump_manifest(linked, os.path.join(previous, MANIFEST), manifests)      # last: the copy is whole
 
 
 def _fsync_tree_lightly(path: str) -> None:

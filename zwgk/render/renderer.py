@@ -6,92 +6,33 @@ bytes. Jobs are cheap and independent, so they can be rendered in any order or p
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from itertools import groupby
 
 import jinja2
 from markupsafe import Markup
 
-from zwgk.library import urls
-from zwgk.base import default_theme
-from zwgk.source import History, read_history
-from zwgk.library import Library
+from zwgk.base import AUDIENCES, LEVELS, MODES, default_theme
+from zwgk.library import KIND, County, Library, PagePlan, county_pages, county_totals, portal_pages, sitemap_paths, urls
 from zwgk.render.markdown import make_markdown
-from zwgk.library import County, Domain
-from zwgk.base import AUDIENCES, LEVELS, MODES, STANDARD_DOMAINS
+from zwgk.source import History, read_history
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    dest: str          # output path
-    kind: str          # which render method
-    county: str = ""
-    key: str = ""      # domain slug, item id, document id or page slug
-
-
-def plan_pages(library: Library) -> list[Job]:
-    """Every page of the site: the portal's, then each county's."""
+def plan_pages(library: Library) -> list[PagePlan]:
+    """Every page the Renderer makes: the portal's, then each county's."""
     jobs = plan_portal(library)
     for county in library.counties:
         jobs += plan_county(county)
     return jobs
 
 
-def plan_portal(library: Library) -> list[Job]:
-    return ([Job(urls.PORTAL_HOME, "portal"), Job(urls.PORTAL_SEARCH, "search")]
-            + [Job(urls.page_page("", p.slug), "page", "", p.slug) for p in library.pages])
+def plan_portal(library: Library) -> list[PagePlan]:
+    return [plan for plan, _src, _line in portal_pages(library.pages)]
 
 
-def plan_county(county: County) -> list[Job]:
-    c = county.slug
-    jobs = [Job(urls.county_home(c), "county", c), Job(urls.catalog_index(c), "catalog", c),
-            Job(urls.docs_index(c), "docs", c), Job(urls.search_page(c), "search", c),
-            Job(f"{c}/feed.xml", "feed", c), Job(f"{c}/sitemap.xml", "sitemap", c)]
-    for domain in county.domains:
-        jobs.append(Job(urls.domain_page(c, domain.slug), "domain", c, domain.slug))
-        jobs += [Job(urls.item_page(c, item.id), "item", c, item.id) for item in domain.items]
-    jobs += [Job(urls.doc_page(c, d.id), "document", c, d.id) for d in county.documents]
-    jobs += [Job(urls.page_page(c, p.slug), "page", c, p.slug) for p in county.pages]
-    return jobs
-
-
-# Pages that show the whole county (its counts, lists and latest documents).
-COUNTY_WIDE = frozenset({"county", "catalog", "docs", "feed", "sitemap"})
-
-
-def job_inputs(library: Library, job: Job) -> tuple[str, ...] | None:
-    """The source files (src_path) a county page shows something of; None for "the whole county".
-
-    The incremental build re-renders a page only when one of these files, the county's
-    county.yaml, the site or the engine changed. Keep it in step with the Renderer
-    method of the same kind: a page that starts showing another file's content must
-    name that file here (tests/test_incremental.py compares with a clean build).
-    """
-    if job.kind in COUNTY_WIDE or not job.county:
-        return None
-    county = library.county(job.county)
-    c = job.county
-    if job.kind == "item":
-        item = library.item(c, job.key)
-        return (item.src_path, *(d.src_path for d in library.documents_for_item(c, item.id)))
-    if job.kind == "domain":
-        domain = next(d for d in county.domains if d.slug == job.key)
-        docs = {d.src_path for i in domain.items for d in library.documents_for_item(c, i.id)}
-        return (domain.src_path, *sorted(docs))
-    if job.kind == "document":
-        doc = library.document(c, job.key)
-        related = {i.src_path for i in (library.item(c, ref) for ref in doc.items) if i}
-        related |= {i.src_path for i in library.items_citing(c, doc.id)}
-        if doc.interprets and library.document(c, doc.interprets):
-            related.add(library.document(c, doc.interprets).src_path)
-        related |= {d.src_path for d in library.interpretations_of(c, doc.id)}
-        return (doc.src_path, *sorted(related - {doc.src_path}))
-    if job.kind == "page":
-        return tuple(p.src_path for p in county.pages)      # a page lists its siblings
-    if job.kind == "search":
-        return ()      # the page itself shows no content; its index is made beside it
-    return None
+def plan_county(county: County) -> list[PagePlan]:
+    return [plan for plan, _src, _line in county_pages(county)]
 
 
 def theme_dirs(library: Library) -> list[str]:
@@ -103,9 +44,9 @@ def theme_dirs(library: Library) -> list[str]:
     return dirs
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, keyed by their source's checksum,
-    so each Renderer (one per county and process) does not compile the theme again."""
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates keyed by their source's checksum, shared by the Renderers of a build
+    (one per county and process) and, in `zwgk serve`, of later builds: the theme is compiled once."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
@@ -119,13 +60,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
 
 
-_COMPILED = _CompiledTemplates()
-
-
-def make_environment(library: Library) -> jinja2.Environment:
+def make_environment(library: Library, compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([os.path.join(d, "templates") for d in theme_dirs(library)]),
-        bytecode_cache=_COMPILED,
+        bytecode_cache=compiled or CompiledTemplates(),
         auto_reload=False,     # a Renderer lives for one build; checking each template's mtime per page cost 5%
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -140,25 +78,32 @@ def make_environment(library: Library) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, library: Library, history: History | None = None):
+    def __init__(self, library: Library, history: History | None = None, compiled: CompiledTemplates | None = None):
         self.library = library
         # 最后更新 and domain changes; pass one in so a build calls git once, however many renderers it makes.
         self.history = history if history is not None else read_history(library.site.root)
-        self.env = make_environment(library)
+        self.env = make_environment(library, compiled)
         self.md = make_markdown()
         self._shells: dict[tuple[str, str, str], dict[str, Markup]] = {}
         self.level_labels = {lv: library.site.level_names.get(lv, lv) for lv in LEVELS}
+        # How each page kind of the registry is put together (zwgk.library.pages names them).
+        self._by_kind = {
+            "portal": self._portal, "portal-search": self._search, "shared-page": self._page,
+            "county": self._county, "catalog": self._catalog, "docs": self._docs, "search": self._search,
+            "feed": self._feed, "sitemap": self._sitemap,
+            "domain": self._domain, "item": self._item, "document": self._document, "page": self._page,
+        }
 
-    def render(self, job: Job) -> bytes:
-        return getattr(self, f"_{job.kind}")(job).encode("utf-8")
+    def render(self, job: PagePlan) -> bytes:
+        return self._by_kind[job.kind](job).encode("utf-8")
 
     def render_extra(self, template: str, dest: str, *, title: str, crumbs: list[tuple[str, str]], **context) -> bytes:
         """A portal page made by a producer (not in plan_pages), laid out like every other page."""
-        return self._layout(template, Job(dest, "extra"), title=title, crumbs=crumbs, **context).encode("utf-8")
+        return self._layout(template, PagePlan(dest, "extra"), title=title, crumbs=crumbs, **context).encode("utf-8")
 
     # --- helpers shared by every page -------------------------------------------------
 
-    def _layout(self, template: str, job: Job, *, title: str, crumbs: list[tuple[str, str]],
+    def _layout(self, template: str, job: PagePlan, *, title: str, crumbs: list[tuple[str, str]],
               county: County | None = None, column: str = "", published: date | None = None,
               source: str = "", **context) -> str:
         dest = job.dest
@@ -200,87 +145,76 @@ class Renderer:
     def _county_crumbs(self, county: County) -> list[tuple[str, str]]:
         return [(county.name, urls.county_home(county.slug))]
 
-    def _markdown(self, text: str, job: Job) -> str:
+    def _markdown(self, text: str, job: PagePlan) -> str:
         to_county = urls.relative(job.dest, f"{job.county}/x")[:-1] if job.county else urls.relative(job.dest, "x")[:-1]
         return self.md.render(text, {"to_county": to_county})
 
     # --- the pages ------------------------------------------------------------------
 
-    def _portal(self, job: Job) -> str:
+    def _portal(self, job: PagePlan) -> str:
         lib = self.library
-        rows = [{"county": c, "item_count": sum(len(d.items) for d in c.domains), "doc_count": len(c.documents),
-                 "domains": sum(1 for d in c.domains if d.items), "missing": len(lib.missing_domains(c))}
-                for c in lib.counties]
-        return self._layout("portal.html", job, title=lib.site.title, crumbs=[], column="首页",
+        rows = [(c, county_totals(c)) for c in lib.counties]
+        return self._layout(KIND[job.kind].template, job, title=lib.site.title, crumbs=[], column="首页",
                           rows=rows, pages=lib.pages)
 
-    def _county(self, job: Job) -> str:
+    def _county(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        published = {d.standard for d in county.domains if d.items}   # an empty domain file is 未发布
-        unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
-        return self._layout("county.html", job, title=f"{county.name}政务公开事项标准目录", county=county,
+        return self._layout(KIND[job.kind].template, job, title=f"{county.name}政务公开事项标准目录", county=county,
                           crumbs=self._county_crumbs(county), column="首页",
-                          latest=county.documents[:10], unpublished=unpublished,
-                          item_count=len(county.items))
+                          latest=county.documents[:10], totals=county_totals(county))
 
-    def _catalog(self, job: Job) -> str:
+    def _catalog(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        published = {d.standard for d in county.domains if d.items}   # an empty domain file is 未发布
-        unpublished = [(name, county.not_applicable.get(name, "")) for name in STANDARD_DOMAINS if name not in published]
-        return self._layout("catalog.html", job, title="公开目录", county=county,
-                          crumbs=self._county_crumbs(county) + [("公开目录", job.dest)],
-                          unpublished=unpublished)
+        return self._layout(KIND[job.kind].template, job, title="公开目录", county=county,
+                          crumbs=self._county_crumbs(county) + [("公开目录", job.dest)], totals=county_totals(county))
 
     def _dated(self, thing):
         """The item, domain, document or page with its 最后更新 filled in from history."""
         updated = self.history.updated(thing.src_path, thing.updated)
         return thing if updated == thing.updated else replace(thing, updated=updated)
 
-    def _domain_of(self, county: County, slug: str) -> Domain:
-        return next(d for d in county.domains if d.slug == slug)
-
-    def _domain(self, job: Job) -> str:
+    def _domain(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        domain = self._dated(self._domain_of(county, job.key))
+        domain = self._dated(self.library.domain(county.slug, job.key))
         depth = 3 if any(i.level3 for i in domain.items) else 2
-        return self._layout("domain.html", job, title=f"{domain.name}领域政务公开标准目录", county=county,
+        return self._layout(KIND[job.kind].template, job, title=f"{domain.name}领域政务公开标准目录", county=county,
                           crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)), (domain.name, job.dest)],
                           column=domain.name, domain=domain, depth=depth,
                           changes=self.history.domain_changes(domain.src_path))
 
-    def _item(self, job: Job) -> str:
+    def _item(self, job: PagePlan) -> str:
         lib = self.library
         item = self._dated(lib.item(job.county, job.key))
         county = lib.county(job.county)
-        domain = self._domain_of(county, item.domain)
-        return self._layout("item.html", job, title=item.name, county=county,
+        domain = lib.domain(county.slug, item.domain)
+        return self._layout(KIND[job.kind].template, job, title=item.name, county=county,
                           crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)),
                                                                 (domain.name, urls.domain_page(county.slug, domain.slug)),
                                                                 (item.name, job.dest)],
                           column=domain.name, item=item, domain=domain,
                           documents=lib.documents_for_item(county.slug, item.id))
 
-    def _docs(self, job: Job) -> str:
+    def _docs(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
         years = [(year, list(docs)) for year, docs in groupby(county.documents, key=lambda d: d.published.year)]
-        return self._layout("docs.html", job, title="政府信息", county=county,
+        return self._layout(KIND[job.kind].template, job, title="政府信息", county=county,
                           crumbs=self._county_crumbs(county) + [("政府信息", job.dest)], years=years)
 
-    def _document(self, job: Job) -> str:
+    def _document(self, job: PagePlan) -> str:
         lib = self.library
         doc = self._dated(lib.document(job.county, job.key))
         county = lib.county(job.county)
         items = [i for i in (lib.item(county.slug, ref) for ref in dict.fromkeys(doc.items)) if i]
         named = {i.id for i in items}
         items += [i for i in lib.items_citing(county.slug, doc.id) if i.id not in named]
-        return self._layout("document.html", job, title=doc.title, county=county,
+        return self._layout(KIND[job.kind].template, job, title=doc.title, county=county,
                           crumbs=self._county_crumbs(county) + [("政府信息", urls.docs_index(county.slug)), (doc.title, job.dest)],
                           column="政府信息", published=doc.published, source=doc.issuer, doc=doc,
                           body=self._markdown(doc.body, job), items=items,
                           interprets=lib.document(county.slug, doc.interprets) if doc.interprets else None,
                           interpretations=lib.interpretations_of(county.slug, doc.id))
 
-    def _page_md(self, job: Job):
+    def _page_md(self, job: PagePlan):
         lib = self.library
         if job.county:
             county = lib.county(job.county)
@@ -288,33 +222,28 @@ class Renderer:
             return county, page
         return None, next(p for p in lib.pages if p.slug == job.key)
 
-    def _page(self, job: Job) -> str:
+    def _page(self, job: PagePlan) -> str:
         county, page = self._page_md(job)
         page = self._dated(page)
         crumbs = (self._county_crumbs(county) if county else []) + [(page.title, job.dest)]
-        return self._layout("page.html", job, title=page.title, county=county, crumbs=crumbs,
+        return self._layout(KIND[job.kind].template, job, title=page.title, county=county, crumbs=crumbs,
                             page=page, body=self._markdown(page.body, job))
 
-    def _search(self, job: Job) -> str:
+    def _search(self, job: PagePlan) -> str:
         county = self.library.county(job.county) if job.county else None
         crumbs = (self._county_crumbs(county) if county else []) + [("全文检索", job.dest)]
-        return self._layout("search.html", job, title="全文检索", county=county, crumbs=crumbs)
+        return self._layout(KIND[job.kind].template, job, title="全文检索", county=county, crumbs=crumbs)
 
-    def _feed(self, job: Job) -> str:
+    def _feed(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        return self.env.get_template("feed.xml").render(site=self.library.site, county=county,
+        return self.env.get_template(KIND[job.kind].template).render(site=self.library.site, county=county,
                                                         documents=county.documents[:50], base=_base(self.library, county))
 
-    def _sitemap(self, job: Job) -> str:
+    def _sitemap(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        c = county.slug
-        paths = [urls.county_home(c), urls.catalog_index(c), urls.docs_index(c)]
-        paths += [urls.domain_page(c, d.slug) for d in county.domains]
-        paths += [urls.item_page(c, i.id) for i in county.items]
-        paths += [urls.doc_page(c, d.id) for d in county.documents]
-        paths += [urls.page_page(c, p.slug) for p in county.pages]
+        paths = sitemap_paths(county)
         base = self.library.site.base_url.rstrip("/") + "/"
-        return self.env.get_template("sitemap.xml").render(locs=[base + p for p in paths])
+        return self.env.get_template(KIND[job.kind].template).render(locs=[base + p for p in paths])
 
 
 def _base(library: Library, county: County) -> str:

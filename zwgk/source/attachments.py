@@ -12,13 +12,15 @@ import logging
 import os
 from dataclasses import dataclass, field
 
+from zwgk.source.text import ATTACHMENT_TEXT, SourceError, decode
+
 # Formats that often hold lists of people but cannot be read here: reported as unchecked.
 UNREADABLE_FORMATS = {
     ".xls": "旧版 Excel（.xls）", ".doc": "旧版 Word（.doc）", ".et": "WPS 表格（.et）",
     ".wps": "WPS 文字（.wps）", ".zip": "压缩包（.zip）", ".rar": "压缩包（.rar）", ".7z": "压缩包（.7z）",
 }
 TEXT_FORMATS = (".txt", ".csv", ".xlsx", ".docx", ".pdf")
-MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = ATTACHMENT_TEXT.max_bytes     # checked before reading, for every format
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +47,16 @@ def extract(path: str) -> Extracted | None:
         return Extracted(unreadable=f"文件超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
     try:
         if ext == ".txt":
-            return _lines(decode_text(_read(path)))
+            return _lines(decode_text(_read(path), path))
         if ext == ".csv":
-            return _csv(decode_text(_read(path)))
+            return _csv(decode_text(_read(path), path))
         if ext == ".xlsx":
             return _xlsx(path)
         if ext == ".docx":
             return _docx(path)
         return _pdf(path)
-    except UnicodeDecodeError:
-        return Extracted(unreadable="文件既不是 UTF-8 也不是 GBK 编码")
+    except SourceError as exc:
+        return Extracted(unreadable=exc.problem.message)
     except Exception as exc:  # noqa: BLE001 - the readers raise many kinds; a bad file must not stop the check
         return Extracted(unreadable=f"文件已损坏或格式不对（{type(exc).__name__}）")
 
@@ -64,15 +66,10 @@ def _read(path: str) -> bytes:
         return fh.read()
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GBK/GB18030 as Excel on Chinese Windows saves CSV."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def decode_text(data: bytes, path: str = "") -> str:
+    """The text of a .txt or .csv attachment: the one decoder under the attachments' policy
+    (UTF-8, UTF-16 or GB18030, as they come); a SourceError when it is none of those."""
+    return decode(data, path, ATTACHMENT_TEXT)
 
 
 def _lines(text: str) -> Extracted:

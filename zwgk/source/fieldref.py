@@ -10,8 +10,23 @@ import sys
 
 import yaml
 
-from zwgk.source.schema import (BOOL, CHOICE, DATE, FILE_KINDS, ID, ID_LIST, INT, MAPPING, PATH_LIST, RECORDS, TEXT,
-                     TEXT_LIST, TEXT_MAP, Field, FileKind)
+from zwgk.source.schema import (
+    BOOL,
+    CHOICE,
+    DATE,
+    FILE_KINDS,
+    ID,
+    ID_LIST,
+    INT,
+    MAPPING,
+    PATH_LIST,
+    RECORDS,
+    TEXT,
+    TEXT_LIST,
+    TEXT_MAP,
+    Field,
+    FileKind,
+)
 
 DOC_REL = "docs/fields.md"          # in zwgk's repository (the maintainers' checkout)
 

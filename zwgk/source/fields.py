@@ -11,8 +11,22 @@ from datetime import date
 from typing import Any
 
 from zwgk.base import Problem
-from zwgk.source.schema import (BOOL, CHOICE, DATE, DATE_PATTERN, ID, ID_LIST, ID_PATTERN, INT, PATH_LIST, RECORDS,
-                     TEXT, TEXT_LIST, TEXT_MAP, Field)
+from zwgk.source.schema import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATE_PATTERN,
+    ID,
+    ID_LIST,
+    ID_PATTERN,
+    INT,
+    PATH_LIST,
+    RECORDS,
+    TEXT,
+    TEXT_LIST,
+    TEXT_MAP,
+    Field,
+)
 from zwgk.source.yamlfile import Node
 
 _ID_RE = re.compile(ID_PATTERN)

@@ -5,13 +5,13 @@ syntax) are collected, never raised, so one report can list them all.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
 from zwgk.base import Problem
 from zwgk.source.schema import ID_PATTERN
-from zwgk.source.yamlfile import Node, SourceError, decode, parse_yaml, split_front_matter
+from zwgk.source.tree import SourceTree, as_tree
+from zwgk.source.yamlfile import Node, ParsedYaml, SourceError, decode, parse_yaml, split_front_matter
 
 _ID_RE = re.compile(ID_PATTERN)
 _OUTSIDE = "这是指向站点目录以外的符号链接，不能读取"
@@ -43,7 +43,7 @@ class CountySources:
     domains: list[YamlSource] = field(default_factory=list)
     docs: list[MarkdownSource] = field(default_factory=list)
     pages: list[MarkdownSource] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)   # path relative to content/<county>/ -> absolute path
+    files: dict[str, str] = field(default_factory=dict)   # path relative to content/<county>/ -> its tree.locate()
     incomplete: bool = False   # some file could not be read, so references to it may dangle
 
 
@@ -57,13 +57,14 @@ class Sources:
     problems: list[Problem]
 
 
-def read_site(root: str, only_counties: tuple[str, ...] = (), with_counties: bool = True) -> Sources:
-    """Read every source file of the site at `root`; with_counties=False reads only site.yaml and
-    the shared pages, leaving each county's sources empty (read them with read_county)."""
-    root = os.path.abspath(root)
-    reader = _Reader(root)
-    site = reader.yaml("site.yaml") if os.path.isfile(os.path.join(root, "site.yaml")) else None
-    if site is None and not os.path.exists(os.path.join(root, "site.yaml")):
+def read_site(root: str | SourceTree, only_counties: tuple[str, ...] = (), with_counties: bool = True,
+              kept: ParsedYaml | None = None) -> Sources:
+    """Read every source file of the site at `root` (a folder, or a SourceTree such as a MemoryTree);
+    with_counties=False reads only site.yaml and the shared pages, leaving each county's sources
+    empty (read them with read_county). `kept`: YAML parsed before, reused when a text is the same."""
+    reader = _Reader(as_tree(root), kept)
+    site = reader.yaml("site.yaml") if reader.tree.is_file("site.yaml") else None
+    if site is None and not reader.tree.exists("site.yaml"):
         reader.problems.append(Problem("site.yaml", 0, 0, "找不到站点配置文件 site.yaml",
                                        "请在站点根目录放一个 site.yaml，至少写 title 和 base_url；用 zwgk new 目录名 可以生成示例"))
     counties: dict[str, CountySources] = {}
@@ -81,31 +82,28 @@ def read_site(root: str, only_counties: tuple[str, ...] = (), with_counties: boo
     if not counties and not reader.problems:
         reader.problems.append(Problem("catalog", 0, 0, "没有任何县（区）目录", "每个县（区）一个目录：catalog/<县>/county.yaml"))
     shared = reader.markdown_dir("content/pages")
-    return Sources(root, site, counties, shared, reader.texts, reader.problems)
+    return Sources(reader.root, site, counties, shared, reader.texts, reader.problems)
 
 
-def read_county(root: str, slug: str) -> Sources:
+def read_county(root: str | SourceTree, slug: str, kept: ParsedYaml | None = None) -> Sources:
     """Read one county's source files (catalog/<slug>/, content/<slug>/), so counties can be read in parallel."""
-    reader = _Reader(os.path.abspath(root))
+    reader = _Reader(as_tree(root), kept)
     county = reader.county(slug)
     return Sources(reader.root, None, {slug: county}, [], reader.texts, reader.problems)
 
 
 class _Reader:
-    def __init__(self, root: str):
-        self.root = root
-        self.real_root = os.path.realpath(root)
+    def __init__(self, tree: SourceTree, kept: ParsedYaml | None = None):
+        self.tree = tree
+        self.kept = kept
+        self.root = tree.root
         self.escaped: list[str] = []   # links out of the site already reported
         self.texts: dict[str, str] = {}
         self.problems: list[Problem] = []
 
-    def abspath(self, rel: str) -> str:
-        return os.path.join(self.root, *rel.split("/"))
-
     def escapes(self, rel: str) -> bool:
         """True, with a problem, when rel leads out of the site folder through a symbolic link."""
-        real = os.path.realpath(self.abspath(rel))
-        if real == self.real_root or real.startswith(self.real_root + os.sep):
+        if not self.tree.outside(rel):
             return False
         # A linked folder could publish anything on the machine (~/.ssh, /etc); say so once per link.
         if not any(rel == done or rel.startswith(done + "/") for done in self.escaped):
@@ -114,27 +112,25 @@ class _Reader:
         return True
 
     def subdirs(self, rel: str) -> list[str]:
-        path = self.abspath(rel)
-        if not os.path.isdir(path) or self.escapes(rel):
+        if not self.tree.is_dir(rel) or self.escapes(rel):
             return []
-        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        entries = self.tree.entries(rel)
         for entry in entries:
-            if entry.is_symlink() and entry.is_dir() and not entry.name.startswith("."):
+            if entry.is_link and entry.is_dir and not entry.name.startswith("."):
                 self.escapes(f"{rel}/{entry.name}")
-        return [e.name for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
+        return [e.name for e in entries if e.is_dir and not e.is_link and not e.name.startswith(".")]
 
     def files(self, rel: str, suffix: str) -> list[str]:
-        path = self.abspath(rel)
-        if not os.path.isdir(path) or self.escapes(rel):
+        if not self.tree.is_dir(rel) or self.escapes(rel):
             return []
         names = []
-        for entry in sorted(os.scandir(path), key=lambda e: e.name):
+        for entry in self.tree.entries(rel):
             if entry.name.startswith(".") or not entry.name.endswith(suffix):
                 continue
-            if entry.is_symlink():
+            if entry.is_link:
                 self.problems.append(Problem(f"{rel}/{entry.name}", 0, 0, "源文件不能是符号链接", "请把文件本身放进站点目录，不要用链接指向别处"))
                 continue
-            if entry.is_file():
+            if entry.is_file:
                 names.append(entry.name)
         return names
 
@@ -145,13 +141,10 @@ class _Reader:
         return False
 
     def text(self, rel: str) -> tuple[str, float] | None:
-        path = self.abspath(rel)
         if self.escapes(rel):
             return None
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            mtime = os.stat(path).st_mtime
+            data, mtime = self.tree.read(rel)
             text = decode(data, rel)
         except SourceError as exc:
             self.problems.append(exc.problem)
@@ -168,7 +161,7 @@ class _Reader:
             return None
         text, mtime = got
         try:
-            node = parse_yaml(text, rel, self.problems)
+            node = parse_yaml(text, rel, self.problems, kept=self.kept)
         except SourceError as exc:
             self.problems.append(exc.problem)
             return None
@@ -181,7 +174,7 @@ class _Reader:
             return None
         text, mtime = got
         try:
-            front, body, body_line = split_front_matter(text, rel, self.problems)
+            front, body, body_line = split_front_matter(text, rel, self.problems, self.kept)
         except SourceError as exc:
             self.problems.append(exc.problem)
             return None
@@ -201,7 +194,7 @@ class _Reader:
         county = CountySources(slug)
         before = len(self.problems)
         base = f"catalog/{slug}"
-        if os.path.isfile(self.abspath(f"{base}/county.yaml")):
+        if self.tree.is_file(f"{base}/county.yaml"):
             county.county = self.yaml(f"{base}/county.yaml")
         else:
             self.problems.append(Problem(f"{base}/county.yaml", 0, 0, f"缺少 {base}/county.yaml",
@@ -215,7 +208,7 @@ class _Reader:
             if source is not None:
                 county.domains.append(source)
         content = f"content/{slug}"
-        if os.path.lexists(self.abspath(content)):
+        if self.tree.lexists(content):
             self.escapes(content)    # reported once here, not for each folder inside it
         county.docs = self.markdown_dir(f"{content}/docs")
         county.pages = self.markdown_dir(f"{content}/pages")
@@ -226,19 +219,19 @@ class _Reader:
     def attachments(self, content: str) -> dict[str, str]:
         """Every regular file under content/<county>/files, by its path relative to content/<county>/."""
         found: dict[str, str] = {}
-        top = self.abspath(f"{content}/files")
-        if not os.path.isdir(top) or self.escapes(f"{content}/files"):
+        tree = self.tree
+        if not tree.is_dir(f"{content}/files") or self.escapes(f"{content}/files"):
             return found
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
+        for dirpath, dirnames, filenames in tree.walk(f"{content}/files"):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not tree.is_link(f"{dirpath}/{d}"))
             for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                rel = os.path.relpath(full, self.abspath(content)).replace(os.sep, "/")
-                if name.startswith(".") or not os.path.isfile(full):
+                full = f"{dirpath}/{name}"
+                rel = full[len(content) + 1:]
+                if name.startswith(".") or not tree.is_file(full):
                     continue
-                if os.path.islink(full):
+                if tree.is_link(full):
                     # A link could point anywhere on the machine; only real files are published.
                     self.problems.append(Problem(f"{content}/{rel}", 0, 0, "附件不能是符号链接", "请把附件文件本身放进 files/ 目录"))
                     continue
-                found[rel] = full
+                found[rel] = tree.locate(full)
         return found

@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 import yaml
 
+from zwgk.source.tree import SourceTree
+
 GIT_TIMEOUT = 60
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,6 +53,7 @@ class History:
     base_label: str = ""
     _mtimes: dict[str, date | None] = field(default_factory=dict, repr=False)
     _changes: dict[str, DomainChanges | None] | None = field(default=None, repr=False)
+    tree: SourceTree | None = field(default=None, repr=False)   # where the files' times are, when not on disk at root
 
     def updated(self, src_path: str, explicit: date | None = None, mtime: float | None = None) -> date | None:
         """最后更新 of a file: its explicit `updated` field, else git's date, else the file's time
@@ -70,7 +73,9 @@ class History:
     def _mtime(self, src_path: str, stamp: float | None = None) -> date | None:
         if src_path not in self._mtimes:
             try:
-                if stamp is None:
+                if stamp is None and self.tree is not None:
+                    stamp = self.tree.mtime(src_path)
+                elif stamp is None:
                     stamp = os.stat(os.path.join(self.root, *src_path.split("/"))).st_mtime
                 self._mtimes[src_path] = datetime.fromtimestamp(stamp).date()
             except (OSError, ValueError):

@@ -4,6 +4,9 @@
 and the demo site's (schemas/); `--check` only says whether they are current. New sites
 get their own copy from `zwgk new`, so the `# yaml-language-server: $schema=` line at
 the top of every YAML file is a relative path that works offline.
+
+The mapping from a field to JSON Schema (field_schema) is the only one: with data=True it
+describes the field as the JSON downloads hold it, for their catalog.schema.json.
 """
 from __future__ import annotations
 
@@ -14,8 +17,27 @@ import posixpath
 import sys
 from typing import Any
 
-from zwgk.source.schema import (BOOL, CHOICE, DATE, DATE_PATTERN, DOCUMENT, DOMAIN, FILE_KINDS, ID, ID_LIST, ID_PATTERN, INT,
-                     MAPPING, PATH_LIST, RECORDS, TEXT, TEXT_LIST, TEXT_MAP, Field, FileKind)
+from zwgk.source.schema import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATE_PATTERN,
+    DOCUMENT,
+    DOMAIN,
+    FILE_KINDS,
+    ID,
+    ID_LIST,
+    ID_PATTERN,
+    INT,
+    MAPPING,
+    PATH_LIST,
+    RECORDS,
+    TEXT,
+    TEXT_LIST,
+    TEXT_MAP,
+    Field,
+    FileKind,
+)
 
 DIALECT = "http://json-schema.org/draft-07/schema#"   # the newest draft yaml-language-server supports
 SCHEMA_DIR = "schemas"                                  # in a site folder, beside site.yaml
@@ -97,44 +119,66 @@ def stale_schemas(folder: str) -> list[str]:
 def _object(fields: tuple[Field, ...]) -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": {f.name: _field(f) for f in fields},
+        "properties": {f.name: field_schema(f) for f in fields},
         "required": [f.name for f in fields if f.required],
         "additionalProperties": False,   # unknown keys are errors in zwgk too
     }
 
 
-def _field(spec: Field) -> dict[str, Any]:
-    required = spec.required
-    text = {"type": "string", **({"pattern": _NOT_BLANK} if required else {})}
-    ident = {"type": "string", "pattern": ID_PATTERN}
-    kind = spec.kind
-    if kind == TEXT:
-        body = text
-    elif kind == CHOICE:
-        body = {"type": "string", "enum": list(spec.choices)}
-    elif kind == ID:
-        body = ident
-    elif kind in (TEXT_LIST, ID_LIST, PATH_LIST):
-        element = {TEXT_LIST: text, ID_LIST: ident, PATH_LIST: {"type": "string", "pattern": _REL_PATH}}[kind]
-        # A single value is accepted as a list of one.
-        body = {"anyOf": [element, {"type": "array", "items": element, **({"minItems": 1} if required else {})}]}
-    elif kind == DATE:
-        body = {"type": "string", "pattern": DATE_PATTERN}
-    elif kind == INT:
-        body = {"type": "integer"}
-    elif kind == BOOL:
-        body = {"type": "boolean"}
-    elif kind == TEXT_MAP:
-        body = {"type": "object", "additionalProperties": {"type": ["string", "null"]}}
-    elif kind == RECORDS:
-        body = {"type": "array", "items": _object(spec.fields)}
-    elif kind == MAPPING:
-        body = _object(spec.fields)
-    else:  # a new kind must be described here before it can be declared
-        raise AssertionError(f"unknown field kind {kind}")
-    if not required:
+def field_schema(spec: Field, *, data: bool = False) -> dict[str, Any]:
+    """A field's JSON Schema: the one mapping from a Field to JSON Schema.
+
+    By default the field as a source file may write it: a required value must not be blank,
+    a list may be a single value, an optional key may stay empty (null). With data=True, the
+    field as zwgk's JSON downloads give it (catalog.schema.json): the key is always there,
+    text not given is "", a date not given is null, a list is always an array.
+    """
+    body = value_schema(spec, data=data)
+    if data:
+        return {"title": spec.label, "description": spec.help, **body}
+    if not spec.required:
         body = _nullable(body)   # `key:` with no value is the same as leaving it out
     return _describe(spec, body)
+
+
+# In the downloads an identifier not given is "", and a date is written one way only.
+_DATA_ID = r"^(?:[A-Za-z0-9][A-Za-z0-9_-]*)?$"
+_DATA_DATE = {"type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def value_schema(spec: Field, *, data: bool = False) -> dict[str, Any]:
+    """The schema of a field's value alone, without title, description or null (field_schema)."""
+    kind = spec.kind
+    text = {"type": "string", **({"pattern": _NOT_BLANK} if spec.required and not data else {})}
+    ident = {"type": "string", "pattern": ID_PATTERN}
+    if kind == TEXT:
+        return text
+    if kind == CHOICE:
+        return {"enum": list(spec.choices)} if data else {"type": "string", "enum": list(spec.choices)}
+    if kind == ID:
+        return {"type": "string", "pattern": _DATA_ID} if data else ident
+    if kind in (TEXT_LIST, ID_LIST, PATH_LIST):
+        path = {"type": "string"} if data else {"type": "string", "pattern": _REL_PATH}
+        element = {TEXT_LIST: text, ID_LIST: ident, PATH_LIST: path}[kind]
+        if data:
+            return {"type": "array", "items": element}
+        # A single value is accepted as a list of one.
+        return {"anyOf": [element, {"type": "array", "items": element, **({"minItems": 1} if spec.required else {})}]}
+    if kind == DATE:
+        return dict(_DATA_DATE) if data else {"type": "string", "pattern": DATE_PATTERN}
+    if kind == INT:
+        return {"type": "integer"}
+    if kind == BOOL:
+        return {"type": "boolean"}
+    if data:   # no download holds these kinds; a schema for them would be a guess
+        raise AssertionError(f"field kind {kind} has no form in the downloads")
+    if kind == TEXT_MAP:
+        return {"type": "object", "additionalProperties": {"type": ["string", "null"]}}
+    if kind == RECORDS:
+        return {"type": "array", "items": _object(spec.fields)}
+    if kind == MAPPING:
+        return _object(spec.fields)
+    raise AssertionError(f"unknown field kind {kind}")   # a new kind must be described here before it can be declared
 
 
 def _nullable(body: dict[str, Any]) -> dict[str, Any]:

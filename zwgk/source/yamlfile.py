@@ -1,4 +1,4 @@
-"""Decoding source files and parsing YAML and front matter with every value's position.
+"""Parsing YAML and front matter with every value's position.
 
 Values come back as `Node`s that remember line and column, so every later error can
 point at `file:line:col`. Only safe YAML is composed (no object construction), aliases
@@ -15,12 +15,15 @@ import yaml
 
 from zwgk.base import Problem
 
+# Sources are decoded by the one decoder, under its sources' policy (UTF-8 only); files.py reads
+# them through this module.
+from zwgk.source.text import SourceError, decode  # noqa: F401 - re-exported
+
 try:  # the C loader is several times faster; the pure one is the fallback
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIAS_USES = 1000
 # Fewer flow brackets than this cannot nest deep enough to hurt libyaml (20,000 levels
@@ -41,14 +44,6 @@ _TAGS = {
 }
 
 
-class SourceError(Exception):
-    """A file that cannot be read at all; carries the one problem."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
-
-
 @dataclass(slots=True)
 class Node:
     """A YAML value with its position. `value` is dict[str, Node], list[Node] or str."""
@@ -65,42 +60,6 @@ class Node:
         if self.kind == "seq":
             return [v.plain() for v in self.value]
         return self.value
-
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 text of a source file, or a SourceError saying what encoding it seems to be in."""
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(Problem(path, 0, 0, f"文件过大（{len(data) // (1024 * 1024)} MB），超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB 的上限",
-                                  "目录和文档文件不应这么大；请检查是否误放了数据文件，大文件请作为附件放在 files/ 下"))
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(Problem(path, 0, 0, "文件是 UTF-16 编码，zwgk 只读取 UTF-8 编码的文件", "请在编辑器中将文件另存为“UTF-8”编码"))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        guess = _guess_encoding(data)
-        if guess:
-            message = f"文件不是 UTF-8 编码，看起来是 {guess} 编码（第 {line} 行第 {col} 个字节起无法按 UTF-8 读取）"
-        else:
-            message = f"文件含有无效的 UTF-8 字节（第 {line} 行第 {col} 个字节）"
-        raise SourceError(Problem(path, line, col, message, "请在编辑器中将文件另存为“UTF-8”编码（记事本：另存为 → 编码选 UTF-8）")) from None
-    if "\x00" in text:
-        raise SourceError(Problem(path, 0, 0, "文件含有空字符（NUL），不是文本文件", "请确认文件是用文本编辑器保存的 YAML 或 Markdown"))
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _guess_encoding(data: bytes) -> str:
-    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            return label
-    return ""
 
 
 # The parsers' problems in English (libyaml's and, where it words them otherwise, the
@@ -146,41 +105,40 @@ def _unrecognised(exc: yaml.YAMLError, path: str, line_offset: int) -> Problem:
     return Problem(path, line, col, "YAML 语法错误：这一行的结构无法识别", "请检查这一行及上一行的缩进、冒号和引号")
 
 
-def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
+class ParsedYaml:
+    """The Nodes of the last `capacity` texts parsed. `zwgk serve` keeps one, so a save parses
+    again only the file that changed, not the whole county (a third of a city county's
+    reload); a plain build does not (capacity 0): it parses each file once, and the kept
+    Nodes would only take memory."""
+
+    def __init__(self, capacity: int = 0):
+        self.capacity = capacity
+        self._known: OrderedDict[tuple[str, str, int], tuple[Node | None, list[Problem]]] = OrderedDict()
+
+    def parse(self, text: str, path: str, problems: list[Problem], line_offset: int) -> Node | None:
+        key = (text, path, line_offset)
+        known = self._known.get(key)
+        if known is not None:
+            self._known.move_to_end(key)
+            problems += known[1]
+            return known[0]
+        found: list[Problem] = []
+        root = _parse(text, path, found, line_offset)
+        problems += found
+        self._known[key] = (root, found)
+        if len(self._known) > self.capacity:
+            self._known.popitem(last=False)
+        return root
+
+
+def parse_yaml(text: str, path: str, problems: list[Problem], line_offset: int = 0,
+               kept: ParsedYaml | None = None) -> Node | None:
     """Compose YAML into Nodes. Raises SourceError for anything that is not plain data;
-    duplicate keys are added to `problems` and the first value is kept.
-
-    A long-running process can keep the Nodes of recently parsed texts (`keep_parsed`).
-    """
-    if not _kept:
+    duplicate keys are added to `problems` and the first value is kept. With `kept`, the
+    Nodes of a text parsed before are reused."""
+    if kept is None or not kept.capacity:
         return _parse(text, path, problems, line_offset)
-    key = (text, path, line_offset)
-    known = _PARSED.get(key)
-    if known is not None:
-        _PARSED.move_to_end(key)
-        problems += known[1]
-        return known[0]
-    found: list[Problem] = []
-    root = _parse(text, path, found, line_offset)
-    problems += found
-    _PARSED[key] = (root, found)
-    if len(_PARSED) > _kept:
-        _PARSED.popitem(last=False)
-    return root
-
-
-def keep_parsed(files: int) -> None:
-    """Keep the Nodes of the last `files` texts parsed: `zwgk serve` then parses again only the
-    file that was saved, not the whole county (a third of a city county's reload). A build
-    does not: it parses each file once, and the kept Nodes would only take memory."""
-    global _kept
-    _kept = files
-    while len(_PARSED) > files:
-        _PARSED.popitem(last=False)
-
-
-_kept = 0
-_PARSED: OrderedDict[tuple[str, str, int], tuple[Node | None, list[Problem]]] = OrderedDict()
+    return kept.parse(text, path, problems, line_offset)
 
 
 def _parse(text: str, path: str, problems: list[Problem], line_offset: int) -> Node | None:
@@ -299,7 +257,8 @@ class _Converter:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
-def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[Node | None, str, int]:
+def split_front_matter(text: str, path: str, problems: list[Problem],
+                       kept: ParsedYaml | None = None) -> tuple[Node | None, str, int]:
     """(front matter, Markdown body, line where the body starts)."""
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -309,4 +268,4 @@ def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[N
     header = match.group(1) or ""
     body = text[match.end():]
     body_line = text.count("\n", 0, match.end()) + 1
-    return parse_yaml(header, path, problems, line_offset=1), body, body_line
+    return parse_yaml(header, path, problems, line_offset=1, kept=kept), body, body_line

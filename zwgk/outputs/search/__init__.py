@@ -6,25 +6,30 @@ each gives (dest path relative to the output root, bytes).
 """
 from __future__ import annotations
 
+from typing import Callable
+
+from zwgk.base import never
 from zwgk.library import Library
 from zwgk.outputs.search.browser_index import build_index
-from zwgk.outputs.search.records import PORTAL_FACETS, county_portal_records, county_records, portal_records
+from zwgk.outputs.search.records import PORTAL_FACETS, PortalRecords, county_portal_records, county_records, portal_records
 
 
-def county_search_outputs(library: Library, slug: str) -> list[tuple[str, bytes]]:
-    """The county's own index under <county>/search/: items, documents (full text) and pages."""
-    return build_index(county_records(library, slug), slug)
+def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
+    """The county's own index under <county>/search/: items, documents (full text) and pages.
+    checkpoint is called between the index's steps (a build that is asked to stop, stops)."""
+    return build_index(county_records(library, slug), slug, checkpoint=checkpoint)
 
 
-def portal_search_outputs(library: Library) -> list[tuple[str, bytes]]:
+def portal_search_outputs(library: Library, kept: PortalRecords | None = None,
+                          checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
     """The cross-county index under search/: every record's titles, names and 公开内容."""
-    return build_index(portal_records(library), "", PORTAL_FACETS)
+    return build_index(portal_records(library, kept), "", PORTAL_FACETS, checkpoint=checkpoint)
 
 
-def prepare_portal_records(library: Library) -> None:
+def prepare_portal_records(library: Library, kept: PortalRecords) -> None:
     """Make the portal's records of the library's counties ahead of portal_search_outputs."""
     for county in library.counties:
-        county_portal_records(library, county)
+        county_portal_records(library, county, kept)
 
 
 def search_outputs(library: Library) -> list[tuple[str, bytes]]:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
+from types import MappingProxyType
+from typing import Mapping
 
 # Inclusive code point ranges of word characters, sorted. The JS twin must match
 # (search/test checks it against vectors.json, which carries this table).
@@ -68,30 +70,27 @@ def _bmp_table() -> dict[str, str]:
     return table
 
 
-# Every code point whose normalisation is not itself. The BMP is filled once (about
-# 4,000 entries); other planes are added as they are met.
-_TABLE: dict[str, str] = _bmp_table()
+# Every code point of the Basic Multilingual Plane whose normalisation is not itself, with
+# what it becomes (about 4,000 entries): what the index builder turns into lookup arrays.
+# Astral code points are not in it; normalize_char gives theirs.
+BMP_CHANGES: Mapping[str, str] = MappingProxyType(_bmp_table())
+
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-_ASTRAL_SEEN: set[str] = set()
-_changing = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_TABLE)) + "]")
+_CHANGING = re.compile("[" + "".join(re.escape(ch) for ch in sorted(BMP_CHANGES)) + "]")
 
 
 def normalize(text: str) -> str:
     """The normalised form of text, code point by code point."""
-    global _changing
     if _ASTRAL.search(text):
-        new = {ch: normalize_char(ch) for ch in set(_ASTRAL.findall(text)) - _ASTRAL_SEEN}
-        _ASTRAL_SEEN.update(new)
-        new = {ch: m for ch, m in new.items() if m != ch}
-        if new:
-            _TABLE.update(new)
-            _changing = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_TABLE)) + "]")
+        # Rare (CJK extensions, mathematical letters): their mapping is worked out for this text.
+        astral = {ch: normalize_char(ch) for ch in set(_ASTRAL.findall(text))}
+        return "".join(astral.get(ch) or BMP_CHANGES.get(ch, ch) for ch in text)
     # Split around the characters that change and map those: all in C, for long texts.
-    changed = _changing.findall(text)
+    changed = _CHANGING.findall(text)
     if not changed:
         return text
-    kept = _changing.split(text)
-    return "".join(chain.from_iterable(zip(kept, map(_TABLE.__getitem__, changed)))) + kept[-1]
+    kept = _CHANGING.split(text)
+    return "".join(chain.from_iterable(zip(kept, map(BMP_CHANGES.__getitem__, changed)))) + kept[-1]
 
 
 def word_runs(normalized: str) -> list[tuple[int, str]]:

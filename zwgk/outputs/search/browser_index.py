@@ -11,7 +11,8 @@ Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
                k*PIECE .. (k+1)*PIECE, and the title and id of the record it begins in;
                fetched only for results being shown or checked.
 Numbers are varints in base 43 (ASCII that needs no escaping in JSON or HTML); positions
-are delta coded. Output is deterministic: same records, same bytes.
+are delta coded. Output is deterministic: same records, same bytes. This module lays out the
+text and the files; postings.py encodes the terms and their postings.
 """
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ import hashlib
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 from operator import getitem
+from typing import Callable
 
 import numpy as np
 
-from zwgk.base import checkpoint
-from zwgk.outputs.search.analysis import WORD_RANGES, _TABLE, normalize_char
+from zwgk.base import never
+from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
+
+# The format's digits and term hash, named here too, where the format is described.
+from zwgk.outputs.search.postings import ALPHABET as _ALPHABET  # noqa: F401 - re-exported
+from zwgk.outputs.search.postings import BASE, char_postings, pair_postings, shard_texts, term_hash, varint_string
 from zwgk.outputs.search.records import FACETS, ZONES, Record
 
 FORMAT = 1
@@ -34,17 +39,8 @@ FORMAT = 1
 # cold query; the query itself took 5 instead of 10 ms.
 PIECE = 4096
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
-BIG_TERM = 4096         # a posting longer than this (in characters) gets a file of its own
 ZONE_WEIGHTS = (8, 5, 3, 2, 1)   # title, names, content, basis, body
 BM25_K1, BM25_B = 1.2, 0.75
-MATRIX_CELLS = 64_000_000   # character x record tables up to this size; larger ones sort
-
-BASE = 43
-_ALPHABET = [c for c in map(chr, range(0x21, 0x7F)) if c not in "\"&',<>\\~"]
-assert len(_ALPHABET) == 2 * BASE
-_FINAL = np.array([ord(c) for c in _ALPHABET[:BASE]], np.uint32)
-_CONT = np.array([ord(c) for c in _ALPHABET[BASE:]], np.uint32)
-_COMMA, _TILDE = ord(","), ord("~")
 
 _WORD = np.zeros(0x110000, bool)
 for _lo, _hi in WORD_RANGES:
@@ -53,70 +49,13 @@ for _lo, _hi in WORD_RANGES:
 # Normalisation of every code point that maps to one code point; the others (and every
 # astral character) are found by _EXPANDING and handled one by one.
 _ONE = np.arange(0x110000, dtype=np.uint32)
-for _ch, _m in _TABLE.items():
+for _ch, _m in BMP_CHANGES.items():
     if len(_m) == 1:
         _ONE[ord(_ch)] = ord(_m)
 
 # Characters whose normalisation is not one code point; astral ones are all checked.
-_EXPANDING = re.compile("[" + "".join(re.escape(ch) for ch, m in sorted(_TABLE.items()) if len(m) != 1)
+_EXPANDING = re.compile("[" + "".join(re.escape(ch) for ch, m in sorted(BMP_CHANGES.items()) if len(m) != 1)
                         + "\U00010000-\U0010FFFF]")
-
-
-def varint(n: int) -> str:
-    """One number as the index writes it (for tests and small tables)."""
-    digits = [_ALPHABET[n % BASE]]
-    n //= BASE
-    while n:
-        digits.append(_ALPHABET[BASE + n % BASE])
-        n //= BASE
-    return "".join(reversed(digits))
-
-
-def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the varints of values (non-negative), and how many each one took.
-    values may be overwritten (an int64 array the caller no longer needs)."""
-    v = values if values.dtype == np.int64 else values.astype(np.int64)
-    width = np.ones(len(v), np.uint8)
-    limit = BASE
-    while len(v) and (v >= limit).any():
-        width += v >= limit
-        limit *= BASE
-    ends = np.cumsum(width, dtype=np.int64)
-    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint32)
-    ends -= 1
-    out[ends] = _FINAL[v % BASE]
-    todo = np.flatnonzero(width > 1)        # higher digits, for the ever fewer values that have them
-    rest, at = v[todo] // BASE, ends[todo] - 1
-    del v, ends
-    digit = 1
-    while todo.size:
-        out[at] = _CONT[rest % BASE]
-        rest //= BASE
-        at -= 1
-        digit += 1
-        more = width[todo] > digit
-        todo, rest, at = todo[more], rest[more], at[more]
-    return out, width
-
-
-def _varint_string(values) -> str:
-    codes, _ = _varints(np.asarray(values, np.int64))
-    return codes.tobytes().decode("utf-32-le")
-
-
-def term_hash(term: str) -> int:
-    """FNV-1a over the code points of a term (the runtime computes the same)."""
-    h = 0x811C9DC5
-    for ch in term:
-        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def _hash_codes(columns: list[np.ndarray]) -> np.ndarray:
-    h = np.full(len(columns[0]), 0x811C9DC5, np.uint64)
-    for col in columns:
-        h = ((h ^ col.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
-    return h
 
 
 def js_data(name: str, payload) -> bytes:
@@ -125,144 +64,6 @@ def js_data(name: str, payload) -> bytes:
     text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return f'zwgkData({json.dumps(name)},{text});\n'.encode("utf-8")
-
-
-@dataclass
-class _Postings:
-    """Terms (as code point columns) and their encoded postings, one slice of codes each."""
-    terms: list[np.ndarray]
-    codes: np.ndarray
-    starts: np.ndarray
-    lengths: np.ndarray
-
-
-def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, width: np.ndarray) -> _Postings:
-    """terms: one column per code point of a term, one row per group (each term once)."""
-    group_starts = np.flatnonzero(first)
-    char_starts = np.concatenate(([0], np.cumsum(width, dtype=np.int64)))[group_starts]
-    ends = np.concatenate((char_starts[1:], [len(codes)]))
-    return _Postings(terms, codes, char_starts, ends - char_starts)
-
-
-def _group_starts(sorted_keys: np.ndarray, low_bits: int = 0) -> np.ndarray:
-    """True where a sorted key starts a new group: its bits above low_bits differ from the last one's."""
-    first = np.ones(len(sorted_keys), bool)
-    if len(sorted_keys) > 1:
-        shift = sorted_keys.dtype.type(low_bits)
-        np.not_equal(sorted_keys[1:] >> shift, sorted_keys[:-1] >> shift, out=first[1:])
-    return first
-
-
-def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
-    out = values.copy()
-    out[1:] -= values[:-1]
-    out[first] = values[first]
-    return out
-
-
-def _pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray) -> _Postings:
-    """Every pair of word characters with the ascending positions where it starts.
-
-    Built in place where it can be: the portal of a city has millions of pairs, and each
-    temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
-    pos = np.flatnonzero(word[:-1] & word[1:]) if len(cp) > 1 else np.zeros(0, np.int64)
-    bits, pos_bits = int(len(chars)).bit_length(), max(1, int(len(cp)).bit_length())
-    assert 2 * bits + pos_bits <= 64
-    d = dense[cp]
-    key = d[pos].astype(np.uint64)
-    key <<= np.uint64(bits)
-    pos += 1
-    key |= d[pos].astype(np.uint64)
-    pos -= 1
-    del d
-    key <<= np.uint64(pos_bits)
-    key |= pos.view(np.uint64)
-    del pos
-    key.sort()
-    first = _group_starts(key, pos_bits)
-    term = key[first] >> np.uint64(pos_bits)
-    key &= np.uint64((1 << pos_bits) - 1)          # now the positions
-    positions = key.view(np.int64)
-    codes, width = _varints(_deltas(positions, first))
-    del key, positions
-    a = (term >> np.uint64(bits)).astype(np.int64)
-    b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)
-    return _grouped([chars[a], chars[b]], first, codes, width)
-
-
-def _char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> _Postings:
-    """Every word character with its records, each with the heaviest zone it is in."""
-    at = np.flatnonzero(word)
-    if len(chars) * records <= MATRIX_CELLS:
-        # A character x record table, lightest zone written first so the heaviest stays.
-        best = np.full(len(chars) * records, len(ZONES), np.int8)
-        cell = dense[cp[at]].astype(np.int64) * records + rec_at[at]
-        zone = zone_at[at]
-        for z in range(len(ZONES) - 1, -1, -1):
-            best[cell[zone == z]] = z
-        del at, cell, zone
-        cells = np.flatnonzero(best < len(ZONES))
-        zone = best[cells]
-        del best
-        char, rec = np.divmod(cells, records)
-        del cells
-    else:
-        rec_bits = max(1, records.bit_length())
-        key = dense[cp[at]].astype(np.uint64)          # in place, as in _pair_postings
-        key <<= np.uint64(rec_bits + 3)
-        key |= rec_at[at].astype(np.uint64) << np.uint64(3)
-        key |= zone_at[at].astype(np.uint64)
-        del at
-        key.sort()
-        first = _group_starts(key, 3)
-        key = key[first]
-        char = (key >> np.uint64(rec_bits + 3)).astype(np.int32)
-        rec = ((key >> np.uint64(3)) & np.uint64((1 << rec_bits) - 1)).astype(np.int64)
-        zone = (key & np.uint64(7)).astype(np.int8)
-        del key
-    first = _group_starts(char)
-    values = _deltas(rec, first)
-    del rec
-    values *= len(ZONES)
-    values += zone
-    codes, width = _varints(values)
-    return _grouped([chars[char[first]]], first, codes, width)
-
-
-def _shard_texts(post: _Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> list[str]:
-    """Each shard's section: a comma list of term + posting. Long postings go to `own`."""
-    cols = post.terms
-    shard = (_hash_codes(cols) % np.uint64(shards)).astype(np.int64)
-    order = np.argsort(shard, kind="stable")             # terms are already in code point order
-    starts, lengths, codes = post.starts[order], post.lengths[order].copy(), post.codes
-    shard = shard[order]
-    cols = [c[order] for c in cols]
-    big_at = np.flatnonzero(lengths > BIG_TERM)
-    if len(big_at):
-        starts = starts.copy()
-        extra: list[int] = []
-        for t in big_at:
-            s = int(shard[t])
-            n = len(big.setdefault(s, []))
-            big[s].append(t)
-            own[f"{np.base_repr(s, 36).lower()}-{n}"] = codes[starts[t]:starts[t] + lengths[t]].tobytes().decode("utf-32-le")
-            marker = [_TILDE] + [ord(c) for c in str(n)]
-            starts[t], lengths[t] = len(codes) + len(extra), len(marker)
-            extra.extend(marker)
-        codes = np.concatenate((codes, np.array(extra, np.uint32)))
-    width = len(cols)
-    lens = lengths + width + 1
-    ends = np.cumsum(lens)
-    begin = ends - lens
-    out = np.empty(int(ends[-1]) if len(lens) else 0, np.uint32)
-    for i, col in enumerate(cols):
-        out[begin + i] = col
-    out[ends - 1] = _COMMA
-    which = np.repeat(np.arange(len(lengths)), lengths)
-    within = np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    out[begin[which] + width + within] = codes[starts[which] + within]
-    bounds = np.concatenate(([0], ends))[np.searchsorted(shard, np.arange(shards + 1))]
-    return [out[bounds[s]:bounds[s + 1]].tobytes().decode("utf-32-le") for s in range(shards)]
 
 
 def _normalized_codes(original: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -327,7 +128,7 @@ def _name(prefix: str, k: int) -> str:
     return f"{prefix}/{np.base_repr(k, 36).lower()}"
 
 
-def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[str, bytes]]:
+def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
     """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal)."""
     prefix = f"{base}/search/" if base else "search/"
     if not records:
@@ -357,27 +158,27 @@ def build_index(records: list[Record], base: str, facets=FACETS) -> list[tuple[s
     dense = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
 
     checkpoint()          # a build asked to stop (zwgk serve: a newer save) stops here
-    pairs = _pair_postings(cp, word, dense, chars)
+    pairs = pair_postings(cp, word, dense, chars)
     checkpoint()
     # Made only now, so that they and the pairs' temporary arrays are not held at once.
     seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, newline, ...
     zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
     rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
     del seg
-    singles = _char_postings(cp, word, dense, chars, rec_at, zone_at, n)
+    singles = char_postings(cp, word, dense, chars, rec_at, zone_at, n)
     del zone_at, rec_at, word, dense
     checkpoint()
     size = int(pairs.lengths.sum() + singles.lengths.sum() + 4 * (len(pairs.starts) + len(singles.starts)))
     shards = max(1, -(-size // SHARD_TARGET))
     big: dict[int, list] = {}
     own: dict[str, str] = {}
-    char_texts = _shard_texts(singles, shards, big, own)
-    pair_texts = _shard_texts(pairs, shards, big, own)
+    char_texts = shard_texts(singles, shards, big, own)
+    pair_texts = shard_texts(pairs, shards, big, own)
     checkpoint()
 
     files: list[tuple[str, bytes]] = []
     for s in range(shards):
-        # Terms are word characters and postings use _ALPHABET: nothing to escape.
+        # Terms are word characters and postings use ALPHABET: nothing to escape.
         name = _name("s", s)
         files.append((name, f'zwgkData("{name}",["{char_texts[s]}","{pair_texts[s]}"]);\n'.encode("utf-8")))
     for key in sorted(own):
@@ -428,7 +229,7 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) ->
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
         "piece": PIECE, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
-        "lengths": _varint_string(lengths), "zoned": used, "zones": _varint_string(zone_lens[:, :used].reshape(-1)),
-        "tuples": _varint_string([v for t in tuples for v in t]), "records": _varint_string(runs), "urls": urls,
+        "lengths": varint_string(lengths), "zoned": used, "zones": varint_string(zone_lens[:, :used].reshape(-1)),
+        "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
     }

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zwgk.library import urls
-from zwgk.library import Library
-from zwgk.library import County, Document, Item, Page
+from zwgk.library import County, Document, Item, Library, Page, urls
 from zwgk.outputs.search.analysis import normalize
 
 ZONES = ("title", "names", "content", "basis", "body")
@@ -122,38 +120,50 @@ def county_records(library: Library, slug: str) -> list[Record]:
     return records
 
 
-def portal_records(library: Library) -> list[Record]:
+class PortalRecords:
+    """Each county's part of the portal's records, kept for its County object. They depend on
+    the county alone: a build makes them as each county.json arrives, while the workers still
+    run, and `zwgk serve` makes them again only for a county that changed. The County objects
+    come from zwgk.library's DecodedSnapshots, which gives the same object for the same bytes."""
+
+    def __init__(self):
+        self._known: dict[int, tuple[County, list[Record]]] = {}
+
+    def get(self, county: County) -> list[Record] | None:
+        kept = self._known.get(id(county))
+        return kept[1] if kept is not None and kept[0] is county else None
+
+    def put(self, county: County, records: list[Record]) -> None:
+        self._known[id(county)] = (county, records)
+
+    def keep_only(self, counties) -> None:
+        self._known = {id(c): self._known[id(c)] for c in counties if id(c) in self._known}
+
+
+def portal_records(library: Library, kept: PortalRecords | None = None) -> list[Record]:
     """Every county's records for the cross-county search, each shared page once.
 
     They carry titles, names, ids, 文号 and 公开内容 but no full text, which each
     county's own search has: the portal index stays small enough for a first query.
     """
-    records, used = [], {}
+    kept = kept or PortalRecords()
+    records = []
     for county in library.counties:
-        own = county_portal_records(library, county)
-        used[id(county)] = (county, own)
-        records += own
-    _PORTAL_KEPT.clear()
-    _PORTAL_KEPT.update(used)
+        records += county_portal_records(library, county, kept)
+    kept.keep_only(library.counties)
     records += [page_record("", "", page, full=False) for page in library.pages]
     return records
 
 
-def county_portal_records(library: Library, county: County) -> list[Record]:
-    """One county's part of the portal's records. They depend on the county alone, so they
-    are kept for its County object: a build makes them as each county.json arrives, while
-    the workers still run, and `zwgk serve` makes them again only for a county that changed."""
-    kept = _PORTAL_KEPT.get(id(county))
-    if kept is not None and kept[0] is county:
-        return kept[1]
-    records = [item_record(library, county, item, full=False) for item in county.items]
-    records += [document_record(library, county, doc, full=False) for doc in county.documents]
-    records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
-    _PORTAL_KEPT[id(county)] = (county, records)
+def county_portal_records(library: Library, county: County, kept: PortalRecords) -> list[Record]:
+    """One county's part of the portal's records, made once for its County object."""
+    records = kept.get(county)
+    if records is None:
+        records = [item_record(library, county, item, full=False) for item in county.items]
+        records += [document_record(library, county, doc, full=False) for doc in county.documents]
+        records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+        kept.put(county, records)
     return records
-
-
-_PORTAL_KEPT: dict[int, tuple[County, list[Record]]] = {}
 
 
 # Markdown to plain text: keep what a reader sees, drop the markup. Rendered pages show

@@ -23,7 +23,7 @@ from whoosh.scoring import BM25F
 
 from zwgk.library import Library
 from zwgk.outputs.search.analysis import Part, parse_query, query_terms
-from zwgk.outputs.search.analysis import tokenize as tokens_of   # whoosh passes a `tokenize` flag to tokenizers
+from zwgk.outputs.search.analysis import tokenize as tokens_of  # whoosh passes a `tokenize` flag to tokenizers
 from zwgk.outputs.search.browser_index import ZONE_WEIGHTS
 from zwgk.outputs.search.records import ZONES, Record, county_records
 

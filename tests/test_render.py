@@ -1,0 +1,154 @@
+"""The Renderer, on sites built in memory: every page kind of the registry renders, the
+breadcrumbs lead home, links land on pages that exist, and the county home, the catalog
+index and the portal show the same published counts (zwgk.library.counts)."""
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote
+
+import pytest
+
+from conftest import DOMAIN_YAML
+from memory import build_in_memory, site_files
+from zwgk.base import STANDARD_DOMAINS
+from zwgk.library import KINDS, EMPTY, MISSING, NOT_APPLICABLE, claimed_urls, county_totals, urls
+
+ITEM = ("  - id: {id}\n    level1: {name}\n    subject: 县政府办\n    channels: [政府网站]\n"
+        "    audience: 全社会\n    mode: 主动\n    level: [县级]\n")
+
+# Two counties: 甲县 with a standard domain, a local one, an empty standard file (未发布),
+# a domain it has no part in (未涉及), documents (one interpreting another, one with an
+# attachment) and its own page; 乙县 with nothing published yet.
+RICH = site_files({
+    "catalog/jia/county.yaml": "name: 甲县\ncode: '990901'\nnot_applicable:\n  税收管理: 由税务部门垂直管理并公开\n",
+    "catalog/jia/aqsc.yaml": "domain: 安全生产\nitems: []\n",
+    "catalog/jia/bdly.yaml": "domain: 本地特色\nitems:\n" + ITEM.format(id="bd-01", name="本地事项一")
+                             + ITEM.format(id="bd-02", name="本地事项二"),
+    "content/jia/docs/2024-czj-002.md": "---\ntitle: 预算解读\nissuer: 甲县财政局\npublished: 2024-03-01\n"
+                                        "interprets: 2024-czj-001\nattachments: [files/解读.pdf]\n---\n见[预算](docs/2024-czj-001.md)，[附件](files/解读.pdf)。\n",
+    "content/jia/files/解读.pdf": b"%PDF-1.4",
+    "content/jia/pages/guide.md": "---\ntitle: 公开指南\n---\n\n本县公开指南。\n",
+    "catalog/yi/county.yaml": "name: 乙县\ncode: '990902'\n",
+})
+
+
+@pytest.fixture(scope="module")
+def rich():
+    build = build_in_memory(RICH)
+    assert build.problems == []
+    return build
+
+
+def test_every_page_kind_of_the_registry_renders(rich):
+    made = {kind.name for kind in KINDS if kind.rendered}
+    assert made == {"portal", "portal-search", "shared-page", "county", "catalog", "docs", "search", "feed",
+                    "sitemap", "domain", "item", "document", "page"}
+    lib = rich.library
+    expected = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)} - {
+        urls.PORTAL_COMPLETENESS, *(urls.downloads_page(c.slug) for c in lib.counties)}   # made by outputs
+    assert set(rich.pages) == expected
+    for dest, page in rich.pages.items():
+        if dest.endswith(".xml"):
+            ET.fromstring(page)                                    # well-formed
+            continue
+        assert page.startswith("<!DOCTYPE html>") and page.count("<main") == 1, dest
+        assert re.search(r"<title>[^<]+</title>", page), dest
+        assert "{{" not in page and "{%" not in page, dest
+    feed = ET.fromstring(rich.pages["jia/feed.xml"])
+    assert "预算解读" in [e.text for e in feed.iter() if e.tag.endswith("title")]
+    sitemap = rich.pages["yi/sitemap.xml"]
+    assert "https://zwgk.test.example.gov.cn/yi/index.html" in sitemap and "/jia/" not in sitemap
+
+
+def crumbs(page: str) -> list[tuple[str, str]]:
+    """The breadcrumb trail: (href, label), the current page with href ""."""
+    trail = re.search(r'<nav class="wrap crumbs".*?</nav>', page, re.S)
+    if trail is None:
+        return []
+    return [(href, label or current) for href, label, current in
+            re.findall(r'<a href="([^"]*)">([^<]*)</a>|<span aria-current="page">([^<]*)</span>', trail.group(0))]
+
+
+def test_breadcrumbs_lead_from_the_county_home_to_the_page(rich):
+    assert crumbs(rich.pages["index.html"]) == []
+    assert crumbs(rich.pages["jia/index.html"]) == [("index.html", "首页"), ("", "甲县")]
+    assert crumbs(rich.pages["jia/catalog/index.html"]) == [("../index.html", "首页"), ("", "公开目录")]
+    assert crumbs(rich.pages["jia/catalog/bdly/index.html"]) == [
+        ("../../index.html", "首页"), ("../index.html", "公开目录"), ("", "本地特色")]
+    assert crumbs(rich.pages["jia/catalog/items/bd-02.html"]) == [
+        ("../../index.html", "首页"), ("../index.html", "公开目录"), ("../bdly/index.html", "本地特色"), ("", "本地事项二")]
+    assert crumbs(rich.pages["jia/docs/2024-czj-002.html"]) == [
+        ("../index.html", "首页"), ("index.html", "政府信息"), ("", "预算解读")]
+    assert crumbs(rich.pages["jia/pages/guide.html"]) == [("../index.html", "首页"), ("", "公开指南")]
+    assert crumbs(rich.pages["pages/about.html"]) == [("../index.html", "首页"), ("", "关于本站")]
+    assert crumbs(rich.pages["search.html"]) == [("index.html", "首页"), ("", "全文检索")]
+    for dest, page in rich.pages.items():
+        trail = crumbs(page)
+        for href, label in trail[:-1]:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(dest), href))
+            assert target in rich.pages, (dest, label, target)
+        if trail:
+            assert trail[0][1] == "首页", dest
+            home = urls.county_home(dest.split("/")[0]) if dest.split("/")[0] in ("jia", "yi") else urls.PORTAL_HOME
+            assert posixpath.normpath(posixpath.join(posixpath.dirname(dest), trail[0][0])) == home, dest
+
+
+def test_every_link_between_pages_lands_on_a_page_the_site_has(rich):
+    lib = rich.library
+    site_files_made = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)}
+    site_files_made |= {urls.attachment(c.slug, path) for c in lib.counties for d in c.documents for path in d.attachments}
+    for dest, page in rich.pages.items():
+        for href in re.findall(r'(?:href|src|action)="([^"#?]+)', page):
+            if re.match(r"[a-z]+:", href) or "/assets/" in f"/{href}":
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(dest), unquote(href)))
+            assert target in site_files_made, (dest, href)
+
+
+def number(pattern: str, page: str) -> tuple[int, ...]:
+    found = re.search(pattern, page)
+    assert found, pattern
+    return tuple(int(g) for g in found.groups())
+
+
+def unpublished_list(page: str) -> list[str]:
+    return re.findall(r"<li>([^<：]+)：(?:未涉及（[^）]*）|未发布)</li>", page)
+
+
+def test_the_county_home_the_catalog_and_the_portal_show_the_same_counts(rich):
+    portal = rich.pages["index.html"]
+    for county in rich.library.counties:
+        totals = county_totals(county)
+        standard = totals.standard
+        home, catalog = rich.pages[urls.county_home(county.slug)], rich.pages[urls.catalog_index(county.slug)]
+        figures = (len(totals.domains), totals.items, totals.documents)
+        assert number(r"共公开 (\d+) 个领域、(\d+) 个事项、(\d+) 件政府信息", home) == figures
+        card = portal.split(f'href="{county.slug}/index.html"', 1)[1].split("</li>", 1)[0]
+        assert number(r"已公开 (\d+) 个领域、(\d+) 个事项、(\d+) 件政府信息", card) == figures
+        # 未发布 on the portal: missing or empty standard domains; 未涉及 is not counted there.
+        not_published = standard.count(MISSING) + standard.count(EMPTY)
+        assert number(r"；(\d+) 个标准领域未发布", card) == (not_published,)
+        assert number(r"尚未发布的标准领域（(\d+) 个）", home) == (not_published + standard.count(NOT_APPLICABLE),)
+        rows = re.findall(r'<td data-label="事项数">(\d+)</td>', catalog)
+        assert len(rows) == figures[0] and sum(map(int, rows)) == figures[1]
+        assert unpublished_list(home) == unpublished_list(catalog) == [name for name, _ in standard.unpublished]
+    jia, yi = (county_totals(c) for c in rich.library.counties)
+    assert (len(jia.domains), jia.items, jia.documents) == (2, 4, 2)
+    assert "<li>税收管理：未涉及（由税务部门垂直管理并公开）</li>" in rich.pages["jia/index.html"]
+    assert "<li>安全生产：未发布</li>" in rich.pages["jia/catalog/index.html"]
+    assert (len(yi.domains), yi.items, yi.documents) == (0, 0, 0)
+    assert yi.standard.count(MISSING) == len(STANDARD_DOMAINS)
+
+
+def test_a_renamed_standard_domain_counts_as_that_standard_domain():
+    build = build_in_memory(site_files({
+        "catalog/jia/xczx.yaml": "domain: 乡村振兴\nstandard: 扶贫\nitems:\n" + ITEM.format(id="xc-01", name="衔接资金"),
+        "catalog/jia/czyjs.yaml": DOMAIN_YAML,
+    }))
+    assert build.problems == []
+    cells = {c.standard: c for c in county_totals(build.library.county("jia")).standard.cells}
+    assert (cells["扶贫"].status, cells["扶贫"].name, cells["扶贫"].items) == ("published", "乡村振兴", 1)
+    assert "扶贫" not in unpublished_list(build.pages["jia/index.html"])
+    assert '<td data-label="对应标准领域">扶贫</td>' in build.pages["jia/catalog/index.html"]

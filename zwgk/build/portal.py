@@ -1,0 +1,130 @@
+"""The portal: made from the counties' county.json files alone, partly while the workers still
+build the last counties, and carried over when no county changed."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from zwgk.base import digest
+from zwgk.build.plan import Plan
+from zwgk.library import Library, portal_library, urls
+from zwgk.outputs import completeness_page, portal_search_outputs, prepare_portal_records
+from zwgk.publish import SiteWriter, StageFiles, Stamp
+from zwgk.render import Renderer, plan_portal
+
+
+def _completeness(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
+    return completeness_page(library)
+
+
+def _portal_search(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
+    return portal_search_outputs(library, plan.cache.portal_records, plan.checkpoint)
+
+
+# The portal's files besides its pages, from the portal's Library (made from every county.json).
+PORTAL_PRODUCERS = [_completeness, _portal_search]
+
+
+def portal_fingerprint(plan: Plan, snapshots: dict[str, bytes]) -> str:
+    return digest("\n".join([plan.site_fingerprint] + [f"{slug}={digest(snapshots[slug])}"
+                                                       for slug in sorted(snapshots)]).encode("utf-8"))
+
+
+def portal_from(plan: Plan, snapshots: dict[str, bytes]) -> Library:
+    return portal_library(plan.site, plan.shared_pages, (snapshots[s] for s in sorted(snapshots)), plan.cache.snapshots)
+
+
+def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: str,
+                 producers: bool = True) -> tuple[list, int]:
+    """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
+    entries = []
+
+    def put(dest: str, data: bytes) -> None:
+        hexdigest, written = files.put(dest, data)
+        entries.append((dest, hexdigest, fingerprint, written))
+
+    renderer = Renderer(library, plan.history, plan.cache.templates)
+    jobs = plan_portal(library)
+    for job in jobs:
+        put(job.dest, renderer.render(job))
+    for rel, src in plan.assets:
+        dest = f"{urls.assets('')}/{rel}"
+        hexdigest, written = files.put_file(dest, src)
+        entries.append((dest, hexdigest, fingerprint, written))
+    for producer in PORTAL_PRODUCERS if producers else ():
+        plan.checkpoint()
+        for dest, data in producer(library, plan):
+            put(dest, data)
+    return entries, len(jobs)
+
+
+class PortalAhead(threading.Thread):
+    """Makes the portal in this process while the workers finish the last counties.
+
+    Each county.json is decoded as it arrives; the rest waits for a free core and for its
+    worker's memory to be given back. Started beside two busy workers, the portal's search
+    index took the city's build from 430 to 540-550 MB at the peak in two of three runs."""
+
+    def __init__(self, plan: Plan, writer: SiteWriter, kept: dict[str, bytes], todo: set[str], channel,
+                 drained: threading.Event):
+        super().__init__(name="zwgk-portal", daemon=True)
+        self.plan, self.writer, self.snapshots, self.todo, self.channel = plan, writer, kept, todo, channel
+        self.drained = drained
+        self.cancelled = False
+        self.fingerprint = ""
+        self.made: tuple[list, int, Library] | None = None
+
+    def run(self) -> None:
+        waiting = set(self.todo)
+        while waiting:
+            message = self.channel.get()
+            if message is None or message[1] is None:
+                return                              # the build stopped, or a county has errors
+            self.snapshots[message[0]] = message[1]
+            waiting.discard(message[0])
+            prepare_portal_part(self.plan, message[1])
+        self.drained.wait()
+        if self.cancelled:
+            return
+        self.fingerprint = portal_fingerprint(self.plan, self.snapshots)
+        if self.writer.current(urls.PORTAL_HOME, self.fingerprint):
+            return
+        try:
+            library = portal_from(self.plan, self.snapshots)
+            self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
+        except Exception:       # made again, in the open, by the build itself
+            self.made = None
+
+
+def prepare_portal_part(plan: Plan, snapshot: bytes) -> None:
+    """A county's share of the portal, made as its county.json arrives: the county decoded and
+    its search records (a third of the portal's work otherwise left for after the last county)."""
+    try:
+        part = portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False)
+        prepare_portal_records(part, plan.cache.portal_records)
+    except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
+        pass
+
+
+def build_portal(plan: Plan, writer: SiteWriter, snapshots: dict[str, bytes], ahead: PortalAhead | None,
+                 partial: bool = False) -> tuple[Library | Callable[[], Library], int]:
+    """The portal's pages, assets and producers, from the counties' county.json files only:
+    (its Library, or how to make it when the portal was carried over; pages rendered)."""
+    fingerprint = portal_fingerprint(plan, snapshots)
+    old = writer.old_manifest.get(urls.PORTAL_HOME)
+    if old is not None and Stamp.parse(old[1]).serves(fingerprint, strict=False, partial=partial) \
+            and writer.current(urls.PORTAL_HOME, old[1]):
+        county_prefixes = tuple(slug + "/" for slug in snapshots)
+        for dest, (_hexdigest, fp) in writer.old_manifest.items():
+            if fp == old[1] and not dest.startswith(county_prefixes):
+                writer.keep(dest)
+        return (lambda: portal_from(plan, snapshots)), 0
+    fingerprint = str(Stamp(fingerprint, partial=partial))
+    if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
+        entries, pages, library = ahead.made
+    else:
+        library = portal_from(plan, snapshots)
+        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
+    for entry in entries:
+        writer.record(*entry)
+    return library, pages

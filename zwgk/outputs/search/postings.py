@@ -1,0 +1,221 @@
+"""The posting encoding of the browser index: terms and their postings as base-43 varints, cut into shards.
+
+Given the normalised site text as code points, `pair_postings` and `char_postings` collect
+every term with its posting (delta-coded positions, or records with their best zone) and
+`shard_texts` writes each shard's comma list; browser_index.py assembles the files. Numbers
+are varints in base 43 over ALPHABET: ASCII that needs no escaping in JSON or HTML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from zwgk.outputs.search.records import ZONES
+
+BIG_TERM = 4096         # a posting longer than this (in characters) gets a file of its own
+MATRIX_CELLS = 64_000_000   # character x record tables up to this size; larger ones sort
+
+BASE = 43
+# The digits: the first BASE end a number, the other BASE carry on (the runtime reads the same).
+ALPHABET = [c for c in map(chr, range(0x21, 0x7F)) if c not in "\"&',<>\\~"]
+assert len(ALPHABET) == 2 * BASE
+_FINAL = np.array([ord(c) for c in ALPHABET[:BASE]], np.uint32)
+_CONT = np.array([ord(c) for c in ALPHABET[BASE:]], np.uint32)
+_COMMA, _TILDE = ord(","), ord("~")
+
+
+def varint(n: int) -> str:
+    """One number as the index writes it (for tests and small tables)."""
+    digits = [ALPHABET[n % BASE]]
+    n //= BASE
+    while n:
+        digits.append(ALPHABET[BASE + n % BASE])
+        n //= BASE
+    return "".join(reversed(digits))
+
+
+def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of the varints of values (non-negative), and how many each one took.
+    values may be overwritten (an int64 array the caller no longer needs)."""
+    v = values if values.dtype == np.int64 else values.astype(np.int64)
+    width = np.ones(len(v), np.uint8)
+    limit = BASE
+    while len(v) and (v >= limit).any():
+        width += v >= limit
+        limit *= BASE
+    ends = np.cumsum(width, dtype=np.int64)
+    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint32)
+    ends -= 1
+    out[ends] = _FINAL[v % BASE]
+    todo = np.flatnonzero(width > 1)        # higher digits, for the ever fewer values that have them
+    rest, at = v[todo] // BASE, ends[todo] - 1
+    del v, ends
+    digit = 1
+    while todo.size:
+        out[at] = _CONT[rest % BASE]
+        rest //= BASE
+        at -= 1
+        digit += 1
+        more = width[todo] > digit
+        todo, rest, at = todo[more], rest[more], at[more]
+    return out, width
+
+
+def varint_string(values) -> str:
+    """The varints of values, one after another, as the index stores a list of numbers."""
+    codes, _ = _varints(np.asarray(values, np.int64))
+    return codes.tobytes().decode("utf-32-le")
+
+
+def term_hash(term: str) -> int:
+    """FNV-1a over the code points of a term (the runtime computes the same)."""
+    h = 0x811C9DC5
+    for ch in term:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _hash_codes(columns: list[np.ndarray]) -> np.ndarray:
+    h = np.full(len(columns[0]), 0x811C9DC5, np.uint64)
+    for col in columns:
+        h = ((h ^ col.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
+    return h
+
+
+@dataclass
+class Postings:
+    """Terms (as code point columns) and their encoded postings, one slice of codes each."""
+    terms: list[np.ndarray]
+    codes: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+
+def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, width: np.ndarray) -> Postings:
+    """terms: one column per code point of a term, one row per group (each term once)."""
+    group_starts = np.flatnonzero(first)
+    char_starts = np.concatenate(([0], np.cumsum(width, dtype=np.int64)))[group_starts]
+    ends = np.concatenate((char_starts[1:], [len(codes)]))
+    return Postings(terms, codes, char_starts, ends - char_starts)
+
+
+def _group_starts(sorted_keys: np.ndarray, low_bits: int = 0) -> np.ndarray:
+    """True where a sorted key starts a new group: its bits above low_bits differ from the last one's."""
+    first = np.ones(len(sorted_keys), bool)
+    if len(sorted_keys) > 1:
+        shift = sorted_keys.dtype.type(low_bits)
+        np.not_equal(sorted_keys[1:] >> shift, sorted_keys[:-1] >> shift, out=first[1:])
+    return first
+
+
+def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    out[1:] -= values[:-1]
+    out[first] = values[first]
+    return out
+
+
+def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray) -> Postings:
+    """Every pair of word characters with the ascending positions where it starts.
+
+    Built in place where it can be: the portal of a city has millions of pairs, and each
+    temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
+    pos = np.flatnonzero(word[:-1] & word[1:]) if len(cp) > 1 else np.zeros(0, np.int64)
+    bits, pos_bits = int(len(chars)).bit_length(), max(1, int(len(cp)).bit_length())
+    assert 2 * bits + pos_bits <= 64
+    d = dense[cp]
+    key = d[pos].astype(np.uint64)
+    key <<= np.uint64(bits)
+    pos += 1
+    key |= d[pos].astype(np.uint64)
+    pos -= 1
+    del d
+    key <<= np.uint64(pos_bits)
+    key |= pos.view(np.uint64)
+    del pos
+    key.sort()
+    first = _group_starts(key, pos_bits)
+    term = key[first] >> np.uint64(pos_bits)
+    key &= np.uint64((1 << pos_bits) - 1)          # now the positions
+    positions = key.view(np.int64)
+    codes, width = _varints(_deltas(positions, first))
+    del key, positions
+    a = (term >> np.uint64(bits)).astype(np.int64)
+    b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)
+    return _grouped([chars[a], chars[b]], first, codes, width)
+
+
+def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Postings:
+    """Every word character with its records, each with the heaviest zone it is in."""
+    at = np.flatnonzero(word)
+    if len(chars) * records <= MATRIX_CELLS:
+        # A character x record table, lightest zone written first so the heaviest stays.
+        best = np.full(len(chars) * records, len(ZONES), np.int8)
+        cell = dense[cp[at]].astype(np.int64) * records + rec_at[at]
+        zone = zone_at[at]
+        for z in range(len(ZONES) - 1, -1, -1):
+            best[cell[zone == z]] = z
+        del at, cell, zone
+        cells = np.flatnonzero(best < len(ZONES))
+        zone = best[cells]
+        del best
+        char, rec = np.divmod(cells, records)
+        del cells
+    else:
+        rec_bits = max(1, records.bit_length())
+        key = dense[cp[at]].astype(np.uint64)          # in place, as in pair_postings
+        key <<= np.uint64(rec_bits + 3)
+        key |= rec_at[at].astype(np.uint64) << np.uint64(3)
+        key |= zone_at[at].astype(np.uint64)
+        del at
+        key.sort()
+        first = _group_starts(key, 3)
+        key = key[first]
+        char = (key >> np.uint64(rec_bits + 3)).astype(np.int32)
+        rec = ((key >> np.uint64(3)) & np.uint64((1 << rec_bits) - 1)).astype(np.int64)
+        zone = (key & np.uint64(7)).astype(np.int8)
+        del key
+    first = _group_starts(char)
+    values = _deltas(rec, first)
+    del rec
+    values *= len(ZONES)
+    values += zone
+    codes, width = _varints(values)
+    return _grouped([chars[char[first]]], first, codes, width)
+
+
+def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> list[str]:
+    """Each shard's section: a comma list of term + posting. Long postings go to `own`."""
+    cols = post.terms
+    shard = (_hash_codes(cols) % np.uint64(shards)).astype(np.int64)
+    order = np.argsort(shard, kind="stable")             # terms are already in code point order
+    starts, lengths, codes = post.starts[order], post.lengths[order].copy(), post.codes
+    shard = shard[order]
+    cols = [c[order] for c in cols]
+    big_at = np.flatnonzero(lengths > BIG_TERM)
+    if len(big_at):
+        starts = starts.copy()
+        extra: list[int] = []
+        for t in big_at:
+            s = int(shard[t])
+            n = len(big.setdefault(s, []))
+            big[s].append(t)
+            own[f"{np.base_repr(s, 36).lower()}-{n}"] = codes[starts[t]:starts[t] + lengths[t]].tobytes().decode("utf-32-le")
+            marker = [_TILDE] + [ord(c) for c in str(n)]
+            starts[t], lengths[t] = len(codes) + len(extra), len(marker)
+            extra.extend(marker)
+        codes = np.concatenate((codes, np.array(extra, np.uint32)))
+    width = len(cols)
+    lens = lengths + width + 1
+    ends = np.cumsum(lens)
+    begin = ends - lens
+    out = np.empty(int(ends[-1]) if len(lens) else 0, np.uint32)
+    for i, col in enumerate(cols):
+        out[begin + i] = col
+    out[ends - 1] = _COMMA
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    within = np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    out[begin[which] + width + within] = codes[starts[which] + within]
+    bounds = np.concatenate(([0], ends))[np.searchsorted(shard, np.arange(shards + 1))]
+    return [out[bounds[s]:bounds[s + 1]].tobytes().decode("utf-32-le") for s in range(shards)]

@@ -1,0 +1,62 @@
+"""The manifest of an output folder: for every file, its content hash and the Stamp of the
+inputs it was made from. Written last, so a folder with a manifest is a whole site."""
+from __future__ import annotations
+
+import json
+import os
+
+MANIFEST = ".zwgk-manifest.json"
+
+
+class Manifests:
+    """Parsed manifests by the identity of their file (device, inode, size, times). A
+    long-running process (`zwgk serve`) keeps one, and reads the manifests it wrote itself
+    once: parsing a city's took 0.1 s a build. The live site's and the previous one's are
+    the ones asked for again, so three are kept."""
+
+    def __init__(self):
+        self._known: dict[tuple, dict[str, tuple[str, str]]] = {}
+
+    def get(self, st: os.stat_result) -> dict[str, tuple[str, str]] | None:
+        return self._known.get(_identity(st))
+
+    def remember(self, st: os.stat_result, manifest: dict[str, tuple[str, str]]) -> None:
+        if len(self._known) >= 3:
+            self._known.pop(next(iter(self._known)))
+        self._known[_identity(st)] = manifest
+
+
+def read_manifest(out_dir: str, known: Manifests | None = None) -> dict[str, tuple[str, str]]:
+    """dest -> (content hash, input fingerprint) of an output folder; {} when there is none.
+    The result may be shared through `known` and must not be changed."""
+    known = known or Manifests()
+    path = os.path.join(out_dir, MANIFEST)
+    try:
+        st = os.stat(path)
+        manifest = known.get(st)
+        if manifest is not None:
+            return manifest
+        with open(path, encoding="utf-8") as fh:
+            raw = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    # A manifest of an older zwgk holds only the hash: its files are re-made once.
+    manifest = {dest: (v, "") if isinstance(v, str) else (str(v[0]), str(v[1])) for dest, v in raw.items()
+                if isinstance(v, str) or (isinstance(v, list) and len(v) == 2)}
+    known.remember(st, manifest)
+    return manifest
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def dump_manifest(manifest: dict[str, tuple[str, str]], path: str, known: Manifests) -> None:
+    # json.dumps, not json.dump: dump streams through the pure-Python encoder (0.4 s for a city).
+    text = json.dumps({dest: list(v) for dest, v in manifest.items()}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    known.remember(os.stat(path), manifest)
