@@ -3,7 +3,7 @@
     python bench/city.py                    # the default city, then 1k / 30k / 100k items
     python bench/city.py --no-scaling       # the default city only
 
-It copies the engine (zwgk/, themes/, search/) to a scratch folder first, so the figures
+It copies the engine (zwgk/, with themes/ and search/ inside it as the wheel has them) to a scratch folder first, so the figures
 belong to one version of the code even while others edit the working tree, generates
 the corpora with bench/gen_corpus.py (outside any git repository, so no history is
 involved), and runs `zwgk build` as a user would, measuring each run's whole process
@@ -90,9 +90,11 @@ def snapshot_engine(into: str) -> str:
     this machine) every run would compile them again (60 ms before the workers start)."""
     engine = os.path.join(into, "engine")
     shutil.rmtree(engine, ignore_errors=True)
-    for name in ("zwgk", "themes", "search"):
-        shutil.copytree(os.path.join(REPO, name), os.path.join(engine, name),
-                        ignore=shutil.ignore_patterns("__pycache__", "node_modules", "*.pyc"))
+    # Laid out as the wheel is: the theme and the search runtime inside the package, so the
+    # copy never falls back on the checkout's folders through an editable install.
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules", "*.pyc", "test", "fixture")
+    for name, dest in (("zwgk", "zwgk"), ("themes", "zwgk/themes"), ("search", "zwgk/search_runtime")):
+        shutil.copytree(os.path.join(REPO, name), os.path.join(engine, *dest.split("/")), ignore=ignore)
     subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(engine, "zwgk")], check=True)
     return engine
 

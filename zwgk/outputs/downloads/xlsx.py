@@ -34,7 +34,7 @@ from zwgk.outputs.downloads.archive import deflate, zip_archive
 LEVEL = 2
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384      # what Excel opens
 _TEXT_MAX = 32_767                           # UTF-16 code units in a cell
-_SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+_SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
 
 
 @dataclass(frozen=True)
