@@ -313,7 +313,9 @@ def test_import_writes_yaml_that_builds_and_never_overwrites_without_force(make_
     assert importer.run_import_command(args(table, site)) == 0
     dest = os.path.join(site, "catalog", "jia", "shjz.yaml")
     text = read(dest)
-    assert text.startswith("# 由 zwgk import 从 shjz.xlsx（工作表“Sheet1”）导入")
+    schema_line, provenance = text.split("\n")[:2]
+    assert schema_line == "# yaml-language-server: $schema=../../schemas/domain.schema.json"
+    assert provenance.startswith("# 由 zwgk import 从 shjz.xlsx（工作表“Sheet1”）导入")
     data = yaml.safe_load(text)
     assert data["domain"] == "社会救助" and data["items"] == EXPECTED
     captured = capsys.readouterr()
@@ -356,8 +358,10 @@ def test_a_local_domain_with_its_slug_and_an_out_path(make_site, tmp_path):
     out = tmp_path / "elsewhere" / "xczx.yaml"
     table = official_xlsx(tmp_path / "x.xlsx")
     assert importer.run_import_command(args(table, site, domain="乡村振兴", slug="xczx", out=str(out))) == 0
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    text = out.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     assert data["domain"] == "乡村振兴" and data["items"][0]["id"] == "xczx-001"
+    assert "yaml-language-server" not in text          # outside the site: no schema path to point at
 
 
 def test_the_command_line(make_site, tmp_path):
@@ -365,7 +369,9 @@ def test_the_command_line(make_site, tmp_path):
     table = official_xlsx(tmp_path / "shjz.xlsx")
     done = run_zwgk("import", table, "--county", "jia", "--domain", "shjz", cwd=site)
     assert done.returncode == 0, done.stderr
-    assert os.path.isfile(os.path.join(site, "catalog", "jia", "shjz.yaml"))
+    written = read(os.path.join(site, "catalog", "jia", "shjz.yaml"))
+    # The editor's checking goes on in the imported file, as in scaffolded ones.
+    assert written.split("\n", 1)[0] == "# yaml-language-server: $schema=../../schemas/domain.schema.json"
     again = run_zwgk("import", table, "--county", "jia", "--domain", "shjz", cwd=site)
     assert again.returncode == 1 and "--force" in again.stderr
 

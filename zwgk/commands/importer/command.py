@@ -10,7 +10,7 @@ from zwgk.commands.importer.columns import Words
 from zwgk.commands.importer.rows import import_table
 from zwgk.commands.importer.table import ImportFailed, read_table
 from zwgk.commands.importer.yamlout import domain_yaml
-from zwgk.source import ID_PATTERN, suggestion
+from zwgk.source import ID_PATTERN, kind_of, modeline, suggestion
 
 CONTENT_ERROR = 1
 USAGE_ERROR = 2
@@ -117,6 +117,11 @@ def run_import_command(args) -> int:
         return CONTENT_ERROR
     if imported.warnings:
         print(format_report(imported.warnings), file=sys.stderr)
+    # Inside the site, the file starts with its schema line as scaffolded files do, so the
+    # editor keeps checking the very file that most needs it.
+    in_site = os.path.relpath(os.path.abspath(dest), os.path.abspath(site_dir)).replace(os.sep, "/")
+    if not in_site.startswith("../") and kind_of(in_site):
+        text = modeline(in_site) + "\n" + text
     parent = os.path.dirname(os.path.abspath(dest))
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f".{os.path.basename(dest)}.import-tmp")
