@@ -209,6 +209,11 @@ def test_marks():
 def test_basis_split():
     assert importer.split_basis("《甲》、《乙》；《丙》\n《丁》第三条") == ["《甲》", "《乙》", "《丙》", "《丁》第三条"]
     assert importer.split_basis("《甲》第一条、第二条") == ["《甲》第一条、第二条"]
+    # The same cell as Excel shows it (line breaks) and as a CSV export often runs it together.
+    typed = importer.split_basis("《中华人民共和国预算法》\n《中华人民共和国政府信息公开条例》")
+    assert importer.split_basis("《中华人民共和国预算法》《中华人民共和国政府信息公开条例》") == typed
+    assert importer.split_basis("《中华人民共和国预算法》 《中华人民共和国政府信息公开条例》") == typed
+    assert importer.split_basis("《关于印发〈甲〉的通知》") == ["《关于印发〈甲〉的通知》"]
 
 
 def test_single_row_header_with_value_columns(tmp_path):

@@ -42,10 +42,12 @@ def read_mark(text: str) -> tuple[bool | None, str]:
 
 
 def split_basis(text: str) -> list[str]:
-    """公开依据 one per line; within a line, 《…》、《…》 or 《…》；《…》 are several."""
+    """公开依据 one per line; within a line, 《…》、《…》, 《…》；《…》 and 《…》《…》 are several
+    (a cell typed in Excel splits on line breaks, the same table saved as CSV often runs the
+    titles together: both give the same list)."""
     parts = []
     for line in text.split("\n"):
-        for part in re.split(r"(?<=》)\s*[、，,；;]\s*(?=《)|[；;]\s*(?=《)", line):
+        for part in re.split(r"(?<=》)\s*[、，,；;]?\s*(?=《)|[；;]\s*(?=《)", line):
             part = part.strip().rstrip("；;，,、").strip()
             if part:
                 parts.append(part)
