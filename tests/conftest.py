@@ -97,13 +97,8 @@ def write_files(root, files: dict[str, str | bytes]) -> str:
 def make_site(tmp_path):
     """make_site(files=None, **overrides) -> site folder with minimal_site() plus overrides."""
     def make(files: dict | None = None, base: dict | None = None) -> str:
-        content = dict(minimal_site() if base is None else base)
-        for rel, value in (files or {}).items():
-            if value is None:
-                content.pop(rel, None)
-            else:
-                content[rel] = value
-        return write_files(tmp_path / "site", content)
+        from memory import site_files        # the same files as the in-memory builder's sites
+        return write_files(tmp_path / "site", site_files(files, base))
     return make
 
 
