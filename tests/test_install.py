@@ -77,6 +77,11 @@ def test_sdist_and_wheel_carry_the_theme_search_runtime_schemas_and_licence(inst
                    "zwgk/source/schemas/domain.schema.json", "zwgk/commands/scaffold_files/gitlab-ci.yml"):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "catalog/", "content/", "zwgk/search_runtime/test/")) for n in names)
+    # Every package of the engine is in the wheel (the package list in pyproject.toml is explicit).
+    for folder, _dirs, files in os.walk(os.path.join(REPO, "zwgk")):
+        if "__init__.py" in files:
+            rel = os.path.relpath(folder, REPO).replace(os.sep, "/")
+            assert f"{rel}/__init__.py" in names, f"{rel} is missing from the wheel"
     metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     from zwgk import __version__
     assert f"Version: {__version__}" in metadata
@@ -110,6 +115,12 @@ def test_installed_zwgk_makes_checks_builds_and_searches_a_new_site(installed):
     assert "zwgk-search.js" in (county / "search.html").read_text(encoding="utf-8")
     for download in ("catalog.xlsx", "catalog.csv", "catalog.json"):
         assert (county / "downloads" / download).stat().st_size > 0, download
+    table = work / "社会救助.csv"
+    table.write_text("一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级\n"
+                     "低保,城乡低保,低保对象名单,《社会救助暂行办法》,20个工作日内,县民政局,政府网站,全社会,主动,县级\n",
+                     encoding="utf-8")
+    _zwgk(bin_dir, "import", str(table), "--county", "example", "--domain", "社会救助", cwd=site)
+    assert (site / "catalog" / "example" / "shjz.yaml").is_file()
     found = json.loads(_zwgk(bin_dir, "search", "预算", "--json", cwd=site).stdout)
     assert found["total"] >= 2
     assert {"document", "item"} <= {hit["type"] for hit in found["results"]}
