@@ -148,7 +148,7 @@ def format_text(report: CheckReport) -> str:
         out.append("标准领域（26 个）：")
         for c in report.completeness:
             out.append(f"  {c.name}：已发布 {c.count(PUBLISHED)} 个（{c.items} 个事项），未涉及 {c.count(NOT_APPLICABLE)} 个，"
-                       f"未发布 {len(c.unpublished) - c.count(NOT_APPLICABLE)} 个")
+                       f"未发布 {c.not_published} 个")
     skipped = [name for name, ran in (("链接", report.checked["links"]), ("完整性", report.checked["completeness"])) if not ran]
     out.append("")
     if skipped:
@@ -178,7 +178,7 @@ def report_data(report: CheckReport) -> dict:
         c = completeness.get(slug)
         data["domains"] = None if c is None else {
             "published": c.count(PUBLISHED), "not_applicable": c.count(NOT_APPLICABLE),
-            "missing": len(c.unpublished) - c.count(NOT_APPLICABLE), "items": c.items,
+            "missing": c.not_published, "items": c.items,
             "cells": [{"standard": cell.standard, "status": cell.status, "items": cell.items,
                        "domain": cell.slug, "reason": cell.reason} for cell in c.cells],
         }

@@ -36,6 +36,11 @@ class CountyCompleteness:
         return sum(c.items for c in self.cells)
 
     @property
+    def not_published(self) -> int:
+        """Standard domains 未发布: missing, or a file with no items (未涉及 ones are not counted)."""
+        return self.count(MISSING) + self.count(EMPTY)
+
+    @property
     def unpublished(self) -> tuple[tuple[str, str], ...]:
         """(standard domain, reason) of each not published: the reason is "" unless 未涉及."""
         return tuple((c.standard, c.reason) for c in self.cells if c.status != PUBLISHED)
