@@ -1,4 +1,4 @@
-/* zwgk search: the one text analysis, identical to zwgk/search/analysis.py.
+/* zwgk search: the one text analysis, identical to zwgk/outputs/search/analysis.py.
  * Normalisation per code point (NFKC, lower case, final sigma as sigma); runs of word
  * characters give every character and every overlapping pair. search/vectors.json
  * holds the strings and tokens both implementations must reproduce.

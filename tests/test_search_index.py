@@ -11,7 +11,9 @@ import pytest
 from zwgk.library import load_library
 from zwgk.outputs.search import county_search_outputs, portal_search_outputs, search_outputs
 from zwgk.outputs.search.analysis import normalize, tokenize
-from zwgk.outputs.search.browser_index import BASE, _ALPHABET, build_index, term_hash
+from zwgk.outputs.search.browser_index import build_index
+from zwgk.outputs.search.postings import ALPHABET as _ALPHABET
+from zwgk.outputs.search.postings import BASE, term_hash
 from zwgk.outputs.search.records import FACETS, ZONES, Record
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -27,10 +27,7 @@ import numpy as np
 
 from zwgk.base import never
 from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
-
-# The format's digits and term hash, named here too, where the format is described.
-from zwgk.outputs.search.postings import ALPHABET as _ALPHABET  # noqa: F401 - re-exported
-from zwgk.outputs.search.postings import BASE, char_postings, pair_postings, shard_texts, term_hash, varint_string
+from zwgk.outputs.search.postings import char_postings, pair_postings, shard_texts, varint_string
 from zwgk.outputs.search.records import FACETS, ZONES, Record
 
 FORMAT = 1

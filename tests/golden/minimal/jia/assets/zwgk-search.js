@@ -1,4 +1,4 @@
-/* zwgk search: the query engine over the index that zwgk/search/browser_index.py writes.
+/* zwgk search: the query engine over the index that zwgk/outputs/search/browser_index.py writes.
  * AND of the query's terms; a quoted phrase must appear as written; BM25F (zone weights,
  * each zone normalised by its own length); records holding a part exactly come first,
  * those holding it in a heavier zone (title, names, content, basis, body) before the
