@@ -133,7 +133,7 @@ def describe_violations(violations: list[dict]) -> str:
 
 def screenshot_path(name: str) -> str:
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    return os.path.join(SCREENSHOTS, name + ".png")
+    return os.path.join(SCREENSHOTS, name + ".jpg")
 
 
 def page_width_overflow(page) -> int:

@@ -102,12 +102,20 @@ def make_site(tmp_path):
     return make
 
 
+# Modules whose tests take seconds each, longest first. Started first, they share the two
+# workers evenly; left to the end of the alphabet, one worker finishes long after the other.
+LONG_MODULES = ["test_install.py", "test_incremental.py", "test_browser_pages.py",
+                "test_security_injection.py", "test_browser_behaviour.py", "test_security_nothing_lost.py"]
+
+
 def pytest_collection_modifyitems(items):
     """A test that opens Chromium through tests/browser.py's `chromium` fixture is a browser test
     wherever it is written, so `-m "not browser"` leaves out every one."""
     for item in items:
         if "chromium" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    rank = {name: i for i, name in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))     # stable: order within a module stays
 
 
 def run_zwgk(*args: str, cwd: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
