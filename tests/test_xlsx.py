@@ -80,3 +80,27 @@ def test_text_is_escaped_never_read_as_markup():
     assert '<t xml:space="preserve"> 前后空格 </t>' in xml
     assert "<t>_x005F_x0041_</t>" in xml and "<t>a_x0001_b</t>" in xml
     assert "<f>" not in xml and 't="s"' not in xml and "<r>" not in xml
+
+
+def test_every_row_is_as_tall_as_its_wrapped_text_needs():
+    wrap = Styles([Format(font="宋体", size=10, wrap=True, border=True), Format(font="宋体", size=16)])
+    text, title = wrap.number(wrap.formats[0]), wrap.number(wrap.formats[1])
+    ws = Sheet(wrap)
+    ws.widths([10, 10, 10])
+    ws.merge(0, 0, 0, 2, "一个标题", title)
+    ws.row(1, [("短", text), ("", text), ("", text)])
+    ws.row(2, [("公开内容" * 10, text), ("2024", text), ("", text)])         # 40 CJK characters in 10
+    ws.row(3, [("第一行\n第二行\n第三行", text), ("", text), ("", text)])
+    ws.merge(4, 0, 5, 0, "合并的单元格里很长的一段文字" * 3, text)               # over two rows
+    ws.row(6, [("a" * 60, text), ("", text), ("", text)])                  # Latin: about half as wide
+    ws.close()
+    rows = opened(workbook([("表", ws)], Properties())).active.row_dimensions
+    heights = {r: rows[r].height for r in range(1, 8)}
+    assert all(heights.values()), "every row carries a height"
+    one_line = heights[2]
+    assert heights[1] > one_line                         # 16-point title
+    # A 10-character column holds 70 pixels: four or five 13-pixel characters a line.
+    assert heights[3] >= 8 * (one_line - 4)
+    assert heights[4] >= 3 * (one_line - 4)             # a line each paragraph
+    assert heights[5] >= 9 * (one_line - 4)             # a merged range's first row holds its text
+    assert one_line * 2 < heights[7] < heights[3]

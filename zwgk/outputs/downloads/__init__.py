@@ -18,9 +18,9 @@ spreadsheet would run when the file is opened) is neutralised differently per fo
 - JSON is data, not a spreadsheet, and needs nothing.
 
 The modules, each with one job: content (names, paths, dates, shared values), table (the
-standard table as XLSX sheets), xlsx (the XLSX writer), opendata (CSV, JSON and its
-schema), archive (deflate and zip), county (all of a county's files), offline (the
-offline zip and the downloads page).
+standard table as XLSX sheets), xlsx (the XLSX writer), rowfit (the rows' heights it
+writes), opendata (CSV, JSON and its schema), archive (deflate and zip), county (all of a
+county's files), offline (the offline zip and the downloads page).
 """
 from zwgk.outputs.downloads.content import (CATALOG_NAME, DOCUMENTS_NAME, DOWNLOADS, FORMULA_TRIGGERS, SCHEMA_NAME,
                                             catalog_updated, domain_download_paths, domain_updated, download_path,

@@ -98,11 +98,13 @@ _TITLE = Format(font="黑体", size=16, align="center", valign="center")
 _HEADER = Format(font="宋体", size=10, bold=True, align="center", valign="center", wrap=True, border=True, fill="D9E1F2")
 _TEXT = Format(font="宋体", size=10, align="left", valign="center", wrap=True, border=True)
 _CENTRE = Format(font="宋体", size=10, align="center", valign="center", wrap=True, border=True)
-_FORMATS = [f for plain in (_TITLE, _HEADER, _TEXT, _CENTRE) for f in (plain, replace(plain, quote_prefix=True))]
+# A range merged over rows shows its text at the top: a page break may cut the range, never the text.
+_TOP = replace(_TEXT, valign="top")
+_FORMATS = [f for plain in (_TITLE, _HEADER, _TEXT, _CENTRE, _TOP) for f in (plain, replace(plain, quote_prefix=True))]
 # One Styles for every workbook: a sheet's format numbers, and so its XML, are the same in
 # the county's workbook and the domain's own.
 STYLES = Styles(_FORMATS)
-_TITLE_N, _HEADER_N, _TEXT_N, _CENTRE_N = (STYLES.number(f) for f in (_TITLE, _HEADER, _TEXT, _CENTRE))
+_TITLE_N, _HEADER_N, _TEXT_N, _CENTRE_N, _TOP_N = (STYLES.number(f) for f in (_TITLE, _HEADER, _TEXT, _CENTRE, _TOP))
 
 
 def _style(plain: int, value: str) -> int:
@@ -156,8 +158,7 @@ def domain_sheet(site: Site, county: County, domain: Domain) -> Sheet:
         if k == len(items) or items[k].level1 != items[start].level1:
             if k - start > 1:
                 value = items[start].level1
-                ws.merge(first_row + start, level1_col, first_row + k - 1, level1_col,
-                         value, _style(styles[level1_col], value))
+                ws.merge(first_row + start, level1_col, first_row + k - 1, level1_col, value, _style(_TOP_N, value))
             start = k
 
     ws.frozen_rows = first_row

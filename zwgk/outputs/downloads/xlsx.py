@@ -16,8 +16,8 @@ once, and is a sheet of both the county's workbook and the domain's own.
 
 Written here rather than through a spreadsheet library: that reuse needs a sheet's XML
 apart from its workbook, which no library offers without reaching into its internals.
-The output is deterministic: every zip entry is dated 1980-01-01, the earliest a zip can say.
-The download tests read every cell, format, merge, print setting and date back with openpyxl.
+Every row has a height (rowfit.py), and every zip entry is dated 1980-01-01: the output is
+deterministic. The tests read it back with openpyxl and print it through LibreOffice.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Sequence
 
 from zwgk.outputs.downloads.archive import deflate, zip_archive
+from zwgk.outputs.downloads.rowfit import fit_heights
 
 # ISA-L's default level: a county's 27 workbooks come out 3% larger than at zlib's
 # default level, in a fraction of the time.
@@ -100,6 +101,7 @@ class Sheet:
         self._widths = list(widths)
 
     def height(self, row: int, points: float) -> None:
+        """A row's height; rows not given one get the height their text needs (rowfit.py)."""
         self._heights[row] = points
 
     def row(self, row: int, cells: Sequence[tuple[str, int]]) -> None:
@@ -126,6 +128,7 @@ class Sheet:
         """Write the sheet's XML, deflated, and let go of its cells."""
         if self._closed:
             return
+        self._heights = fit_heights(self._rows, self._widths, self._merged, self.styles.formats, self._heights)
         rows, first_col, last_col = self._sheet_data()
         first_row, last_row = (min(self._rows), max(self._rows)) if self._rows else (0, 0)
         head = (_XML_DECLARATION + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
@@ -175,8 +178,7 @@ class Sheet:
         out = []
         for r in sorted(self._rows):
             n = str(r + 1)
-            height = self._heights.get(r)
-            out.append(f'<row r="{n}" ht="{height:g}" customHeight="1">' if height else f'<row r="{n}">')
+            out.append(f'<row r="{n}" ht="{self._heights[r]:g}" customHeight="1">')
             for c, cell in enumerate(self._rows[r]):
                 if cell is None:
                     continue
