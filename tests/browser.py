@@ -50,6 +50,7 @@ def page_kinds() -> list[Kind]:
         Kind("page", urls.page_page(county.slug, county.pages[0].slug)),
         Kind("search", urls.search_page(county.slug), "?q=预算", ready="#search-results li"),
         Kind("downloads", urls.downloads_page(county.slug)),
+        Kind("apply", urls.apply_page(county.slug)),
         Kind("completeness", urls.PORTAL_COMPLETENESS),
     ]
     return kinds

@@ -21,10 +21,20 @@ police: 测公网安备 99000000000001号
 local_channels: [12345政务服务热线]
 """
 
+OFFICE_YAML = """\
+office:
+  name: 县人民政府办公室
+  address: 县城人民路1号
+  hours: 工作日上午8:30—12:00，下午14:30—17:30
+  phone: 0990-1234
+  fax: 无
+  online: 本县人民政府网站“依申请公开”栏目
+"""
+
 COUNTY_YAML = """\
 name: 甲县
 code: '990901'
-"""
+""" + OFFICE_YAML
 
 DOMAIN_YAML = """\
 domain: 财政预决算

@@ -103,7 +103,7 @@ def rows_of(ws) -> list[list[str]]:
 def test_every_file_is_produced(outputs):
     names = {p.removeprefix("jia/downloads/") for p in outputs}
     assert names == {"catalog.xlsx", "catalog.csv", "catalog.json", "catalog.schema.json", "documents.csv",
-                     "czyjs.xlsx", "czyjs.csv", "czyjs.json", "shjz.xlsx", "shjz.csv", "shjz.json"}
+                     "apply-form.docx", "czyjs.xlsx", "czyjs.csv", "czyjs.json", "shjz.xlsx", "shjz.csv", "shjz.json"}
 
 
 def test_a_county_slug_is_accepted_as_well_as_a_county(library, outputs):

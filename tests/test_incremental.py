@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import REPO, run_zwgk, write_files
+from conftest import OFFICE_YAML, REPO, run_zwgk, write_files
 from zwgk.build import build_site
 from zwgk.library import COUNTY_WIDE
 from zwgk.render.renderer import plan_county, plan_portal
@@ -44,7 +44,7 @@ def doc_md(title: str, published: str, items: list[str] = (), extra: str = "") -
 
 
 def county_files(slug: str, name: str, code: str, items: int = 6, docs: int = 4) -> dict[str, str]:
-    files = {f"catalog/{slug}/county.yaml": f"name: {name}\ncode: '{code}'\n"}
+    files = {f"catalog/{slug}/county.yaml": f"name: {name}\ncode: '{code}'\n" + OFFICE_YAML}
     doc_ids = [f"2024-czj-{n:03d}" for n in range(1, docs + 1)]
     for domain, prefix in (("财政预决算", "czyjs"), ("就业", "jy")):
         body = "".join(item_yaml(prefix, n, [doc_ids[n % docs]] if prefix == "czyjs" and n < 3 else [])
@@ -215,7 +215,7 @@ def test_a_subset_build_keeps_the_other_counties_of_the_output(tmp_path):
     out = str(tmp_path / "public")
     build_site(site, out)
     yi_before = {p: s for p, s in stamps(out).items() if p.startswith("yi/")}
-    write_files(site, {"catalog/jia/county.yaml": "name: 甲区\ncode: '990901'\n"})
+    write_files(site, {"catalog/jia/county.yaml": "name: 甲区\ncode: '990901'\n" + OFFICE_YAML})
     result = build_site(site, out, counties=("jia",))
     assert result.counties == 2
     assert {p: s for p, s in stamps(out).items() if p.startswith("yi/")} == yi_before
@@ -263,7 +263,7 @@ def test_killing_a_build_at_any_moment_leaves_the_last_good_site_whole(tmp_path)
     good = assert_complete(out)
     rng = random.Random(8)
     for attempt in range(4):
-        write_files(site, {"catalog/jia/county.yaml": f"name: 甲县{attempt}\ncode: '990901'\n",
+        write_files(site, {"catalog/jia/county.yaml": f"name: 甲县{attempt}\ncode: '990901'\n" + OFFICE_YAML,
                            "content/yi/pages/guide.md": f"---\ntitle: 指南\n---\n\n第{attempt}版。\n"})
         reference = str(tmp_path / f"reference-{attempt}")
         build_site(site, reference)

@@ -116,3 +116,29 @@ def test_published_counts_know_published_not_applicable_empty_and_missing_domain
     assert standard.items == 2                                 # standard domains only: not 本地特色
     assert ("税收管理", "由税务部门垂直管理并公开") in standard.unpublished
     assert ("安全生产", "") in standard.unpublished and len(standard.unpublished) == len(STANDARD_DOMAINS) - 1
+
+
+def test_a_guide_without_the_office_details_is_an_error_at_the_guide():
+    """条例第十二条: the 指南 names the office that handles requests, and how to reach it."""
+    no_office = {"catalog/jia/county.yaml": "name: 甲县\ncode: '990901'\n"}
+    files = site_files({**no_office, "content/jia/pages/guide.md": "---\ntitle: 政府信息公开指南\n---\n\n正文。\n"})
+    problems = build_in_memory(files).problems
+    assert [(p.path, p.line, p.severity) for p in problems] == [("content/jia/pages/guide.md", 1, "error")]
+    assert "条例第十二条" in problems[0].message and "office:" in problems[0].hint
+    # With the office named, the same guide is fine; a county without a guide page needs none.
+    assert build_in_memory(site_files({"content/jia/pages/guide.md": "---\ntitle: 指南\n---\n\n正文。\n"})).problems == []
+    assert build_in_memory(site_files(no_office)).problems == []
+
+
+def test_pages_carry_attachments_that_must_exist_and_a_shared_page_cannot():
+    page = "---\ntitle: 申请须知\nattachments: [files/须知.pdf]\n---\n\n见附件。\n"
+    missing = build_in_memory(site_files({"content/jia/pages/notice.md": page})).problems
+    assert [(p.path, p.line, p.col, p.message) for p in missing] == [
+        ("content/jia/pages/notice.md", 3, 15, "attachments: 附件 'files/须知.pdf' 不存在")]
+    present = build_in_memory(site_files({"content/jia/pages/notice.md": page, "content/jia/files/须知.pdf": b"%PDF-1.4\n"}))
+    assert present.problems == []
+    notice = next(p for p in present.library.county("jia").pages if p.slug == "notice")
+    assert notice.attachments == ("files/须知.pdf",)
+    assert 'href="../files/须知.pdf" download>须知.pdf</a>' in present.pages["jia/pages/notice.html"]
+    shared = build_in_memory(site_files({"content/pages/notice.md": page})).problems
+    assert [(p.path, p.line, "全站共用页面不能带附件" in p.message) for p in shared] == [("content/pages/notice.md", 3, True)]

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 A4_LANDSCAPE = (841.9, 595.3)        # points
+A4_PORTRAIT = (595.3, 841.9)
 # LibreOffice's CSV import options: comma, double quote, UTF-8 (its character set 76).
 CSV_FILTER = "CSV:44,34,76"
 
@@ -93,7 +94,9 @@ def crossing_borders(page, chars: list[dict]) -> list[str]:
             cols.setdefault(int(edge["x0"]), []).append(edge)
     found = []
     for ch in chars:
-        x0, x1, top, bottom = ch["x0"] + 0.5, ch["x1"] - 0.5, ch["top"] + 0.5, ch["bottom"] - 0.5
+        # A character's box is its font's whole em: the ink leaves about a tenth free above and below.
+        inset = max(0.5, 0.12 * (ch["bottom"] - ch["top"]))
+        x0, x1, top, bottom = ch["x0"] + 0.5, ch["x1"] - 0.5, ch["top"] + inset, ch["bottom"] - inset
         across = any(top < e["top"] < bottom and e["x0"] < x1 and e["x1"] > x0
                      for y in range(int(top), int(bottom) + 1) for e in rows.get(y, ()))
         across = across or any(x0 < e["x0"] < x1 and e["top"] < bottom and e["bottom"] > top
@@ -133,6 +136,11 @@ def converted(demo_site, tmp_path_factory):
     downloads = os.path.join(demo_site, "linjiang", "downloads")
     workbooks = [os.path.join(downloads, "catalog.xlsx"), os.path.join(downloads, "czyjs.xlsx")]
     pdfs = convert(workbooks, str(work / "xlsx"), str(work / "profile"))
+    forms = []
+    for county in ("linjiang", "shiqiao"):       # one name in every county: copied apart to convert at once
+        forms.append(str(work / f"{county}-apply-form.docx"))
+        shutil.copyfile(os.path.join(demo_site, county, "downloads", "apply-form.docx"), forms[-1])
+    pdfs.update(convert(forms, str(work / "docx"), str(work / "profile")))
     pdfs.update(convert([os.path.join(downloads, "catalog.csv")], str(work / "csv"), str(work / "profile"), CSV_FILTER))
     return pdfs
 
@@ -166,3 +174,25 @@ def test_the_csv_opened_as_utf8_reads_in_chinese(converted, demo_site):
     id_column = rows[0].index("事项编号")
     for row in rows[1:]:
         assert row[id_column] in text
+
+
+@pytest.mark.parametrize("county", ["linjiang", "shiqiao"])
+def test_the_application_form_prints_on_one_a4_page_with_every_field_and_the_office(converted, demo_site, county):
+    import pdfplumber
+    from docx import Document
+    docx = next(p for p in converted if p.endswith(f"{county}-apply-form.docx"))
+    form = Document(docx)
+    expected = {squeeze(cell.text) for table in form.tables for row in table.rows for cell in row.cells if cell.text.strip()}
+    with pdfplumber.open(converted[docx]) as pdf:
+        assert len(pdf.pages) == 1, "the form fits on one page"
+        page = pdf.pages[0]
+        assert (round(page.width, 1), round(page.height, 1)) == A4_PORTRAIT
+        chars = printed_chars(page)
+        assert crossing_borders(page, chars) == []
+        assert overlapping_chars(chars) == []
+        assert all(0 <= ch["x0"] and ch["x1"] <= page.width for ch in chars)
+        printed = {squeeze(t) for table in page.find_tables() for row in table.extract() for t in row if t}
+    assert expected - printed == set(), sorted(expected - printed)
+    for label in ("申请人信息", "公民", "法人或者其他组织", "所需政府信息的名称", "获取政府信息的方式（可选）",
+                  "受理机构", "办公地址", "办公时间", "联系电话", "传真号码", "互联网联系方式"):
+        assert label in printed, label

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import DOMAIN_YAML
+from conftest import DOMAIN_YAML, OFFICE_YAML
 from memory import build_in_memory, site_files
 from zwgk.base import STANDARD_DOMAINS
 from zwgk.library import KINDS, EMPTY, MISSING, NOT_APPLICABLE, claimed_urls, county_totals, urls
@@ -22,7 +22,7 @@ ITEM = ("  - id: {id}\n    level1: {name}\n    subject: 县政府办\n    channe
 # a domain it has no part in (未涉及), documents (one interpreting another, one with an
 # attachment) and its own page; 乙县 with nothing published yet.
 RICH = site_files({
-    "catalog/jia/county.yaml": "name: 甲县\ncode: '990901'\nnot_applicable:\n  税收管理: 由税务部门垂直管理并公开\n",
+    "catalog/jia/county.yaml": "name: 甲县\ncode: '990901'\nnot_applicable:\n  税收管理: 由税务部门垂直管理并公开\n" + OFFICE_YAML,
     "catalog/jia/aqsc.yaml": "domain: 安全生产\nitems: []\n",
     "catalog/jia/bdly.yaml": "domain: 本地特色\nitems:\n" + ITEM.format(id="bd-01", name="本地事项一")
                              + ITEM.format(id="bd-02", name="本地事项二"),
@@ -30,7 +30,7 @@ RICH = site_files({
                                         "interprets: 2024-czj-001\nattachments: [files/解读.pdf]\n---\n见[预算](docs/2024-czj-001.md)，[附件](files/解读.pdf)。\n",
     "content/jia/files/解读.pdf": b"%PDF-1.4",
     "content/jia/pages/guide.md": "---\ntitle: 公开指南\n---\n\n本县公开指南。\n",
-    "catalog/yi/county.yaml": "name: 乙县\ncode: '990902'\n",
+    "catalog/yi/county.yaml": "name: 乙县\ncode: '990902'\n" + OFFICE_YAML,
 })
 
 
@@ -44,7 +44,7 @@ def rich():
 def test_every_page_kind_of_the_registry_renders(rich):
     made = {kind.name for kind in KINDS if kind.rendered}
     assert made == {"portal", "portal-search", "shared-page", "county", "catalog", "docs", "search", "feed",
-                    "sitemap", "domain", "item", "document", "page"}
+                    "sitemap", "domain", "item", "document", "page", "apply"}
     lib = rich.library
     expected = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)} - {
         urls.PORTAL_COMPLETENESS, *(urls.downloads_page(c.slug) for c in lib.counties)}   # made by outputs
@@ -99,6 +99,7 @@ def test_every_link_between_pages_lands_on_a_page_the_site_has(rich):
     lib = rich.library
     site_files_made = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)}
     site_files_made |= {urls.attachment(c.slug, path) for c in lib.counties for d in c.documents for path in d.attachments}
+    site_files_made |= {urls.apply_form(c.slug) for c in lib.counties}          # made by the downloads
     for dest, page in rich.pages.items():
         for href in re.findall(r'(?:href|src|action)="([^"#?]+)', page):
             if re.match(r"[a-z]+:", href) or "/assets/" in f"/{href}":

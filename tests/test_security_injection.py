@@ -56,6 +56,8 @@ def _value(field: schema.Field, payload: str):
         return payload
     if field.kind == schema.TEXT_LIST:
         return [payload, payload + "二"]
+    if field.kind == schema.MAPPING:
+        return {f.name: v for f in field.fields if (v := _value(f, payload)) is not None}
     return None
 
 
@@ -87,6 +89,7 @@ def hostile_site(payload: str) -> dict[str, str]:
                   level_names={"县级": payload, "乡级": payload + "乡"}, stale_days=365,
                   pii_allow=[{"value": payload, "reason": payload}])
     county = _texts(schema.COUNTY, payload, code="990901", weight=1, not_applicable={"扶贫": payload})
+    county["apply"]["platform"] = BASE_URL + "ysqgk/?q=" + payload     # a link must stay a web address
     item = _texts(schema.ITEM, payload, id="hostile-01", channels=[payload, "政府网站"], audience="特定群体",
                   mode="主动", level=[payload, payload + "乡"], documents=["2024-doc-001"], updated="2024-03-01")
     domain = _texts(schema.DOMAIN, payload, standard="财政预决算", updated="2024-03-01", items=[item])

@@ -166,11 +166,12 @@ def _load(ctx: CountyContext, slug: str, result: CountyResult) -> Library | None
 
 
 def county_attachments(root: str, library: Library, county: str) -> list[tuple[str, str]]:
-    """The attachments documents refer to (path relative to content/<county>/, source file)."""
+    """The attachments documents and pages refer to (path relative to content/<county>/, source file)."""
     seen: dict[str, str] = {}
-    for doc in library.county(county).documents:
-        for path in doc.attachments:
-            full = os.path.join(root, "content", county, *path.split("/"))
-            if path not in seen and os.path.isfile(full):
-                seen[path] = full
+    owner = library.county(county)
+    for path in [*(p for doc in owner.documents for p in doc.attachments),
+                 *(p for page in owner.pages for p in page.attachments)]:
+        full = os.path.join(root, "content", county, *path.split("/"))
+        if path not in seen and os.path.isfile(full):
+            seen[path] = full
     return sorted(seen.items())

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from zwgk.base import STANDARD_DOMAINS, Problem
-from zwgk.library.model import County, Document, Domain, Item, Page, Site, frozen_map
+from zwgk.library.model import ApplyOptions, County, Document, Domain, Item, Office, Page, Site, frozen_map
 from zwgk.library.pages import claimed_urls
 from zwgk.library.validate import CountyDraft, footer_from
+from zwgk.library.urls import GUIDE_SLUG
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,18 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
                 ref_error(doc.src_path, doc.id, doc.interprets, f"interprets: 被解读的文件 '{doc.interprets}' 不存在",
                           f"文件编号是 content/{slug}/docs/ 下的文件名（不带 .md）")
 
+    guide = next((p for p in draft.pages if p.slug == GUIDE_SLUG), None)
+    if guide is not None and not draft.values.get("office"):
+        # 条例第十二条: the 指南 names the office and how to reach it; zwgk renders them from county.yaml.
+        problems.append(Problem(guide.src_path, 1, 1, "政府信息公开指南缺少政府信息公开工作机构的名称、办公地址、办公时间、联系电话、传真号码和互联网联系方式（条例第十二条）",
+                                f"在 catalog/{slug}/county.yaml 中添加 office，例如：\noffice:\n  name: 示例县人民政府办公室\n  address: 示例县人民路1号\n"
+                                "  hours: 工作日上午8:30—12:00，下午14:30—17:30\n  phone: 0000-0000000\n  fax: 无\n  online: zwgk@example.gov.cn"))
+    for page in draft.pages:
+        for path in page.attachments:
+            if path not in draft.files:
+                ref_error(page.src_path, page.slug, path, f"attachments: 附件 '{path}' 不存在",
+                          f"请把附件放到 content/{slug}/{path}，或检查文件名的拼写")
+
     own = {p.slug for p in draft.pages}
     pages = sorted(draft.pages + [p for p in shared_pages if p.slug not in own], key=_page_order)
     documents = sorted(draft.documents, key=lambda d: (d.published, d.id), reverse=True)
@@ -172,7 +185,9 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
     values = draft.values
     return County(slug=slug, name=values["name"], code=values["code"], footer=footer_from(values, site.footer),
                   not_applicable=frozen_map(values["not_applicable"]), weight=values["weight"],
-                  domains=tuple(domains), documents=tuple(documents), pages=tuple(pages), src_path=draft.src_path)
+                  domains=tuple(domains), documents=tuple(documents), pages=tuple(pages), src_path=draft.src_path,
+                  office=Office(**values["office"]) if values.get("office") else None,
+                  apply=ApplyOptions(**values["apply"]) if values.get("apply") else ApplyOptions())
 
 
 def _domain_order(domain: Domain):

@@ -82,6 +82,32 @@ class Page:
     body: str
     updated: date | None
     src_path: str
+    attachments: tuple[str, ...] = ()   # relative to content/<county>/ (content/ for a shared page)
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """The 政府信息公开工作机构 as 条例第十二条 asks the 指南 to name it."""
+    name: str
+    address: str
+    postcode: str
+    hours: str
+    phone: str
+    fax: str
+    online: str
+
+    @property
+    def details(self) -> tuple[tuple[str, str], ...]:
+        """(label, value) in the order the 指南 and the 申请表 show them."""
+        address = f"{self.address}（邮政编码：{self.postcode}）" if self.postcode else self.address
+        return (("机构名称", self.name), ("办公地址", address), ("办公时间", self.hours),
+                ("联系电话", self.phone), ("传真号码", self.fax), ("互联网联系方式", self.online))
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOptions:
+    platform: str = ""      # the county's online application platform, if it has one
+    purpose: bool = False   # the 申请表 asks for the 用途 of the information
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +135,8 @@ class County:
     documents: tuple[Document, ...]     # newest first
     pages: tuple[Page, ...]             # the county's own and the shared ones, by weight
     src_path: str
+    office: Office | None = None        # None until county.yaml names it
+    apply: ApplyOptions = ApplyOptions()
 
     @property
     def items(self) -> tuple[Item, ...]:

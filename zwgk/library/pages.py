@@ -84,6 +84,8 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("search", COUNTY, lambda c, k: urls.search_page(c), _one, "search.html",
              inputs=lambda library, c, k: ()),     # shows no content: its index is made beside it
     PageKind("downloads", COUNTY, lambda c, k: urls.downloads_page(c), _one),
+    PageKind("apply", COUNTY, lambda c, k: urls.apply_page(c), _one, "apply.html",
+             inputs=_county_page_inputs, in_sitemap=True),      # county.yaml, and a link to the 指南
     PageKind("feed", COUNTY, lambda c, k: f"{c}/feed.xml", _one, "feed.xml"),
     PageKind("sitemap", COUNTY, lambda c, k: f"{c}/sitemap.xml", _one, "sitemap.xml"),
     # A county's pages made from one source file each.

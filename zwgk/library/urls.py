@@ -46,6 +46,20 @@ def search_page(county: str) -> str:
     return f"{county}/search.html" if county else PORTAL_SEARCH
 
 
+GUIDE_SLUG = "guide"            # content/<county>/pages/guide.md is the county's 政府信息公开指南
+APPLY_FORM = "apply-form.docx"
+
+
+def apply_form(county: str) -> str:
+    """The county's 政府信息公开申请表 (a download)."""
+    return f"{county}/downloads/{APPLY_FORM}"
+
+
+def apply_page(county: str) -> str:
+    """依申请公开: how to ask for information, and the 申请表."""
+    return f"{county}/apply.html"
+
+
 def downloads_page(county: str) -> str:
     return f"{county}/downloads/index.html"
 

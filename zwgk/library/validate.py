@@ -117,11 +117,16 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
             draft.documents.append(doc)
         else:
             draft.incomplete = True   # references to it would only repeat its own error
-    draft.pages = [p for p in (_validate_page(s, county.slug, problems) for s in county.pages) if p]
+    draft.pages = [p for p in (_validate_page(s, county.slug, problems, draft) for s in county.pages) if p]
     return draft
 
 
 def _check_county_values(check: FieldChecker, node, values: dict) -> None:
+    platform = (values.get("apply") or {}).get("platform", "")
+    if platform and not re.match(r"https?://[^\s/]+", platform):
+        check.error(node.value["apply"].value["platform"], f"apply.platform: '{platform}' 不是网址",
+                    "网上申请平台请写完整网址，以 http:// 或 https:// 开头")
+        values["apply"]["platform"] = ""
     if values["code"] and not re.fullmatch(r"\d{6}", values["code"]):
         check.error(node.value["code"], f"code: 行政区划代码 '{values['code']}' 应为 6 位数字", "例如 code: '130181'")
     for domain_name, reason_node in (node.value["not_applicable"].value.items() if values["not_applicable"] else ()):
@@ -259,7 +264,7 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
     )
 
 
-def _validate_page(source: MarkdownSource, county: str, problems: list[Problem]) -> Page | None:
+def _validate_page(source: MarkdownSource, county: str, problems: list[Problem], draft: CountyDraft | None = None) -> Page | None:
     check = FieldChecker(source.path, problems)
     if source.front is None:
         problems.append(Problem(source.path, 1, 1, "页面缺少文件头（front matter）", "在文件开头写：\n---\ntitle: 页面标题\n---"))
@@ -267,9 +272,16 @@ def _validate_page(source: MarkdownSource, county: str, problems: list[Problem])
     values = check.mapping(source.front, PAGE.fields, what="文件头")
     if values is None or not values["title"]:
         return None
+    for n, ref in enumerate(values["attachments"]):
+        pos, _k = _element(source.front, "attachments", n, ref)
+        if draft is None:       # a shared page has no county folder for its files
+            problems.append(Problem(source.path, pos.line, pos.col, f"attachments: 全站共用页面不能带附件 '{ref}'",
+                                    "带附件的页面请放到 content/<县>/pages/ 下，附件放在 content/<县>/files/ 下"))
+        else:
+            draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
     _check_links(source, problems)
     return Page(slug=source.slug, county=county, title=values["title"], weight=values["weight"],
-                body=source.body, updated=values["updated"], src_path=source.path)
+                body=source.body, updated=values["updated"], src_path=source.path, attachments=values["attachments"])
 
 
 def _check_links(source: MarkdownSource, problems: list[Problem]) -> None:

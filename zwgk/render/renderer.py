@@ -92,6 +92,7 @@ class Renderer:
             "county": self._county, "catalog": self._catalog, "docs": self._docs, "search": self._search,
             "feed": self._feed, "sitemap": self._sitemap,
             "domain": self._domain, "item": self._item, "document": self._document, "page": self._page,
+            "apply": self._apply,
         }
 
     def render(self, job: PagePlan) -> bytes:
@@ -140,7 +141,7 @@ class Renderer:
             return [("首页", urls.PORTAL_HOME), ("公开情况", urls.PORTAL_COMPLETENESS), ("全文检索", urls.PORTAL_SEARCH)]
         c = county.slug
         return [("首页", urls.county_home(c)), ("公开目录", urls.catalog_index(c)), ("政府信息", urls.docs_index(c)),
-                ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
+                ("依申请公开", urls.apply_page(c)), ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
 
     def _county_crumbs(self, county: County) -> list[tuple[str, str]]:
         return [(county.name, urls.county_home(county.slug))]
@@ -233,6 +234,13 @@ class Renderer:
         county = self.library.county(job.county) if job.county else None
         crumbs = (self._county_crumbs(county) if county else []) + [("全文检索", job.dest)]
         return self._layout(KIND[job.kind].template, job, title="全文检索", county=county, crumbs=crumbs)
+
+    def _apply(self, job: PagePlan) -> str:
+        county = self.library.county(job.county)
+        return self._layout(KIND[job.kind].template, job, title="依申请公开", county=county,
+                            crumbs=self._county_crumbs(county) + [("依申请公开", job.dest)],
+                            form=urls.apply_form(county.slug),
+                            guide=next((p for p in county.pages if p.slug == urls.GUIDE_SLUG), None))
 
     def _feed(self, job: PagePlan) -> str:
         county = self.library.county(job.county)

@@ -20,6 +20,7 @@ from zwgk.source.schema import (
     ID_LIST,
     ID_PATTERN,
     INT,
+    MAPPING,
     PATH_LIST,
     RECORDS,
     TEXT,
@@ -152,6 +153,8 @@ class FieldChecker:
                 self.error(node, f"{where}: 应为映射（键: 值）", f"例如：\n{where}:\n  {_example_map(spec)}")
                 return None
             return {k: t for k, v in node.value.items() if (t := self.text(v, f"{where}.{k}")) is not None}
+        if kind == MAPPING:
+            return self.mapping(node, spec.fields, f"{where}.", what=where)
         if kind == RECORDS:
             if node.kind != "seq":
                 self.error(node, f"{where}: 应为列表（每项以 - 开头）", "")
@@ -247,4 +250,4 @@ def empty_value(spec: Field) -> Any:
     if spec.default is not None:
         return spec.default
     return {TEXT: "", CHOICE: "", ID: "", TEXT_LIST: (), ID_LIST: (), PATH_LIST: (),
-            DATE: None, INT: 0, BOOL: False, TEXT_MAP: {}, RECORDS: []}[spec.kind]
+            DATE: None, INT: 0, BOOL: False, TEXT_MAP: {}, RECORDS: [], MAPPING: None}[spec.kind]

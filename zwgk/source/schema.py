@@ -73,12 +73,32 @@ SITE = FileKind("site", "站点配置", "site.yaml", (
     Field("pii_allow", RECORDS, "允许公开的号码", "检查个人信息时放行的号码（如公开热线），每条须写明理由。", [{"value": "0311-12345678", "reason": "县政务服务中心咨询电话"}], fields=PII_ALLOW_FIELDS),
 ))
 
+# 《中华人民共和国政府信息公开条例》（国务院令第711号）第十二条：政府信息公开指南包括
+# 政府信息的分类、编排体系、获取方式和政府信息公开工作机构的名称、办公地址、办公时间、
+# 联系电话、传真号码、互联网联系方式等内容。
+OFFICE_FIELDS = (
+    Field("name", TEXT, "机构名称", "政府信息公开工作机构的名称（条例第十二条）。", "示例县人民政府办公室", required=True),
+    Field("address", TEXT, "办公地址", "受理申请的办公地址，申请人可当面递交或邮寄到这里。", "示例县人民路1号县政务服务中心二楼", required=True),
+    Field("postcode", TEXT, "邮政编码", "办公地址的邮政编码，信函申请时使用。", "000000"),
+    Field("hours", TEXT, "办公时间", "受理申请的时间。", "工作日上午8:30—12:00，下午14:30—17:30（法定节假日除外）", required=True),
+    Field("phone", TEXT, "联系电话", "咨询电话。", "0000-0000000", required=True),
+    Field("fax", TEXT, "传真号码", "传真号码；没有传真的写“无”。", "无", required=True),
+    Field("online", TEXT, "互联网联系方式", "电子邮箱或网上申请平台的地址。", "zwgk@example.gov.cn", required=True),
+)
+
+APPLY_FIELDS = (
+    Field("platform", TEXT, "网上申请平台", "本县依申请公开网上平台的地址（http:// 或 https:// 开头）；没有的不填。", "https://www.example.gov.cn/ysqgk/"),
+    Field("purpose", BOOL, "填写用途", "申请表是否请申请人填写所需信息的用途（条例第二十九条未要求，默认不填）。", False, default=False),
+)
+
 COUNTY = FileKind("county", "县（区）信息", "catalog/<县>/county.yaml", (
     Field("name", TEXT, "名称", "县（市、区）的名称。", "示例县", required=True),
     Field("code", TEXT, "行政区划代码", "6位行政区划代码。", "130100", required=True),
     *FOOTER_FIELDS,
     Field("not_applicable", TEXT_MAP, "未涉及领域", "本县不涉及的标准领域及原因，网站上显示为“未涉及”。", {"城市综合执法": "本县未设城市管理综合执法机构，相关事项由市级公开"}),
     Field("weight", INT, "排序", "在门户中的排列顺序，数字小的在前。", 10, default=0),
+    Field("office", MAPPING, "政府信息公开工作机构", "条例第十二条要求指南写明的机构名称、办公地址、办公时间、联系电话、传真号码、互联网联系方式；显示在政府信息公开指南和依申请公开页面，并写入申请表。", {}, fields=OFFICE_FIELDS),
+    Field("apply", MAPPING, "依申请公开", "依申请公开页面和申请表的设置。", {}, fields=APPLY_FIELDS),
 ))
 
 ITEM = FileKind("item", "目录事项", "catalog/<县>/<领域>.yaml 的 items 下每一项", (
@@ -126,6 +146,7 @@ DOCUMENT = FileKind("document", "政府信息文件", "content/<县>/docs/<编�
 PAGE = FileKind("page", "页面", "content/pages/*.md 或 content/<县>/pages/*.md 的文件头", (
     Field("title", TEXT, "标题", "页面标题。", "政府信息公开指南", required=True),
     Field("weight", INT, "排序", "在页面列表中的顺序，数字小的在前。", 10, default=0),
+    Field("attachments", PATH_LIST, "附件", "附件路径，相对于 content/<县>/（全站共用页面相对于 content/），通常放在 files/ 下。", ["files/申请表.docx"]),
     Field("updated", DATE, "最后更新", "最后更新日期；不填则取 git 提交时间或文件时间。", "2024-01-01"),
 ))
 

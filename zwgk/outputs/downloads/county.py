@@ -12,6 +12,7 @@ from zwgk.outputs.downloads.content import (
     domain_updated,
     download_path,
 )
+from zwgk.outputs.downloads.apply_form import FORM_NAME, apply_form_docx
 from zwgk.outputs.downloads.opendata import catalog_json, catalog_schema_bytes, documents_csv, items_csv
 from zwgk.outputs.downloads.table import catalog_xlsx
 
@@ -34,6 +35,7 @@ def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
          catalog_json(site, county, county.domains, county.documents, updated)),
         (download_path(slug, SCHEMA_NAME), catalog_schema_bytes()),
         (download_path(slug, f"{DOCUMENTS_NAME}.csv"), documents_csv(site, county)),
+        (download_path(slug, FORM_NAME), apply_form_docx(site, county, updated)),
     ]
     for domain, sheet in zip(county.domains, sheets):
         docs = documents_of(county, domain.items)
