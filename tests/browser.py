@@ -51,6 +51,7 @@ def page_kinds() -> list[Kind]:
         Kind("search", urls.search_page(county.slug), "?q=预算", ready="#search-results li"),
         Kind("downloads", urls.downloads_page(county.slug)),
         Kind("apply", urls.apply_page(county.slug)),
+        Kind("not-found", urls.not_found(county.slug)),
         Kind("completeness", urls.PORTAL_COMPLETENESS),
     ]
     return kinds

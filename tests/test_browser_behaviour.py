@@ -153,6 +153,8 @@ def test_every_page_works_from_file_urls(new_page, demo_site, kinds):
     page.on("request", lambda request: requested.append(request.url))
     root = pathlib.Path(demo_site).as_uri() + "/"
     for kind in kinds.values():
+        if kind.name == "not-found":        # shown by a web server only: its <base> is an address there
+            continue
         page.goto(root + kind.path + kind.query)
         if kind.ready:
             page.wait_for_selector(kind.ready)

@@ -44,7 +44,7 @@ def rich():
 def test_every_page_kind_of_the_registry_renders(rich):
     made = {kind.name for kind in KINDS if kind.rendered}
     assert made == {"portal", "portal-search", "shared-page", "county", "catalog", "docs", "search", "feed",
-                    "sitemap", "domain", "item", "document", "page", "apply"}
+                    "sitemap", "domain", "item", "document", "page", "apply", "not-found", "portal-not-found"}
     lib = rich.library
     expected = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)} - {
         urls.PORTAL_COMPLETENESS, *(urls.downloads_page(c.slug) for c in lib.counties)}   # made by outputs
@@ -101,7 +101,7 @@ def test_every_link_between_pages_lands_on_a_page_the_site_has(rich):
     site_files_made |= {urls.attachment(c.slug, path) for c in lib.counties for d in c.documents for path in d.attachments}
     site_files_made |= {urls.apply_form(c.slug) for c in lib.counties}          # made by the downloads
     for dest, page in rich.pages.items():
-        for href in re.findall(r'(?:href|src|action)="([^"#?]+)', page):
+        for href in re.findall(r'(?<!<base )(?:href|src|action)="([^"#?]+)', page):
             if re.match(r"[a-z]+:", href) or "/assets/" in f"/{href}":
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(dest), unquote(href)))

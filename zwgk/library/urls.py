@@ -50,6 +50,11 @@ GUIDE_SLUG = "guide"            # content/<county>/pages/guide.md is the county'
 APPLY_FORM = "apply-form.docx"
 
 
+def not_found(county: str) -> str:
+    """The styled 404 page the web server shows for a missing address (of the county, or elsewhere)."""
+    return f"{county}/404.html" if county else "404.html"
+
+
 def apply_form(county: str) -> str:
     """The county's 政府信息公开申请表 (a download)."""
     return f"{county}/downloads/{APPLY_FORM}"

@@ -9,6 +9,7 @@ import os
 from dataclasses import replace
 from datetime import date
 from itertools import groupby
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -92,7 +93,7 @@ class Renderer:
             "county": self._county, "catalog": self._catalog, "docs": self._docs, "search": self._search,
             "feed": self._feed, "sitemap": self._sitemap,
             "domain": self._domain, "item": self._item, "document": self._document, "page": self._page,
-            "apply": self._apply,
+            "apply": self._apply, "not-found": self._not_found, "portal-not-found": self._not_found,
         }
 
     def render(self, job: PagePlan) -> bytes:
@@ -106,7 +107,7 @@ class Renderer:
 
     def _layout(self, template: str, job: PagePlan, *, title: str, crumbs: list[tuple[str, str]],
               county: County | None = None, column: str = "", published: date | None = None,
-              source: str = "", **context) -> str:
+              source: str = "", base_href: str = "", **context) -> str:
         dest = job.dest
 
         def rel(target: str) -> str:
@@ -120,7 +121,7 @@ class Renderer:
                       assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)))
         return self.env.get_template(template).render(
             **common, shell=self._shell(common), title=title, crumbs=crumbs, column=column or title,
-            published=published, source=source or (footer.organiser or site.title),
+            published=published, source=source or (footer.organiser or site.title), base_href=base_href,
             level_labels=self.level_labels, **context,
         )
 
@@ -234,6 +235,15 @@ class Renderer:
         county = self.library.county(job.county) if job.county else None
         crumbs = (self._county_crumbs(county) if county else []) + [("全文检索", job.dest)]
         return self._layout(KIND[job.kind].template, job, title="全文检索", county=county, crumbs=crumbs)
+
+    def _not_found(self, job: PagePlan) -> str:
+        county = self.library.county(job.county) if job.county else None
+        # The server shows this page at any missing address, at any depth: <base> makes its
+        # relative links start from its own folder, under the site's path (a subpath too).
+        base_path = urlsplit(self.library.site.base_url).path or "/"
+        base_href = base_path.rstrip("/") + "/" + (job.county + "/" if job.county else "")
+        return self._layout(KIND[job.kind].template, job, title="页面不存在", county=county, crumbs=[],
+                            base_href=base_href)
 
     def _apply(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
