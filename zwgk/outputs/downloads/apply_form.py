@@ -25,11 +25,15 @@ from zwgk.outputs.downloads.content import fixed_datetime
 
 FORM_NAME = urls.APPLY_FORM
 BOX = "□"
-COLUMNS_CM = (1.6, 2.0, 3.4, 3.6, 2.6, 3.3)       # 16.5 cm: an A4 page between 2.25 cm margins
+# 16.5 cm wide: an A4 page between 2.25 cm margins.
+APPLICANT_CM = (1.6, 2.0, 3.4, 3.6, 2.6, 3.3)
+REQUEST_CM = (1.6, 5.4, 9.5)
 ROW_CM, DESCRIPTION_CM = 0.85, 3.0                # room to write by hand
+DESCRIPTION = "所需政府信息的内容描述"
 
 CITIZEN = (("姓　　名", "工作单位"), ("证件名称", "证件号码"), ("联系电话", "邮政编码"))
 ORGANISATION = (("名　　称", "统一社会信用代码"), ("法定代表人或负责人", "联系人姓名"), ("联系人电话", "邮政编码"))
+PER_PARTY = len(CITIZEN) + 2                      # and 通信地址, 电子邮箱
 FORMS = ("纸质", "电子邮件", "光盘", "磁盘")
 WAYS = ("邮寄", "电子邮件", "传真", "自行领取", "当场阅读、抄录")
 
@@ -51,31 +55,12 @@ def apply_form_docx(site: Site, county: County, updated: date | None) -> bytes:
     run = title.add_run(form_title(county))
     run.bold, run.font.size = True, Pt(18)
 
-    rows = _layout(county)
-    table = doc.add_table(rows=len(rows), cols=len(COLUMNS_CM))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, COLUMNS_CM):
-        column.width = Cm(width)
-    # Cells are taken a row at a time: table.cell() walks the whole table on every call.
-    left = []
-    for table_row, row in zip(table.rows, rows):
-        table_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        table_row.height = Cm(DESCRIPTION_CM if row[0][2] == "所需政府信息的内容描述" else ROW_CM)
-        cells = table_row.cells
-        left.append(cells[:2])
-        for cell, width in zip(cells, COLUMNS_CM):
-            cell.width = Cm(width)
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-        for first, last, text in row:
-            cell = cells[first].merge(cells[last]) if last > first else cells[first]
-            cell.text = text
-    # The group names down the left: merged over their rows.
-    for first, last, col, text in _groups(county, rows):
-        cell = left[first][col].merge(left[last][col])
-        cell.text = text
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # Two tables, one under the other, so that few cells need merging (python-docx merges slowly):
+    # the applicant's part on a grid of six columns, the rest on one of three.
+    applicant, request = _layout(county)
+    _table(doc, APPLICANT_CM, applicant, [(0, len(applicant) - 1, 0, "申请人信息"), (0, PER_PARTY - 1, 1, "公民"),
+                                          (PER_PARTY, 2 * PER_PARTY - 1, 1, "法人或者其他组织")])
+    _table(doc, REQUEST_CM, request, _request_groups(county, len(request)))
 
     doc.add_paragraph()
     doc.add_paragraph("填表说明：1. 申请人为公民的，填写“公民”一栏；为法人或者其他组织的，填写“法人或者其他组织”一栏。"
@@ -93,41 +78,58 @@ def apply_form_docx(site: Site, county: County, updated: date | None) -> bytes:
     return _fixed_zip_dates(out.getvalue())
 
 
-def _layout(county: County) -> list[list[tuple[int, int, str]]]:
-    """Each row's cells as (first column, last column, text); columns 0-1 hold the group names."""
-    rows: list[list[tuple[int, int, str]]] = []
+def _table(doc, widths: tuple[float, ...], rows: list[list[tuple[int, int, str]]],
+           groups: list[tuple[int, int, int, str]]) -> None:
+    """A bordered table: rows of (first column, last column, text); groups are (first row, last
+    row, column, text) written down the left over their rows."""
+    table = doc.add_table(rows=len(rows), cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+    # Cells are taken a row at a time: table.cell() walks the whole table on every call.
+    grid = []
+    for table_row, row in zip(table.rows, rows):
+        table_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        table_row.height = Cm(DESCRIPTION_CM if any(text == DESCRIPTION for _f, _l, text in row) else ROW_CM)
+        cells = table_row.cells
+        grid.append(cells)
+        for cell, width in zip(cells, widths):
+            cell.width = Cm(width)
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        for first, last, text in row:
+            cell = cells[first].merge(cells[last]) if last > first else cells[first]
+            cell.text = text
+    for first, last, col, text in groups:
+        cell = grid[first][col].merge(grid[last][col]) if last > first else grid[first][col]
+        cell.text = text
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _layout(county: County) -> tuple[list, list]:
+    """The rows of the applicant's table (columns 0-1 hold the group names) and of the request's
+    (column 0 does), each row's cells as (first column, last column, text)."""
+    applicant: list[list[tuple[int, int, str]]] = []
     for pairs in (CITIZEN, ORGANISATION):
-        rows += [[(2, 2, a), (3, 3, ""), (4, 4, b), (5, 5, "")] for a, b in pairs]
-        rows += [[(2, 2, "通信地址"), (3, 5, "")], [(2, 2, "电子邮箱"), (3, 5, "")]]
-    rows.append([(1, 2, "申请人签名或者盖章"), (3, 3, ""), (4, 4, "申请时间"), (5, 5, "年　　月　　日")])
-    rows.append([(1, 2, "所需政府信息的名称"), (3, 5, "")])
-    rows.append([(1, 2, "文号（选填）"), (3, 5, "")])
-    rows.append([(1, 2, "所需政府信息的内容描述"), (3, 5, "")])
-    if county.apply.purpose:
-        rows.append([(1, 2, "所需政府信息的用途"), (3, 5, "")])
-    rows.append([(1, 2, "政府信息的提供形式（可选）"), (3, 5, "　".join(BOX + f for f in FORMS))])
-    rows.append([(1, 2, "获取政府信息的方式（可选）"), (3, 5, "　".join(BOX + w for w in WAYS))])
+        applicant += [[(2, 2, a), (3, 3, ""), (4, 4, b), (5, 5, "")] for a, b in pairs]
+        applicant += [[(2, 2, "通信地址"), (3, 5, "")], [(2, 2, "电子邮箱"), (3, 5, "")]]
+    applicant.append([(1, 2, "申请人签名或者盖章"), (3, 3, ""), (4, 4, "申请时间"), (5, 5, "年　　月　　日")])
+    labels = ["所需政府信息的名称", "文号（选填）", DESCRIPTION] + (["所需政府信息的用途"] if county.apply.purpose else [])
+    request = [[(1, 1, label), (2, 2, "")] for label in labels]
+    request.append([(1, 1, "政府信息的提供形式（可选）"), (2, 2, "　".join(BOX + f for f in FORMS))])
+    request.append([(1, 1, "获取政府信息的方式（可选）"), (2, 2, "　".join(BOX + w for w in WAYS))])
     office = county.office
     details = office.details if office else (("机构名称", "（请在 county.yaml 的 office 中填写）"),)
-    rows += [[(1, 2, label), (3, 5, value)] for label, value in details]
+    request += [[(1, 1, label), (2, 2, value)] for label, value in details]
     if county.apply.platform:
-        rows.append([(1, 2, "网上申请平台"), (3, 5, county.apply.platform)])
-    return rows
+        request.append([(1, 1, "网上申请平台"), (2, 2, county.apply.platform)])
+    return applicant, request
 
 
-def _groups(county: County, rows: list) -> list[tuple[int, int, int, str]]:
-    """(first row, last row, column, text) of the group cells merged down the left."""
-    per_party = len(CITIZEN) + 2
-    signed = 2 * per_party
-    needs_last = signed + 3 + (1 if county.apply.purpose else 0)
-    return [
-        (0, signed, 0, "申请人信息"),
-        (0, per_party - 1, 1, "公民"),
-        (per_party, signed - 1, 1, "法人或者其他组织"),
-        (signed + 1, needs_last, 0, "所需信息情况"),
-        (needs_last + 1, needs_last + 2, 0, "获取方式"),
-        (needs_last + 3, len(rows) - 1, 0, "受理机构"),
-    ]
+def _request_groups(county: County, rows: int) -> list[tuple[int, int, int, str]]:
+    needs = 3 + (1 if county.apply.purpose else 0)
+    return [(0, needs - 1, 0, "所需信息情况"), (needs, needs + 1, 0, "获取方式"), (needs + 2, rows - 1, 0, "受理机构")]
 
 
 def _fixed_zip_dates(data: bytes) -> bytes:
