@@ -225,6 +225,10 @@ class Corpus:
                        f"police: 云公网安备 {code}00000000号", f"weight: {index * 10}"]
         if dropped:
             county_yaml += ["not_applicable:", f"  {dropped}: 本{name[-1]}相关事项由云溪市统一公开，本{name[-1]}不单独发布"]
+        # The 指南 page needs the office that handles requests (条例第十二条).
+        county_yaml += ["office:", f"  name: {name}人民政府办公室", f"  address: {name}人民路{index + 1}号政务服务中心",
+                        "  hours: 工作日上午8:30—12:00，下午14:30—17:30", f"  phone: 0999-{1000 + index}",
+                        "  fax: 无", f"  online: {name}人民政府网站“依申请公开”栏目"]
         self.write(f"catalog/{slug}/county.yaml", "\n".join(county_yaml) + "\n")
 
         # Items first (their ids are needed by documents), then documents, then the item→document links.
