@@ -2,8 +2,9 @@
 
 The layout is the one county forms share: 申请人信息 for 公民 and for 法人或者其他组织,
 所需信息情况 (name, 文号, description, and 用途 only where the county asks it: 条例第二十九条
-does not require it), 获取方式 (the forms 条例第二十九条、第四十条 name: 纸质、电子邮件、
-光盘、磁盘; by post, e-mail, fax, collected in person, or read on the spot), and the
+does not require it), 获取方式 (条例第二十九条 asks the request to state the form and the way
+of getting the information; the choices are the ones county forms commonly offer: 纸质、
+电子邮件、光盘、磁盘; by post, e-mail, fax, collected in person, or read on the spot), and the
 受理机构 with its address and contacts from county.yaml's `office`.
 
 python-docx writes the time it saved into the zip and the document properties; both are
