@@ -52,6 +52,7 @@ def page_kinds() -> list[Kind]:
         Kind("downloads", urls.downloads_page(county.slug)),
         Kind("apply", urls.apply_page(county.slug)),
         Kind("not-found", urls.not_found(county.slug)),
+        Kind("site-map", urls.site_map(county.slug)),
         Kind("completeness", urls.PORTAL_COMPLETENESS),
     ]
     return kinds

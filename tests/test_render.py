@@ -44,7 +44,8 @@ def rich():
 def test_every_page_kind_of_the_registry_renders(rich):
     made = {kind.name for kind in KINDS if kind.rendered}
     assert made == {"portal", "portal-search", "shared-page", "county", "catalog", "docs", "search", "feed",
-                    "sitemap", "domain", "item", "document", "page", "apply", "not-found", "portal-not-found"}
+                    "sitemap", "domain", "item", "document", "page", "apply", "not-found", "portal-not-found",
+                    "site-map", "portal-site-map"}
     lib = rich.library
     expected = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)} - {
         urls.PORTAL_COMPLETENESS, *(urls.downloads_page(c.slug) for c in lib.counties)}   # made by outputs
@@ -153,3 +154,22 @@ def test_a_renamed_standard_domain_counts_as_that_standard_domain():
     assert (cells["扶贫"].status, cells["扶贫"].name, cells["扶贫"].items) == ("published", "乡村振兴", 1)
     assert "扶贫" not in unpublished_list(build.pages["jia/index.html"])
     assert '<td data-label="对应标准领域">扶贫</td>' in build.pages["jia/catalog/index.html"]
+
+
+def test_the_site_map_lists_every_column_domain_and_page_and_every_footer_leads_to_it(rich):
+    lib = rich.library
+    for county in lib.counties:
+        site_map = rich.pages[urls.site_map(county.slug)]
+        for target in ("index.html", "catalog/index.html", "docs/index.html", "apply.html", "search.html",
+                       "downloads/index.html", *(f"catalog/{d.slug}/index.html" for d in county.domains),
+                       *(f"pages/{p.slug}.html" for p in county.pages)):
+            assert f'href="{target}"' in site_map, (county.slug, target)
+    portal_map = rich.pages[urls.site_map("")]
+    assert all(f'href="{c.slug}/index.html"' in portal_map for c in lib.counties)
+    for dest, page in rich.pages.items():
+        if not dest.endswith(".html"):
+            continue
+        footer = page[page.index('<footer class="sitefoot">'):]
+        assert "网站地图</a>" in footer, dest
+        county_page = any(dest.startswith(c.slug + "/") for c in lib.counties)
+        assert ("联系我们</a>" in footer) == county_page, dest

@@ -76,6 +76,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("portal-search", PORTAL, lambda c, k: urls.PORTAL_SEARCH, _one, "search.html"),
     PageKind("completeness", PORTAL, lambda c, k: urls.PORTAL_COMPLETENESS, _one),
     PageKind("portal-not-found", PORTAL, lambda c, k: urls.not_found(""), _one, "404.html"),
+    PageKind("portal-site-map", PORTAL, lambda c, k: urls.site_map(""), _one, "sitemap.html"),
     PageKind("shared-page", PORTAL, lambda c, k: urls.page_page("", k),
              lambda county, shared: [(p.slug, p.src_path, 0) for p in shared], "page.html"),
     # A county's own pages, from the whole county.
@@ -87,6 +88,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("downloads", COUNTY, lambda c, k: urls.downloads_page(c), _one),
     PageKind("apply", COUNTY, lambda c, k: urls.apply_page(c), _one, "apply.html",
              inputs=_county_page_inputs, in_sitemap=True),      # county.yaml, and a link to the 指南
+    PageKind("site-map", COUNTY, lambda c, k: urls.site_map(c), _one, "sitemap.html"),
     PageKind("not-found", COUNTY, lambda c, k: urls.not_found(c), _one, "404.html",
              inputs=lambda library, c, k: ()),     # shows no content, only the county's links
     PageKind("feed", COUNTY, lambda c, k: f"{c}/feed.xml", _one, "feed.xml"),

@@ -50,6 +50,11 @@ GUIDE_SLUG = "guide"            # content/<county>/pages/guide.md is the county'
 APPLY_FORM = "apply-form.docx"
 
 
+def site_map(county: str) -> str:
+    """网站地图: every column of the county's site (or the portal's), as a page for people."""
+    return f"{county}/sitemap.html" if county else "sitemap.html"
+
+
 def not_found(county: str) -> str:
     """The styled 404 page the web server shows for a missing address (of the county, or elsewhere)."""
     return f"{county}/404.html" if county else "404.html"

@@ -20,6 +20,10 @@ from zwgk.render.markdown import make_markdown
 from zwgk.source import History, read_history
 
 
+# Pages linked from every page's footer, when the site has them (content/pages/about.md, help.md).
+FOOTER_PAGES = ("about", "help")
+
+
 def plan_pages(library: Library) -> list[PagePlan]:
     """Every page the Renderer makes: the portal's, then each county's."""
     jobs = plan_portal(library)
@@ -94,6 +98,7 @@ class Renderer:
             "feed": self._feed, "sitemap": self._sitemap,
             "domain": self._domain, "item": self._item, "document": self._document, "page": self._page,
             "apply": self._apply, "not-found": self._not_found, "portal-not-found": self._not_found,
+            "site-map": self._site_map, "portal-site-map": self._site_map,
         }
 
     def render(self, job: PagePlan) -> bytes:
@@ -118,7 +123,8 @@ class Renderer:
         c = county.slug if county else ""
         nav = self._nav(county)
         common = dict(site=site, county=county, footer=footer, rel=rel, dest=dest, nav=nav,
-                      assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)))
+                      assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)),
+                      footer_links=self._footer_links(county))
         return self.env.get_template(template).render(
             **common, shell=self._shell(common), title=title, crumbs=crumbs, column=column or title,
             published=published, source=source or (footer.organiser or site.title), base_href=base_href,
@@ -143,6 +149,16 @@ class Renderer:
         c = county.slug
         return [("首页", urls.county_home(c)), ("公开目录", urls.catalog_index(c)), ("政府信息", urls.docs_index(c)),
                 ("依申请公开", urls.apply_page(c)), ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
+
+    def _footer_links(self, county: County | None) -> list[tuple[str, str]]:
+        """网站地图, 联系我们 (the office that answers requests), and the site's 关于本站 and 使用帮助."""
+        c = county.slug if county else ""
+        links = [("网站地图", urls.site_map(c))]
+        if county:
+            links.append(("联系我们", urls.apply_page(c) + "#h-office"))
+        pages = county.pages if county else self.library.pages
+        links += [(p.title, urls.page_page(c, p.slug)) for p in pages if p.slug in FOOTER_PAGES]
+        return links
 
     def _county_crumbs(self, county: County) -> list[tuple[str, str]]:
         return [(county.name, urls.county_home(county.slug))]
@@ -244,6 +260,12 @@ class Renderer:
         base_href = base_path.rstrip("/") + "/" + (job.county + "/" if job.county else "")
         return self._layout(KIND[job.kind].template, job, title="页面不存在", county=county, crumbs=[],
                             base_href=base_href)
+
+    def _site_map(self, job: PagePlan) -> str:
+        county = self.library.county(job.county) if job.county else None
+        crumbs = (self._county_crumbs(county) if county else []) + [("网站地图", job.dest)]
+        return self._layout(KIND[job.kind].template, job, title="网站地图", county=county, crumbs=crumbs,
+                            counties=self.library.counties, pages=county.pages if county else self.library.pages)
 
     def _apply(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
