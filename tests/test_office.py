@@ -116,6 +116,8 @@ def table_layout_problems(pdf_path: str) -> tuple[list[str], set[str], str]:
                 problems.append(f"page {n} is {page.width:.0f}×{page.height:.0f} pt, not A4 landscape")
             chars = printed_chars(page)
             all_text.append("".join(ch["text"] for ch in chars))
+            if "公开渠道和载体" not in all_text[-1]:
+                problems.append(f"page {n} does not repeat the header rows")
             problems += [f"page {n}: {ch['text']!r} is cut off at the page's edge" for ch in chars
                          if ch["x0"] < 0 or ch["x1"] > page.width or ch["bottom"] > page.height]
             tables = page.find_tables()
