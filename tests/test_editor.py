@@ -250,3 +250,27 @@ def test_a_terminal_in_ci_gets_plain_lines(monkeypatch):
     monkeypatch.setenv("TERM", "xterm")
     assert Reporter.for_stream(Tty()).interactive
     assert not Reporter.for_stream(io.StringIO()).interactive
+
+
+def test_example_values_left_from_zwgk_new_are_warnings_at_their_place_and_fail_strict(tmp_path):
+    site = str(tmp_path / "site")
+    assert run_zwgk("new", site).returncode == 0
+    result = run_zwgk("check", "--format", "json", site)
+    assert result.returncode == 0, result.stderr
+    found = {(p["path"], p["line"], p["col"]) for p in json.loads(result.stdout)["problems"]
+             if "仍是新建站点时的示例值" in p["message"]}
+    assert found == {("site.yaml", line, col) for line, col in
+                     [(2, 8), (3, 11), (4, 9), (5, 12), (6, 12), (7, 6), (8, 9)]} | {
+        ("catalog/example/county.yaml", 2, 7), ("catalog/example/county.yaml", 3, 7)}
+    assert run_zwgk("check", "--strict", site).returncode == 1
+    # Replaced by the site's own values, the site's warnings go; the example county's stay.
+    with open(os.path.join(site, "site.yaml"), encoding="utf-8") as fh:
+        text = fh.read()
+    for old, new in [("示例市", "青山市"), ("www.example.gov.cn", "zwgk.qingshan.gov.cn"), ("9900000001", "3301000001"),
+                     ("示ICP备00000000号", "浙ICP备12345678号"), ("示公网安备 99000000000000号", "浙公网安备 33010002000001号")]:
+        text = text.replace(old, new)
+    with open(os.path.join(site, "site.yaml"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    left = [p for p in json.loads(run_zwgk("check", "--format", "json", site).stdout)["problems"]
+            if "仍是新建站点时的示例值" in p["message"]]
+    assert [(p["path"], p["line"]) for p in left] == [("catalog/example/county.yaml", 2), ("catalog/example/county.yaml", 3)]

@@ -10,18 +10,19 @@ import yaml
 
 from zwgk import __version__
 from zwgk.base import DOMAIN_SLUGS, STANDARD_DOMAINS
-from zwgk.source import ID_PATTERN, SCHEMA_DIR, kind_of, modeline, write_schemas
+from zwgk.source import ID_PATTERN, SCHEMA_DIR, kind_of, modeline, placeholders, write_schemas
 
+# The example values are the ones validation warns about until they are replaced.
 SITE_YAML = """\
-title: 示例市政务公开事项标准目录
-base_url: https://www.example.gov.cn/zwgk/
-domain: www.example.gov.cn
-organiser: 示例市人民政府办公室
-site_code: '9900000001'
-icp: 示ICP备00000000号
-police: 示公网安备 99000000000000号
+title: {title}
+base_url: {base_url}
+domain: {domain}
+organiser: {organiser}
+site_code: '{site_code}'
+icp: {icp}
+police: {police}
 local_channels: [12345政务服务热线]
-"""
+""".format(**placeholders.SITE)
 
 COUNTY_YAML = """\
 name: {name}
@@ -95,7 +96,7 @@ def new_site(target: str) -> int:
         return 1
     files = {
         "site.yaml": SITE_YAML,
-        "catalog/example/county.yaml": _county_yaml("示例县", "990101"),
+        "catalog/example/county.yaml": _county_yaml(*placeholders.EXAMPLE_COUNTY),
         "catalog/example/czyjs.yaml": DOMAIN_YAML,
         "content/example/docs/2024-czj-001.md": DOC_MD,
         "content/pages/about.md": PAGE_MD,
@@ -146,7 +147,8 @@ def new_county(site: str, slug: str, name: str | None) -> int:
         print(f"zwgk: catalog/{slug} 已存在；为免覆盖，没有做任何改动", file=sys.stderr)
         return 1
     _write(site, f"catalog/{slug}/county.yaml",
-           _county_yaml(name.strip(), "000000").replace("'000000'", "'000000'  # 请改为本县的6位行政区划代码"))
+           _county_yaml(name.strip(), placeholders.NEW_COUNTY_CODE).replace(
+               f"'{placeholders.NEW_COUNTY_CODE}'", f"'{placeholders.NEW_COUNTY_CODE}'  # 请改为本县的6位行政区划代码"))
     for domain in STANDARD_DOMAINS:
         # An empty item list: the site shows the domain as 未发布 until items are added.
         _write(site, f"catalog/{slug}/{DOMAIN_SLUGS[domain]}.yaml", f"domain: {domain}\nitems: []\n")

@@ -24,6 +24,7 @@ from zwgk.source import (
     suggestion,
 )
 from zwgk.source import empty_value as _empty_value
+from zwgk.source import placeholders
 
 # Downloads are written as catalog.* and documents.*; a domain file of either name would clash.
 RESERVED_DOMAIN_SLUGS = frozenset({"catalog", "documents"})
@@ -69,6 +70,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     for standard, node in (sources.site.node.value.get("level_names").value.items() if level_names else ()):
         if standard not in ("县级", "乡级"):
             check.error(node, f"level_names.{standard}: 只能为“县级”和“乡级”设置本地称呼", "例如 level_names: {县级: 区级, 乡级: 镇(街)级}")
+    _warn_placeholders(check, sources.site.node, values, placeholders.SITE)
     local = values["local_channels"]
     for channel in local:
         if channel in STANDARD_CHANNELS:
@@ -121,7 +123,15 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
     return draft
 
 
+def _warn_placeholders(check: FieldChecker, node, values: dict, examples: dict) -> None:
+    for key, value in placeholders.placeholders_in(values, examples):
+        check.error(node.value[key], f"{key}: 仍是新建站点时的示例值 '{value}'", placeholders.HINTS[key], "warning")
+
+
 def _check_county_values(check: FieldChecker, node, values: dict) -> None:
+    name, code = placeholders.EXAMPLE_COUNTY
+    examples = {"name": name, "code": code} if values["name"] == name else {"code": placeholders.NEW_COUNTY_CODE}
+    _warn_placeholders(check, node, values, {**examples, **{k: v for k, v in placeholders.SITE.items() if k in ("organiser", "site_code", "icp", "police")}})
     platform = (values.get("apply") or {}).get("platform", "")
     if platform and not re.match(r"https?://[^\s/]+", platform):
         check.error(node.value["apply"].value["platform"], f"apply.platform: '{platform}' 不是网址",
