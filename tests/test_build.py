@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import DOMAIN_YAML, REPO, minimal_site, read, run_zwgk, write_files
-from memory import build_in_memory
+from conftest import COUNTY_YAML, DOMAIN_YAML, REPO, SITE_YAML, minimal_site, read, run_zwgk, write_files
+from memory import build_in_memory, site_files
 from zwgk.build import build_site
 from zwgk.base.errors import ContentErrors
 
@@ -246,3 +246,56 @@ def test_merging_a_damaged_output_folder_is_a_clear_error(make_site, tmp_path):
     os.remove(os.path.join(part, "jia", "county.json"))
     result = run_zwgk("build", site, "--merge", part, "--out", str(tmp_path / "all"))
     assert result.returncode == 1 and "输出不完整" in result.stderr and "Traceback" not in result.stderr
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+FURNITURE_SITE = {
+    "site.yaml": SITE_YAML + "badge_image: files/dzjg.png\nbadge_link: https://biaoshi.example.gov.cn/9900000009\n"
+                             "jiucuo_image: files/jiucuo.gif\njiucuo_link: https://jiucuo.example.gov.cn/?site_code={site_code}\n",
+    "catalog/jia/county.yaml": COUNTY_YAML + "site_code: '9909010001'\n",
+    "content/files/dzjg.png": b"\x89PNG\r\n\x1a\n-badge",
+    "content/files/jiucuo.gif": b"GIF89a-jiucuo",
+}
+
+
+def test_the_footer_marks_sit_on_every_page_and_their_images_in_every_folder(make_site, tmp_path):
+    """党政机关网站标识 and 我为政府网站找错: images the site supplies, copied into the portal and each
+    county (a county folder stands alone), the 找错 link carrying each site's own 网站标识码."""
+    out = str(tmp_path / "public")
+    build_site(make_site(FURNITURE_SITE), out)
+    for folder, code in (("", "9900000009"), ("jia/", "9909010001")):
+        assert read_bytes(os.path.join(out, folder, "furniture", "badge.png")) == b"\x89PNG\r\n\x1a\n-badge"
+        assert read_bytes(os.path.join(out, folder, "furniture", "jiucuo.gif")) == b"GIF89a-jiucuo"
+        page = read(os.path.join(out, folder, "index.html"))
+        footer = page[page.index('class="furniture"'):]
+        assert '<a href="https://biaoshi.example.gov.cn/9900000009"><img src="furniture/badge.png" alt="党政机关"' in footer
+        assert f'<a href="https://jiucuo.example.gov.cn/?site_code={code}"><img src="furniture/jiucuo.gif" alt="我为政府网站找错"' in footer
+    item = read(os.path.join(out, "jia", "catalog", "items", "czyjs-ys-01.html"))
+    assert 'src="../../furniture/badge.png"' in item
+
+
+@pytest.mark.parametrize("line, message", [
+    ("badge_image: files/missing.png", "badge_image: 图片 content/files/missing.png 不存在或不是 PNG、JPG、GIF 图片"),
+    ("badge_image: files/logo.svg", "badge_image: 图片 content/files/logo.svg 不存在或不是 PNG、JPG、GIF 图片"),
+    ("jiucuo_link: javascript:alert(1)", "jiucuo_link: 'javascript:alert(1)' 不是网址"),
+])
+def test_a_footer_mark_that_would_show_broken_is_an_error_at_its_line(line, message):
+    files = site_files({"site.yaml": SITE_YAML + line + "\n", "content/files/logo.svg": "<svg/>"})
+    problems = build_in_memory(files).problems
+    assert [(p.path, p.line, p.col, p.message) for p in problems] == [("site.yaml", 9, line.index(":") + 3, message)]
+
+
+def test_a_jiucuo_link_without_the_site_code_is_a_warning():
+    files = site_files({"site.yaml": SITE_YAML + "jiucuo_link: https://jiucuo.example.gov.cn/\n"})
+    problems = build_in_memory(files).problems
+    assert [(p.line, p.severity) for p in problems] == [(9, "warning")] and "9900000009" in problems[0].message
+
+
+@pytest.mark.parametrize("slug", ["files", "pages", "assets", "search", "furniture"])
+def test_a_county_cannot_take_a_folder_name_the_site_uses(slug):
+    problems = build_in_memory(site_files({f"catalog/{slug}/county.yaml": "name: 丙县\ncode: '990903'\n"})).problems
+    assert [(p.path, "保留名称" in p.message) for p in problems] == [(f"catalog/{slug}", True)]

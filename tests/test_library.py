@@ -74,12 +74,13 @@ def test_one_item_id_in_two_counties_is_fine_but_twice_in_one_county_is_refused(
 def test_two_sources_for_one_url_are_refused_through_the_page_registry():
     build = build_in_memory(site_files({
         "content/jia/docs/index.md": doc("索引"),                       # jia/docs/index.html is zwgk's
-        "catalog/pages/county.yaml": "name: 页县\ncode: '990903'\n",    # its home is pages/index.html
-        "content/pages/index.md": "---\ntitle: 首\n---\n",              # ... and so is this shared page
+        "catalog/pages/county.yaml": "name: 页县\ncode: '990903'\n",    # its home would be pages/index.html
+        "content/pages/index.md": "---\ntitle: 首\n---\n",              # ... as this shared page's is
     }))
     assert build.library is None
     assert "content/jia/docs/index.md: 网址 jia/docs/index.html 已被 （zwgk 生成的页面） 使用" in build.messages()
-    assert any("网址 pages/index.html 已被 content/pages/index.md 使用" in m for m in build.messages())
+    # A county may not take the shared pages' folder name at all.
+    assert any("县（区）目录名 'pages' 是保留名称" in m for m in build.messages())
 
 
 def test_every_url_of_a_valid_site_has_one_owner():

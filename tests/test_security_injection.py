@@ -42,6 +42,7 @@ PAYLOADS = {
 }
 PAYLOADS["all-at-once"] = " ".join(PAYLOADS.values())
 CLEAN = "安全的文字"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16       # the footer's marks: only their bytes are copied
 
 BASE_URL = "https://zwgk.test.example.gov.cn/"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href", "background", "ping"}
@@ -87,9 +88,11 @@ def hostile_site(payload: str) -> dict[str, str]:
     front = lambda v, body: "---\n" + dump(v) + "---\n" + body  # noqa: E731
     site = _texts(schema.SITE, payload, base_url=BASE_URL + payload, theme="default", local_channels=[payload],
                   level_names={"县级": payload, "乡级": payload + "乡"}, stale_days=365,
-                  pii_allow=[{"value": payload, "reason": payload}])
+                  pii_allow=[{"value": payload, "reason": payload}], badge_image="files/dzjg.png",
+                  jiucuo_image="files/jiucuo.gif", badge_link=BASE_URL + "?q=" + payload, jiucuo_link=BASE_URL + payload)
     county = _texts(schema.COUNTY, payload, code="990901", weight=1, not_applicable={"扶贫": payload})
     county["apply"]["platform"] = BASE_URL + "ysqgk/?q=" + payload     # a link must stay a web address
+    county.update(badge_image=None, jiucuo_image=None, badge_link=None, jiucuo_link=None)    # the site's
     item = _texts(schema.ITEM, payload, id="hostile-01", channels=[payload, "政府网站"], audience="特定群体",
                   mode="主动", level=[payload, payload + "乡"], documents=["2024-doc-001"], updated="2024-03-01")
     domain = _texts(schema.DOMAIN, payload, standard="财政预决算", updated="2024-03-01", items=[item])
@@ -108,6 +111,7 @@ def hostile_site(payload: str) -> dict[str, str]:
         "content/jia/pages/guide.md": front(page, body),
         "content/pages/about.md": front(page, body),
         f"content/jia/{att}": payload,
+        "content/files/dzjg.png": PNG, "content/files/jiucuo.gif": PNG,
     }
 
 

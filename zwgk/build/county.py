@@ -121,6 +121,8 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         put_file(f"{urls.assets(slug)}/{rel}", src)
     for path, src in county_attachments(ctx.root, library, slug):
         put_file(urls.attachment(slug, path), src)
+    for name, image, _link, _alt in county.footer.furniture:
+        put_file(urls.furniture(slug, name, image), os.path.join(ctx.root, *image.split("/")))
     lap("copy")
     for producer in ctx.producers:
         ctx.checkpoint()

@@ -2,6 +2,7 @@
 build the last counties, and carried over when no county changed."""
 from __future__ import annotations
 
+import os
 import threading
 from typing import Callable
 
@@ -22,7 +23,16 @@ def _portal_search(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
 
 
 # The portal's files besides its pages, from the portal's Library (made from every county.json).
-PORTAL_PRODUCERS = [_completeness, _portal_search]
+def _furniture(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
+    """The portal's footer marks (党政机关网站标识, 找错), copied from content/."""
+    out = []
+    for name, image, _link, _alt in library.site.footer.furniture:
+        with open(os.path.join(plan.root, *image.split("/")), "rb") as fh:
+            out.append((urls.furniture("", name, image), fh.read()))
+    return out
+
+
+PORTAL_PRODUCERS = [_completeness, _portal_search, _furniture]
 
 
 def portal_fingerprint(plan: Plan, snapshots: dict[str, bytes]) -> str:

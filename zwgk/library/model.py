@@ -110,12 +110,27 @@ class ApplyOptions:
     purpose: bool = False   # the 申请表 asks for the 用途 of the information
 
 
+SITE_CODE_SLOT = "{site_code}"      # in jiucuo_link: the 网站标识码 of the page's site (county or portal)
+
+
 @dataclass(frozen=True, slots=True)
 class Footer:
     organiser: str = ""
     site_code: str = ""
     icp: str = ""
     police: str = ""
+    badge_image: str = ""       # 党政机关网站标识: image path relative to content/, and its link
+    badge_link: str = ""
+    jiucuo_image: str = ""      # 我为政府网站找错: image path relative to content/, and its link
+    jiucuo_link: str = ""
+
+    @property
+    def furniture(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(name, image path, link, alt text) of the marks shown at the bottom of every page."""
+        jiucuo = self.jiucuo_link.replace(SITE_CODE_SLOT, self.site_code)    # each county's own code
+        marks = (("badge", self.badge_image, self.badge_link, "党政机关"),
+                 ("jiucuo", self.jiucuo_image, jiucuo, "我为政府网站找错"))
+        return tuple(m for m in marks if m[1])
 
     @property
     def police_code(self) -> str:

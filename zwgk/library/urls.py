@@ -50,6 +50,12 @@ GUIDE_SLUG = "guide"            # content/<county>/pages/guide.md is the county'
 APPLY_FORM = "apply-form.docx"
 
 
+def furniture(county: str, name: str, image: str) -> str:
+    """Where the footer's mark `name` (badge, jiucuo) is published, keeping its image's suffix."""
+    suffix = posixpath.splitext(image)[1].lower()
+    return f"{county}/furniture/{name}{suffix}" if county else f"furniture/{name}{suffix}"
+
+
 def site_map(county: str) -> str:
     """网站地图: every column of the county's site (or the portal's), as a page for people."""
     return f"{county}/sitemap.html" if county else "sitemap.html"

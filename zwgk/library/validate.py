@@ -5,6 +5,7 @@ Cross-file checks (references, duplicates across files) belong to library.py.
 from __future__ import annotations
 
 import re
+from typing import Callable
 from dataclasses import dataclass
 
 from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem
@@ -71,6 +72,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
         if standard not in ("县级", "乡级"):
             check.error(node, f"level_names.{standard}: 只能为“县级”和“乡级”设置本地称呼", "例如 level_names: {县级: 区级, 乡级: 镇(街)级}")
     _warn_placeholders(check, sources.site.node, values, placeholders.SITE)
+    check_furniture(check, sources.site.node, values, sources.is_file, "content/")
     local = values["local_channels"]
     for channel in local:
         if channel in STANDARD_CHANNELS:
@@ -85,6 +87,32 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     )
 
 
+FURNITURE_FIELDS = ("badge_image", "badge_link", "jiucuo_image", "jiucuo_link")
+FURNITURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
+
+
+def check_furniture(check: FieldChecker, node, values: dict, is_file: Callable[[str], bool], folder: str) -> None:
+    """The footer's marks: images that exist (paths relative to `folder`, kept site-relative),
+    links that are web addresses, and a 找错 link that names the 网站标识码. A bad value is
+    dropped, so nothing broken shows."""
+    for image, link in (("badge_image", "badge_link"), ("jiucuo_image", "jiucuo_link")):
+        path = values.get(image) or ""
+        if path and (not path.lower().endswith(FURNITURE_SUFFIXES) or ".." in path.split("/") or path.startswith("/")
+                     or "\\" in path or not is_file(folder + path)):
+            check.error(node.value[image], f"{image}: 图片 {folder}{path} 不存在或不是 PNG、JPG、GIF 图片",
+                        f"请把图片放到 {folder}files/ 下，写成 files/图片名.png")
+            path = ""
+        values[image] = folder + path if path else ""
+        url = values.get(link) or ""
+        if url and not re.match(r"https?://[^\s/]+", url):
+            check.error(node.value[link], f"{link}: '{url}' 不是网址", "请写完整网址，以 http:// 或 https:// 开头")
+            values[link] = ""
+    code = values.get("site_code") or ""
+    if values.get("jiucuo_link") and code and code not in values["jiucuo_link"] and "{site_code}" not in values["jiucuo_link"]:
+        check.error(node.value["jiucuo_link"], f"jiucuo_link: 链接中没有本站的网站标识码 {code}",
+                    "“我为政府网站找错”的链接应带上本站的网站标识码；写 {site_code} 则由各县（区）自己的标识码代替", "warning")
+
+
 def footer_from(values: dict, fallback: Footer | None = None) -> Footer:
     fallback = fallback or Footer()
     return Footer(
@@ -92,6 +120,7 @@ def footer_from(values: dict, fallback: Footer | None = None) -> Footer:
         site_code=values.get("site_code") or fallback.site_code,
         icp=values.get("icp") or fallback.icp,
         police=values.get("police") or fallback.police,
+        **{key: values.get(key) or getattr(fallback, key) for key in FURNITURE_FIELDS},
     )
 
 
@@ -105,6 +134,8 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
         values = {f.name: _empty_value(f) for f in COUNTY.fields} | {"name": county.slug}
     else:
         _check_county_values(check, county.county.node, values)
+        check_furniture(check, county.county.node, values, lambda rel: rel.removeprefix(f"content/{county.slug}/") in county.files,
+                        f"content/{county.slug}/")
     src_path = county.county.path if county.county else f"catalog/{county.slug}/county.yaml"
     draft = CountyDraft(county.slug, values, src_path, [], {}, {}, {}, [], [], county.files, county.incomplete)
     for source in county.domains:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from zwgk.base import Problem
 from zwgk.source.schema import ID_PATTERN
@@ -16,6 +17,12 @@ from zwgk.source.yamlfile import Node, ParsedYaml, SourceError, decode, parse_ya
 _ID_RE = re.compile(ID_PATTERN)
 _OUTSIDE = "这是指向站点目录以外的符号链接，不能读取"
 ID_HINT = "只能使用英文字母、数字、- 和 _，且以字母或数字开头（建议用拼音缩写，如 czyjs）"
+
+
+# content/pages: pages shared by every county; content/files: the site's own files (the footer's marks).
+SITE_CONTENT_FOLDERS = ("pages", "files")
+# Folder names a county may not take: the ones above, and the portal's own folders.
+RESERVED_COUNTY_SLUGS = frozenset(SITE_CONTENT_FOLDERS + ("assets", "search", "furniture"))
 
 
 @dataclass(slots=True)
@@ -55,6 +62,8 @@ class Sources:
     shared_pages: list[MarkdownSource]
     texts: dict[str, str]          # every text read, for showing the offending line
     problems: list[Problem]
+    # Whether the site has a file (site-relative path): its tree's, not part of what was read.
+    is_file: Callable[[str], bool] = field(default=lambda rel: False, repr=False, compare=False)
 
 
 def read_site(root: str | SourceTree, only_counties: tuple[str, ...] = (), with_counties: bool = True,
@@ -73,16 +82,21 @@ def read_site(root: str | SourceTree, only_counties: tuple[str, ...] = (), with_
             continue
         if not reader.valid_slug(f"catalog/{slug}", slug, "县（区）目录名"):
             continue
+        if slug in RESERVED_COUNTY_SLUGS:
+            reader.problems.append(Problem(f"catalog/{slug}", 0, 0, f"县（区）目录名 '{slug}' 是保留名称",
+                                           "content/pages、content/files 和门户的 assets、search、furniture 目录已使用这些名称；"
+                                           "请换一个目录名，例如县名的拼音"))
+            continue
         counties[slug] = reader.county(slug) if with_counties else CountySources(slug)
     for slug in reader.subdirs("content"):
-        if slug == "pages" or slug in counties or (only_counties and slug not in only_counties):
+        if slug in SITE_CONTENT_FOLDERS or slug in counties or (only_counties and slug not in only_counties):
             continue
         reader.problems.append(Problem(f"content/{slug}", 0, 0, f"content/{slug} 没有对应的 catalog/{slug}/county.yaml",
                                        f"新县（区）请先建 catalog/{slug}/county.yaml（可用 zwgk new-county {slug} --name 名称），或检查目录名的拼写"))
     if not counties and not reader.problems:
         reader.problems.append(Problem("catalog", 0, 0, "没有任何县（区）目录", "每个县（区）一个目录：catalog/<县>/county.yaml"))
     shared = reader.markdown_dir("content/pages")
-    return Sources(reader.root, site, counties, shared, reader.texts, reader.problems)
+    return Sources(reader.root, site, counties, shared, reader.texts, reader.problems, reader.tree.is_file)
 
 
 def read_county(root: str | SourceTree, slug: str, kept: ParsedYaml | None = None) -> Sources:

@@ -59,6 +59,10 @@ FOOTER_FIELDS = (
     Field("site_code", TEXT, "网站标识码", "政府网站标识码（10位），显示在页脚并写入页面元数据。", "1301000001"),
     Field("icp", TEXT, "ICP备案号", "ICP备案编号，页脚链接到工业和信息化部备案管理系统。", "冀ICP备12345678号"),
     Field("police", TEXT, "公安机关备案号", "公安机关互联网站安全备案号。", "冀公网安备 13010202000001号"),
+    Field("badge_image", TEXT, "党政机关网站标识", "党政机关网站标识图片（PNG、JPG 或 GIF），路径相对于 content/；显示在每页底部居中。", "files/dzjg.png"),
+    Field("badge_link", TEXT, "标识链接", "党政机关网站标识的链接地址（取得标识时给出的地址）。", "https://www.example.gov.cn/biaoshi/0000"),
+    Field("jiucuo_image", TEXT, "我为政府网站找错", "“我为政府网站找错”图片（PNG、JPG 或 GIF），路径相对于 content/；显示在每页底部。", "files/jiucuo.png"),
+    Field("jiucuo_link", TEXT, "找错链接", "“我为政府网站找错”的链接地址，应包含本站的网站标识码；写 {site_code} 则由各县（区）自己的网站标识码代替。", "https://jiucuo.example.gov.cn/?site_code={site_code}"),
 )
 
 SITE = FileKind("site", "站点配置", "site.yaml", (
