@@ -57,7 +57,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     values = check.mapping(sources.site.node, SITE.fields, what="site.yaml")
     if values is None:
         return DEFAULT_SITE
-    if values["base_url"] and not re.match(r"^https?://[^/\s]", values["base_url"], re.IGNORECASE):
+    if values["base_url"] and not is_web_address(values["base_url"]):
         # It becomes a link on every county page: a javascript: or data: address would run there.
         check.error(sources.site.node.value["base_url"], f"base_url: 网站地址 '{values['base_url']}' 应以 http:// 或 https:// 开头",
                     "例如 base_url: https://www.example.gov.cn/zwgk/")
@@ -87,6 +87,11 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
     )
 
 
+def is_web_address(url: str) -> bool:
+    """An http(s) address: what may become a link on every page (not javascript: or data:)."""
+    return bool(re.match(r"https?://[^/\s]", url, re.IGNORECASE))
+
+
 FURNITURE_FIELDS = ("badge_image", "badge_link", "jiucuo_image", "jiucuo_link")
 FURNITURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
@@ -104,7 +109,7 @@ def check_furniture(check: FieldChecker, node, values: dict, is_file: Callable[[
             path = ""
         values[image] = folder + path if path else ""
         url = values.get(link) or ""
-        if url and not re.match(r"https?://[^\s/]+", url):
+        if url and not is_web_address(url):
             check.error(node.value[link], f"{link}: '{url}' 不是网址", "请写完整网址，以 http:// 或 https:// 开头")
             values[link] = ""
     code = values.get("site_code") or ""
@@ -134,8 +139,8 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
         values = {f.name: _empty_value(f) for f in COUNTY.fields} | {"name": county.slug}
     else:
         _check_county_values(check, county.county.node, values)
-        check_furniture(check, county.county.node, values, lambda rel: rel.removeprefix(f"content/{county.slug}/") in county.files,
-                        f"content/{county.slug}/")
+        folder = f"content/{county.slug}/"
+        check_furniture(check, county.county.node, values, lambda rel: rel.removeprefix(folder) in county.files, folder)
     src_path = county.county.path if county.county else f"catalog/{county.slug}/county.yaml"
     draft = CountyDraft(county.slug, values, src_path, [], {}, {}, {}, [], [], county.files, county.incomplete)
     for source in county.domains:
@@ -160,11 +165,9 @@ def _warn_placeholders(check: FieldChecker, node, values: dict, examples: dict) 
 
 
 def _check_county_values(check: FieldChecker, node, values: dict) -> None:
-    name, code = placeholders.EXAMPLE_COUNTY
-    examples = {"name": name, "code": code} if values["name"] == name else {"code": placeholders.NEW_COUNTY_CODE}
-    _warn_placeholders(check, node, values, {**examples, **{k: v for k, v in placeholders.SITE.items() if k in ("organiser", "site_code", "icp", "police")}})
+    _warn_placeholders(check, node, values, placeholders.county_examples(values["name"]))
     platform = (values.get("apply") or {}).get("platform", "")
-    if platform and not re.match(r"https?://[^\s/]+", platform):
+    if platform and not is_web_address(platform):
         check.error(node.value["apply"].value["platform"], f"apply.platform: '{platform}' 不是网址",
                     "网上申请平台请写完整网址，以 http:// 或 https:// 开头")
         values["apply"]["platform"] = ""

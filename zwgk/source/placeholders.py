@@ -31,6 +31,15 @@ HINTS = {
 }
 
 
+def county_examples(name: str) -> dict[str, str]:
+    """The example values a county.yaml may still hold: the scaffold's county (its name and
+    code, or the code new-county writes), and the site's footer values copied into it."""
+    footer = {key: SITE[key] for key in ("organiser", "site_code", "icp", "police")}
+    if name == EXAMPLE_COUNTY[0]:
+        return {"name": EXAMPLE_COUNTY[0], "code": EXAMPLE_COUNTY[1], **footer}
+    return {"code": NEW_COUNTY_CODE, **footer}
+
+
 def placeholders_in(values: dict, examples: dict) -> list[tuple[str, str]]:
     """(field, value) of every value still equal to its example."""
     return [(key, value) for key, value in examples.items() if value and values.get(key) == value]
