@@ -123,8 +123,7 @@ class Renderer:
         c = county.slug if county else ""
         nav = self._nav(county)
         common = dict(site=site, county=county, footer=footer, rel=rel, dest=dest, nav=nav,
-                      assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)),
-                      footer_links=self._footer_links(county))
+                      assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)))
         return self.env.get_template(template).render(
             **common, shell=self._shell(common), title=title, crumbs=crumbs, column=column or title,
             published=published, source=source or (footer.organiser or site.title), base_href=base_href,
@@ -139,7 +138,8 @@ class Renderer:
         key = (common["county"].slug if common["county"] else "", dest.rpartition("/")[0], current)
         shell = self._shells.get(key)
         if shell is None:
-            shell = self._shells[key] = {part: Markup(self.env.get_template(f"_{part}.html").render(**common))
+            shell_context = dict(common, footer_links=self._footer_links(common["county"]))
+            shell = self._shells[key] = {part: Markup(self.env.get_template(f"_{part}.html").render(**shell_context))
                                          for part in ("header", "footer")}
         return shell
 
