@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from datetime import date
 
 from docx import Document
@@ -22,9 +23,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from zwgk.library import County, Site, urls
+from zwgk.outputs.downloads.archive import deflate, zip_archive
 from zwgk.outputs.downloads.content import fixed_datetime
+from zwgk.outputs.downloads.xlsx import LEVEL
 
-FORM_NAME = urls.APPLY_FORM
 BOX = "□"
 # 16.5 cm wide: an A4 page between 2.25 cm margins.
 APPLICANT_CM = (1.6, 2.0, 3.4, 3.6, 2.6, 3.3)
@@ -134,11 +136,8 @@ def _request_groups(county: County, rows: int) -> list[tuple[int, int, int, str]
 
 
 def _fixed_zip_dates(data: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01 (python-docx dates them when it saves)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    """The same parts in a zip of our own (every entry dated 1980-01-01, see archive.py):
+    python-docx dates its zip entries when it saves."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    return zip_archive([(name, zlib.crc32(part), len(part), deflate(part, LEVEL)) for name, part in parts])

@@ -1,7 +1,7 @@
 """Every download file of a county but the offline zip: the producer the build calls."""
 from __future__ import annotations
 
-from zwgk.library import County
+from zwgk.library import County, urls
 from zwgk.outputs.downloads.content import (
     CATALOG_NAME,
     DOCUMENTS_NAME,
@@ -12,7 +12,7 @@ from zwgk.outputs.downloads.content import (
     domain_updated,
     download_path,
 )
-from zwgk.outputs.downloads.apply_form import FORM_NAME, apply_form_docx
+from zwgk.outputs.downloads.apply_form import apply_form_docx
 from zwgk.outputs.downloads.opendata import catalog_json, catalog_schema_bytes, documents_csv, items_csv
 from zwgk.outputs.downloads.table import catalog_xlsx
 
@@ -35,7 +35,7 @@ def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
          catalog_json(site, county, county.domains, county.documents, updated)),
         (download_path(slug, SCHEMA_NAME), catalog_schema_bytes()),
         (download_path(slug, f"{DOCUMENTS_NAME}.csv"), documents_csv(site, county)),
-        (download_path(slug, FORM_NAME), apply_form_docx(site, county, updated)),
+        (urls.apply_form(slug), apply_form_docx(site, county, updated)),
     ]
     for domain, sheet in zip(county.domains, sheets):
         docs = documents_of(county, domain.items)

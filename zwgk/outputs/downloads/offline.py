@@ -8,7 +8,6 @@ from typing import Iterable, Sequence
 from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
 from zwgk.library import County, urls
-from zwgk.outputs.downloads.apply_form import FORM_NAME
 from zwgk.outputs.downloads.archive import compressor
 from zwgk.outputs.downloads.content import (
     CATALOG_NAME,
@@ -115,7 +114,7 @@ def download_listing(county: County, outputs: Sequence[tuple[str, bytes]]) -> li
         add(f"{CATALOG_NAME}.{ext}", f"全部领域目录（{kind}）", catalog_day)
     add(SCHEMA_NAME, "JSON 数据结构说明", catalog_day, fmt="JSON Schema")
     add(f"{DOCUMENTS_NAME}.csv", "政府信息文件列表（CSV 表格）", iso(documents_updated(county)))
-    add(FORM_NAME, "政府信息公开申请表（Word 文档）", catalog_day)
+    add(urls.APPLY_FORM, "政府信息公开申请表（Word 文档）", catalog_day)
     add(offline_zip_name(county.slug), "离线版网站（解压后打开 index.html）", iso(site_updated(county)))
     for domain in county.domains:
         day = iso(domain_updated(domain, documents_of(county, domain.items)))
