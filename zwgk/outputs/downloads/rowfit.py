@@ -103,5 +103,5 @@ def fit_heights(rows: dict[int, list[tuple[str, int] | None]], widths: Sequence[
             if c < len(cells) and cells[c]:
                 text, style = cells[c]
                 tallest = max(tallest, lines(text, style, c, last) * sizes[style])
-        heights[r] = round(tallest * LINE_EM + PADDING_PT, 1) if tallest else line_height(DEFAULT_SIZE)
+        heights[r] = line_height(tallest or DEFAULT_SIZE)        # tallest is lines × size: one line that size
     return heights
