@@ -153,10 +153,6 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
             else:
                 ref_error(doc.src_path, doc.id, ref, f"items: 事项 '{ref}' 不存在",
                           f"事项编号见 catalog/{slug}/ 下各领域文件中的 id")
-        for path in doc.attachments:
-            if path not in draft.files:
-                ref_error(doc.src_path, doc.id, path, f"attachments: 附件 '{path}' 不存在",
-                          f"请把附件放到 content/{slug}/{path}，或检查文件名的拼写")
         if doc.interprets:
             if doc.interprets == doc.id:
                 ref_error(doc.src_path, doc.id, doc.interprets, "interprets: 文件不能解读它自己", "填写被解读文件的编号", dangling=False)
@@ -172,10 +168,12 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
         problems.append(Problem(guide.src_path, 1, 1, "政府信息公开指南缺少政府信息公开工作机构的名称、办公地址、办公时间、联系电话、传真号码和互联网联系方式（条例第十二条）",
                                 f"在 catalog/{slug}/county.yaml 中添加 office，例如：\noffice:\n  name: 示例县人民政府办公室\n  address: 示例县人民路1号\n"
                                 "  hours: 工作日上午8:30—12:00，下午14:30—17:30\n  phone: 0000-0000000\n  fax: 无\n  online: zwgk@example.gov.cn"))
-    for page in draft.pages:
-        for path in page.attachments:
+    # Documents and pages carry attachments alike.
+    owners = [(d.src_path, d.id, d.attachments) for d in draft.documents] + [(p.src_path, p.slug, p.attachments) for p in draft.pages]
+    for src_path, owner, paths in owners:
+        for path in paths:
             if path not in draft.files:
-                ref_error(page.src_path, page.slug, path, f"attachments: 附件 '{path}' 不存在",
+                ref_error(src_path, owner, path, f"attachments: 附件 '{path}' 不存在",
                           f"请把附件放到 content/{slug}/{path}，或检查文件名的拼写")
 
     own = {p.slug for p in draft.pages}

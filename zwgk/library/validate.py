@@ -9,7 +9,7 @@ from typing import Callable
 from dataclasses import dataclass
 
 from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem
-from zwgk.library.model import Document, Domain, Footer, Item, Page, Site, frozen_map
+from zwgk.library.model import SITE_CODE_SLOT, Document, Domain, Footer, Item, Page, Site, frozen_map
 from zwgk.source import (
     COUNTY,
     DOCUMENT,
@@ -113,9 +113,9 @@ def check_furniture(check: FieldChecker, node, values: dict, is_file: Callable[[
             check.error(node.value[link], f"{link}: '{url}' 不是网址", "请写完整网址，以 http:// 或 https:// 开头")
             values[link] = ""
     code = values.get("site_code") or ""
-    if values.get("jiucuo_link") and code and code not in values["jiucuo_link"] and "{site_code}" not in values["jiucuo_link"]:
+    if values.get("jiucuo_link") and code and code not in values["jiucuo_link"] and SITE_CODE_SLOT not in values["jiucuo_link"]:
         check.error(node.value["jiucuo_link"], f"jiucuo_link: 链接中没有本站的网站标识码 {code}",
-                    "“我为政府网站找错”的链接应带上本站的网站标识码；写 {site_code} 则由各县（区）自己的标识码代替", "warning")
+                    f"“我为政府网站找错”的链接应带上本站的网站标识码；写 {SITE_CODE_SLOT} 则由各县（区）自己的标识码代替", "warning")
 
 
 def footer_from(values: dict, fallback: Footer | None = None) -> Footer:
@@ -289,12 +289,8 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
                         "按 GB/T 9704 书写，例如 示政办〔2020〕28号", "warning")
     if not values["published"] or not values["title"] or not values["issuer"]:
         return None
-    for n, ref in enumerate(values["items"]):
-        pos, _k = _element(source.front, "items", n, ref)
-        draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
-    for n, ref in enumerate(values["attachments"]):
-        pos, _k = _element(source.front, "attachments", n, ref)
-        draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
+    _remember_positions(draft, source, "items", values["items"])
+    _remember_positions(draft, source, "attachments", values["attachments"])
     if values["interprets"]:
         pos = source.front.value["interprets"]
         draft.ref_positions[(source.path, source.slug, values["interprets"])] = (pos.line, pos.col)
@@ -308,6 +304,14 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
     )
 
 
+def _remember_positions(draft: CountyDraft, source: MarkdownSource, key: str, refs) -> None:
+    """Where each reference of the front matter's list `key` is written, for the cross-file
+    checks (library.py) to report a dangling one there."""
+    for n, ref in enumerate(refs):
+        pos, _k = _element(source.front, key, n, ref)
+        draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
+
+
 def _validate_page(source: MarkdownSource, county: str, problems: list[Problem], draft: CountyDraft | None = None) -> Page | None:
     check = FieldChecker(source.path, problems)
     if source.front is None:
@@ -316,13 +320,13 @@ def _validate_page(source: MarkdownSource, county: str, problems: list[Problem],
     values = check.mapping(source.front, PAGE.fields, what="文件头")
     if values is None or not values["title"]:
         return None
-    for n, ref in enumerate(values["attachments"]):
-        pos, _k = _element(source.front, "attachments", n, ref)
-        if draft is None:       # a shared page has no county folder for its files
+    if draft is not None:
+        _remember_positions(draft, source, "attachments", values["attachments"])
+    else:                       # a shared page has no county folder for its files
+        for n, ref in enumerate(values["attachments"]):
+            pos, _k = _element(source.front, "attachments", n, ref)
             problems.append(Problem(source.path, pos.line, pos.col, f"attachments: 全站共用页面不能带附件 '{ref}'",
                                     "带附件的页面请放到 content/<县>/pages/ 下，附件放在 content/<县>/files/ 下"))
-        else:
-            draft.ref_positions[(source.path, source.slug, ref)] = (pos.line, pos.col)
     _check_links(source, problems)
     return Page(slug=source.slug, county=county, title=values["title"], weight=values["weight"],
                 body=source.body, updated=values["updated"], src_path=source.path, attachments=values["attachments"])
