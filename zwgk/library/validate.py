@@ -25,7 +25,7 @@ from zwgk.source import (
     suggestion,
 )
 from zwgk.source import empty_value as _empty_value
-from zwgk.source import placeholders
+from zwgk.source import placeholders, stays_inside
 
 # Downloads are written as catalog.* and documents.*; a domain file of either name would clash.
 RESERVED_DOMAIN_SLUGS = frozenset({"catalog", "documents"})
@@ -102,8 +102,7 @@ def check_furniture(check: FieldChecker, node, values: dict, is_file: Callable[[
     dropped, so nothing broken shows."""
     for image, link in (("badge_image", "badge_link"), ("jiucuo_image", "jiucuo_link")):
         path = values.get(image) or ""
-        if path and (not path.lower().endswith(FURNITURE_SUFFIXES) or ".." in path.split("/") or path.startswith("/")
-                     or "\\" in path or not is_file(folder + path)):
+        if path and (not path.lower().endswith(FURNITURE_SUFFIXES) or not stays_inside(path) or not is_file(folder + path)):
             check.error(node.value[image], f"{image}: 图片 {folder}{path} 不存在或不是 PNG、JPG、GIF 图片",
                         f"请把图片放到 {folder}files/ 下，写成 files/图片名.png")
             path = ""

@@ -200,8 +200,7 @@ class FieldChecker:
         text = self.text(node, where)
         if not text:
             return None
-        parts = text.split("/")
-        if text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", text) or "\\" in text or ".." in parts or "" in parts or "." in parts or "://" in text:
+        if not stays_inside(text):
             self.error(node, f"{where}: 路径 '{text}' 不在本县的 content 目录内",
                        "附件路径相对于 content/<县>/ 书写，例如 files/2020-28.pdf；不能用绝对路径、.. 或反斜杠")
             return None
@@ -224,6 +223,14 @@ class FieldChecker:
                 return day
         self.error(node, f"{where}: 日期 '{node.value}' 无效", "日期格式为 YYYY-MM-DD，并且月份在 1–12、日期在当月天数之内，例如 2020-08-06")
         return None
+
+
+def stays_inside(path: str) -> bool:
+    """A path written relative to a content folder that cannot leave it: no absolute path,
+    drive letter, backslash, '..', '.', empty part or address."""
+    parts = path.split("/")
+    return not (path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path) or "\\" in path
+                or ".." in parts or "" in parts or "." in parts or "://" in path)
 
 
 def _blank(node: Node) -> bool:
