@@ -137,12 +137,10 @@ PRODUCED: dict[str, dict[str, bytes]] = {}
 def produced(out: str) -> dict[str, bytes]:
     """The download files and search index files the build wrote (dest -> bytes)."""
     found = {}
-    for folder in ("jia/downloads", "jia/search", "search"):
-        for dirpath, _dirs, names in os.walk(os.path.join(out, folder)):
-            for n in names:
-                path = os.path.join(dirpath, n)
-                with open(path, "rb") as fh:
-                    found[os.path.relpath(path, out).replace(os.sep, "/")] = fh.read()
+    for rel in files_of(out, ""):
+        if rel.startswith(("jia/downloads/", "jia/search/", "search/")):
+            with open(os.path.join(out, rel), "rb") as fh:
+                found[rel.replace(os.sep, "/")] = fh.read()
     return found
 
 
