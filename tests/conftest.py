@@ -31,6 +31,29 @@ office:
   online: 本县人民政府网站“依申请公开”栏目
 """
 
+# A 年报 whose figures add up (content/<county>/reports/2024.yaml): 自然人 5 new + 1 carried over
+# = 3 disclosed + 2 not held + 1 carried forward; 商业企业 1 new = 1 disclosed.
+REPORT_YAML = """\
+published: 2025-01-20
+overview: 全年主动公开政府信息120条。
+active:
+  normative: [2, 1, 10]
+  licensing: 30
+  fees: 1.5
+requests:
+  new: [5, 1, 0, 0, 0, 0]
+  carried_over: [1, 0, 0, 0, 0, 0]
+  disclosed: [3, 1, 0, 0, 0, 0, 4]
+  unable:
+    not_held: [2, 0, 0, 0, 0, 0]
+  total: [5, 1, 0, 0, 0, 0, 6]
+  carried_forward: [1, 0, 0, 0, 0, 0, 1]
+reviews:
+  review: [1, 0, 0, 0, 1]
+problems: 目录更新不够及时。
+other: 无。
+"""
+
 COUNTY_YAML = """\
 name: 甲县
 code: '990901'

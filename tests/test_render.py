@@ -10,10 +10,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import DOMAIN_YAML, OFFICE_YAML
+from conftest import DOMAIN_YAML, OFFICE_YAML, REPORT_YAML
 from memory import build_in_memory, site_files
 from zwgk.base import STANDARD_DOMAINS
-from zwgk.library import KINDS, EMPTY, MISSING, NOT_APPLICABLE, claimed_urls, county_totals, urls
+from zwgk.library import KINDS, EMPTY, MISSING, NOT_APPLICABLE, claimed_urls, county_columns, county_totals, urls
 
 ITEM = ("  - id: {id}\n    level1: {name}\n    subject: 县政府办\n    channels: [政府网站]\n"
         "    audience: 全社会\n    mode: 主动\n    level: [县级]\n")
@@ -30,6 +30,10 @@ RICH = site_files({
                                         "interprets: 2024-czj-001\nattachments: [files/解读.pdf]\n---\n见[预算](docs/2024-czj-001.md)，[附件](files/解读.pdf)。\n",
     "content/jia/files/解读.pdf": b"%PDF-1.4",
     "content/jia/pages/guide.md": "---\ntitle: 公开指南\n---\n\n本县公开指南。\n",
+    "content/jia/docs/2023-bgs-001.md": "---\ntitle: 甲县政府信息公开保密审查制度\nissuer: 甲县人民政府办公室\n"
+                                        "published: 2023-05-01\ncategory: 政府信息公开制度\n---\n第一条 ……\n",
+    "content/jia/reports/2024.yaml": REPORT_YAML,
+    "content/jia/reports/2024/czj.yaml": "organ: 甲县财政局\n" + REPORT_YAML,
     "catalog/yi/county.yaml": "name: 乙县\ncode: '990902'\n" + OFFICE_YAML,
 })
 
@@ -45,7 +49,7 @@ def test_every_page_kind_of_the_registry_renders(rich):
     made = {kind.name for kind in KINDS if kind.rendered}
     assert made == {"portal", "portal-search", "shared-page", "county", "catalog", "docs", "search", "feed",
                     "sitemap", "domain", "item", "document", "page", "apply", "not-found", "portal-not-found",
-                    "site-map", "portal-site-map"}
+                    "site-map", "portal-site-map", "rules", "reports", "report"}
     lib = rich.library
     expected = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)} - {
         urls.PORTAL_COMPLETENESS, *(urls.downloads_page(c.slug) for c in lib.counties)}   # made by outputs
@@ -74,14 +78,19 @@ def crumbs(page: str) -> list[tuple[str, str]]:
 
 def test_breadcrumbs_lead_from_the_county_home_to_the_page(rich):
     assert crumbs(rich.pages["index.html"]) == []
-    assert crumbs(rich.pages["jia/index.html"]) == [("index.html", "首页"), ("", "甲县")]
-    assert crumbs(rich.pages["jia/catalog/index.html"]) == [("../index.html", "首页"), ("", "公开目录")]
+    assert crumbs(rich.pages["jia/index.html"]) == []       # the county's home: no trail that links to itself
+    catalog = "基层政务公开标准目录"
+    assert crumbs(rich.pages["jia/catalog/index.html"]) == [("../index.html", "首页"), ("", catalog)]
     assert crumbs(rich.pages["jia/catalog/bdly/index.html"]) == [
-        ("../../index.html", "首页"), ("../index.html", "公开目录"), ("", "本地特色")]
+        ("../../index.html", "首页"), ("../index.html", catalog), ("", "本地特色")]
     assert crumbs(rich.pages["jia/catalog/items/bd-02.html"]) == [
-        ("../../index.html", "首页"), ("../index.html", "公开目录"), ("../bdly/index.html", "本地特色"), ("", "本地事项二")]
+        ("../../index.html", "首页"), ("../index.html", catalog), ("../bdly/index.html", "本地特色"), ("", "本地事项二")]
     assert crumbs(rich.pages["jia/docs/2024-czj-002.html"]) == [
-        ("../index.html", "首页"), ("index.html", "政府信息"), ("", "预算解读")]
+        ("../index.html", "首页"), ("index.html", "法定主动公开内容"), ("", "预算解读")]
+    assert crumbs(rich.pages["jia/docs/2023-bgs-001.html"]) == [
+        ("../index.html", "首页"), ("../rules.html", "政府信息公开制度"), ("", "甲县政府信息公开保密审查制度")]
+    assert crumbs(rich.pages["jia/reports/2024/czj.html"]) == [
+        ("../../index.html", "首页"), ("../index.html", "政府信息公开年报"), ("", "2024年度")]
     assert crumbs(rich.pages["jia/pages/guide.html"]) == [("../index.html", "首页"), ("", "公开指南")]
     assert crumbs(rich.pages["pages/about.html"]) == [("../index.html", "首页"), ("", "关于本站")]
     assert crumbs(rich.pages["search.html"]) == [("index.html", "首页"), ("", "全文检索")]
@@ -101,6 +110,8 @@ def test_every_link_between_pages_lands_on_a_page_the_site_has(rich):
     site_files_made = {dest for dest, _src in claimed_urls(lib.counties, lib.pages)}
     site_files_made |= {urls.attachment(c.slug, path) for c in lib.counties for d in c.documents for path in d.attachments}
     site_files_made |= {urls.apply_form(c.slug) for c in lib.counties}          # made by the downloads
+    site_files_made |= {urls.report_download(c.slug, r.key, suffix) for c in lib.counties for r in c.reports
+                        for suffix in ("xlsx", "csv")}
     for dest, page in rich.pages.items():
         for href in re.findall(r'(?<!<base )(?:href|src|action)="([^"#?]+)', page):
             if re.match(r"[a-z]+:", href) or "/assets/" in f"/{href}":
@@ -137,7 +148,7 @@ def test_the_county_home_the_catalog_and_the_portal_show_the_same_counts(rich):
         assert len(rows) == figures[0] and sum(map(int, rows)) == figures[1]
         assert unpublished_list(home) == unpublished_list(catalog) == [name for name, _ in standard.unpublished]
     jia, yi = (county_totals(c) for c in rich.library.counties)
-    assert (len(jia.domains), jia.items, jia.documents) == (2, 4, 2)
+    assert (len(jia.domains), jia.items, jia.documents) == (2, 4, 3)
     assert "<li>税收管理：未涉及（由税务部门垂直管理并公开）</li>" in rich.pages["jia/index.html"]
     assert "<li>安全生产：未发布</li>" in rich.pages["jia/catalog/index.html"]
     assert (len(yi.domains), yi.items, yi.documents) == (0, 0, 0)
@@ -160,10 +171,13 @@ def test_the_site_map_lists_every_column_domain_and_page_and_every_footer_leads_
     lib = rich.library
     for county in lib.counties:
         site_map = rich.pages[urls.site_map(county.slug)]
-        for target in ("index.html", "catalog/index.html", "docs/index.html", "apply.html", "search.html",
-                       "downloads/index.html", *(f"catalog/{d.slug}/index.html" for d in county.domains),
-                       *(f"pages/{p.slug}.html" for p in county.pages)):
+        columns = [c.url.removeprefix(county.slug + "/") for c in county_columns(county) if c.url]
+        for target in ("index.html", *columns, "search.html", "downloads/index.html",
+                       *(f"catalog/{d.slug}/index.html" for d in county.domains if d.items),
+                       *(f"pages/{p.slug}.html" for p in county.pages),
+                       *(f"reports/{r.key}.html" for r in county.reports)):
             assert f'href="{target}"' in site_map, (county.slug, target)
+        assert 'href="catalog/aqsc/index.html"' not in site_map        # empty: 未发布, no page
     portal_map = rich.pages[urls.site_map("")]
     assert all(f'href="{c.slug}/index.html"' in portal_map for c in lib.counties)
     for dest, page in rich.pages.items():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from zwgk.base import STANDARD_DOMAINS, Problem
-from zwgk.library.model import ApplyOptions, County, Document, Domain, Item, Office, Page, Site, frozen_map
+from zwgk.library.model import ApplyOptions, County, Document, Domain, Item, Office, Page, Report, Site, frozen_map
 from zwgk.library.pages import claimed_urls
 from zwgk.library.validate import CountyDraft, footer_from
 from zwgk.library.urls import GUIDE_SLUG
@@ -38,6 +38,9 @@ class Library:
 
     def document(self, county: str, doc_id: str) -> Document | None:
         return self._docs.get((county, doc_id))
+
+    def report(self, county: str, key: str) -> Report:
+        return next(r for r in self.county(county).reports if r.key == key)
 
     def domain(self, county: str, slug: str) -> Domain:
         return next(d for d in self.county(county).domains if d.slug == slug)
@@ -185,7 +188,8 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
                   not_applicable=frozen_map(values["not_applicable"]), weight=values["weight"],
                   domains=tuple(domains), documents=tuple(documents), pages=tuple(pages), src_path=draft.src_path,
                   office=Office(**values["office"]) if values.get("office") else None,
-                  apply=ApplyOptions(**values["apply"]) if values.get("apply") else ApplyOptions())
+                  apply=ApplyOptions(**values["apply"]) if values.get("apply") else ApplyOptions(),
+                  reports=tuple(sorted(draft.reports, key=lambda r: (-r.year, not r.own, r.key))))
 
 
 def _domain_order(domain: Domain):

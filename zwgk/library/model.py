@@ -71,6 +71,7 @@ class Document:
     body: str                      # Markdown source
     updated: date | None
     src_path: str
+    category: str = ""             # one of base.CATEGORIES, or "" (listed under 其他政府信息)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,36 @@ class Office:
 class ApplyOptions:
     platform: str = ""      # the county's online application platform, if it has one
     purpose: bool = False   # the 申请表 asks for the 用途 of the information
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A 政府信息公开工作年度报告 in the format of 国办公开办函〔2021〕30号 (base/annual_report.py).
+
+    Every figure is there, totals included: a row left out of the file is zeros, a total left
+    out is computed, and a total written is checked (library/report.py)."""
+    key: str                  # "2024", or "2024/czj" for a department's or township's
+    county: str
+    year: int
+    organ: str                # the 行政机关 that reports
+    published: date
+    overview: str             # 一、总体情况 (Markdown)
+    problems: str             # 五、存在的主要问题及改进情况
+    other: str                # 六、其他需要报告的事项
+    active: Mapping[str, tuple[float, ...]]    # 二: row key -> its figures
+    requests: Mapping[str, tuple[int, ...]]    # 三: line key -> the six applicant columns and 总计
+    reviews: Mapping[str, tuple[int, ...]]     # 四: group key -> four outcomes and 总计
+    src_path: str
+    updated: date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.organ}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def own(self) -> bool:
+        """The county government's own report (not a department's or township's)."""
+        return "/" not in self.key
 
 
 SITE_CODE_SLOT = "{site_code}"      # in jiucuo_link: the 网站标识码 of the page's site (county or portal)
@@ -152,6 +183,7 @@ class County:
     src_path: str
     office: Office | None = None        # None until county.yaml names it
     apply: ApplyOptions = ApplyOptions()
+    reports: tuple[Report, ...] = ()    # newest year first; the county government's before its bodies'
 
     @property
     def items(self) -> tuple[Item, ...]:

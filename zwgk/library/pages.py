@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from zwgk.library import urls
+from zwgk.library.columns import active_documents, rules_documents
 from zwgk.library.model import County, Page
 
 PORTAL, COUNTY = "portal", "county"
@@ -66,6 +67,15 @@ def _document_inputs(library, c: str, key: str) -> tuple[str, ...]:
     return (doc.src_path, *sorted(related - {doc.src_path}))
 
 
+def _one_if(has: Callable[[County], object]):
+    """A single page, made only when the county has something to show in it (no blank column)."""
+    return lambda county, shared: [("", "", 0)] if has(county) else []
+
+
+def _report_inputs(library, c: str, key: str) -> tuple[str, ...]:
+    return (library.report(c, key).src_path,)
+
+
 def _county_page_inputs(library, c: str, key: str) -> tuple[str, ...]:
     return tuple(p.src_path for p in library.county(c).pages)      # a page lists its siblings
 
@@ -82,7 +92,10 @@ KINDS: tuple[PageKind, ...] = (
     # A county's own pages, from the whole county.
     PageKind("county", COUNTY, lambda c, k: urls.county_home(c), _one, "county.html", in_sitemap=True),
     PageKind("catalog", COUNTY, lambda c, k: urls.catalog_index(c), _one, "catalog.html", in_sitemap=True),
-    PageKind("docs", COUNTY, lambda c, k: urls.docs_index(c), _one, "docs.html", in_sitemap=True),
+    PageKind("docs", COUNTY, lambda c, k: urls.docs_index(c), _one_if(active_documents), "docs.html", in_sitemap=True),
+    PageKind("rules", COUNTY, lambda c, k: urls.rules_page(c), _one_if(rules_documents), "rules.html", in_sitemap=True),
+    PageKind("reports", COUNTY, lambda c, k: urls.reports_index(c), _one_if(lambda county: county.reports), "reports.html",
+             in_sitemap=True),
     PageKind("search", COUNTY, lambda c, k: urls.search_page(c), _one, "search.html",
              inputs=lambda library, c, k: ()),     # shows no content: its index is made beside it
     PageKind("downloads", COUNTY, lambda c, k: urls.downloads_page(c), _one),
@@ -95,7 +108,8 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("sitemap", COUNTY, lambda c, k: f"{c}/sitemap.xml", _one, "sitemap.xml"),
     # A county's pages made from one source file each.
     PageKind("domain", COUNTY, urls.domain_page,
-             lambda county, shared: [(d.slug, d.src_path, 0) for d in county.domains],
+             # An empty domain is named 未发布 on the catalog page; it gets no page of its own (a blank column).
+             lambda county, shared: [(d.slug, d.src_path, 0) for d in county.domains if d.items],
              "domain.html", _domain_inputs, in_sitemap=True),
     PageKind("item", COUNTY, urls.item_page,
              lambda county, shared: [(i.id, i.src_path, i.line) for d in county.domains for i in d.items],
@@ -103,6 +117,9 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("document", COUNTY, urls.doc_page,
              lambda county, shared: [(d.id, d.src_path, 0) for d in county.documents],
              "document.html", _document_inputs, in_sitemap=True),
+    PageKind("report", COUNTY, urls.report_page,
+             lambda county, shared: [(r.key, r.src_path, 0) for r in county.reports],
+             "report.html", _report_inputs, in_sitemap=True),
     PageKind("page", COUNTY, urls.page_page,
              lambda county, shared: [(p.slug, p.src_path, 0) for p in county.pages],
              "page.html", _county_page_inputs, in_sitemap=True),

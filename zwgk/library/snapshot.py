@@ -39,7 +39,9 @@ class SnapshotError(ValueError):
 def county_snapshot(library: Library, county: County, identity: str) -> bytes:
     """The county as the portal needs it, as deterministic JSON bytes."""
     c = county.slug
-    slim = dataclasses.replace(county, documents=tuple(dataclasses.replace(d, body="") for d in county.documents))
+    # The portal shows no document's text and no 年报.
+    slim = dataclasses.replace(county, documents=tuple(dataclasses.replace(d, body="") for d in county.documents),
+                               reports=())
     payload = {
         "format": FORMAT, "version": VERSION,
         "site": identity,                # a merge refuses counties made from another site, theme or zwgk

@@ -42,6 +42,26 @@ def page_page(county: str, slug: str) -> str:
     return f"{county}/pages/{slug}.html" if county else f"pages/{slug}.html"
 
 
+def rules_page(county: str) -> str:
+    """政府信息公开制度: the county's documents of that category."""
+    return f"{county}/rules.html"
+
+
+def reports_index(county: str) -> str:
+    """政府信息公开年报: the reports by year."""
+    return f"{county}/reports/index.html"
+
+
+def report_page(county: str, key: str) -> str:
+    """A 年报 ("2024", or "2024/czj" for a department's or township's)."""
+    return f"{county}/reports/{key}.html"
+
+
+def report_download(county: str, key: str, suffix: str) -> str:
+    """A 年报's tables as a file (xlsx, csv), beside its page."""
+    return f"{county}/reports/{key}.{suffix}"
+
+
 def search_page(county: str) -> str:
     return f"{county}/search.html" if county else PORTAL_SEARCH
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from typing import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem
-from zwgk.library.model import SITE_CODE_SLOT, Document, Domain, Footer, Item, Page, Site, frozen_map
+from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem, columns
+from zwgk.library.model import SITE_CODE_SLOT, Document, Domain, Footer, Item, Page, Report, Site, frozen_map
+from zwgk.library.report import validate_report
 from zwgk.source import (
     COUNTY,
     DOCUMENT,
@@ -47,7 +48,8 @@ class CountyDraft:
     documents: list[Document]
     pages: list[Page]
     files: dict[str, str]
-    incomplete: bool = False   # a file failed to read: dangling references are not reported
+    incomplete: bool = False
+    reports: list[Report] = field(default_factory=list)   # a file failed to read: dangling references are not reported
 
 
 def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
@@ -155,6 +157,7 @@ def validate_county(county: CountySources, site: Site, problems: list[Problem]) 
         else:
             draft.incomplete = True   # references to it would only repeat its own error
     draft.pages = [p for p in (_validate_page(s, county.slug, problems, draft) for s in county.pages) if p]
+    draft.reports = [r for r in (validate_report(s, county.slug, values["name"], problems) for s in county.reports) if r]
     return draft
 
 
@@ -300,6 +303,7 @@ def _validate_document(source: MarkdownSource, county: str, draft: CountyDraft, 
         published=values["published"], topic=values["topic"], validity=values["validity"] or "现行有效",
         items=values["items"], attachments=values["attachments"], interprets=values["interprets"],
         body=source.body, updated=values["updated"], src_path=source.path,
+        category=values["category"] or (columns.INTERPRETATION if values["interprets"] else ""),
     )
 
 

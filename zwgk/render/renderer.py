@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from zwgk.base import AUDIENCES, LEVELS, MODES, default_theme
-from zwgk.library import KIND, County, Library, PagePlan, county_pages, county_totals, portal_pages, sitemap_paths, urls
+from zwgk.base import AUDIENCES, CATEGORIES, LEVELS, MODES, annual_report, category_heading, columns, default_theme
+from zwgk.library import (KIND, County, Library, PagePlan, active_documents, county_columns, county_pages, county_totals,
+                          guide_page, portal_pages, rules_documents, sitemap_paths, urls)
 from zwgk.render.markdown import make_markdown
 from zwgk.source import History, read_history
 
@@ -90,6 +91,7 @@ class Renderer:
         self.env = make_environment(library, compiled)
         self.md = make_markdown()
         self._shells: dict[tuple[str, str, str], dict[str, Markup]] = {}
+        self._navs: dict[str, list[tuple[str, str]]] = {}
         self.level_labels = {lv: library.site.level_names.get(lv, lv) for lv in LEVELS}
         # How each page kind of the registry is put together (zwgk.library.pages names them).
         self._by_kind = {
@@ -99,6 +101,7 @@ class Renderer:
             "domain": self._domain, "item": self._item, "document": self._document, "page": self._page,
             "apply": self._apply, "not-found": self._not_found, "portal-not-found": self._not_found,
             "site-map": self._site_map, "portal-site-map": self._site_map,
+            "rules": self._rules, "reports": self._reports, "report": self._report,
         }
 
     def render(self, job: PagePlan) -> bytes:
@@ -122,7 +125,7 @@ class Renderer:
         footer = county.footer if county else site.footer
         c = county.slug if county else ""
         nav = self._nav(county)
-        common = dict(site=site, county=county, footer=footer, rel=rel, dest=dest, nav=nav,
+        common = dict(site=site, county=county, footer=footer, rel=rel, dest=dest, nav=nav, section=_section(nav, dest),
                       assets=rel(urls.assets(c)), search_url=rel(urls.search_page(c)))
         return self.env.get_template(template).render(
             **common, shell=self._shell(common), title=title, crumbs=crumbs, column=column or title,
@@ -135,6 +138,7 @@ class Renderer:
         the navigation link a page is itself), so rendered once there (a quarter of an item page)."""
         dest, nav = common["dest"], common["nav"]
         current = dest if any(target == dest for _label, target in nav) else ""
+        # The section depends on the folder alone, so the key stays one per folder and current page.
         key = (common["county"].slug if common["county"] else "", dest.rpartition("/")[0], current)
         shell = self._shells.get(key)
         if shell is None:
@@ -144,11 +148,16 @@ class Renderer:
         return shell
 
     def _nav(self, county: County | None) -> list[tuple[str, str]]:
+        """The portal's pages; a county's 专栏 columns that have something in them (library/columns.py)."""
         if county is None:
             return [("首页", urls.PORTAL_HOME), ("公开情况", urls.PORTAL_COMPLETENESS), ("全文检索", urls.PORTAL_SEARCH)]
-        c = county.slug
-        return [("首页", urls.county_home(c)), ("公开目录", urls.catalog_index(c)), ("政府信息", urls.docs_index(c)),
-                ("依申请公开", urls.apply_page(c)), ("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))]
+        nav = self._navs.get(county.slug)
+        if nav is None:
+            c = county.slug
+            nav = self._navs[county.slug] = (
+                [("首页", urls.county_home(c))] + [(col.name, col.url) for col in county_columns(county) if col.url]
+                + [("全文检索", urls.search_page(c)), ("下载", urls.downloads_page(c))])
+        return nav
 
     def _footer_links(self, county: County | None) -> list[tuple[str, str]]:
         """网站地图, 联系我们 (the office that answers requests), and the site's 关于本站 and 使用帮助."""
@@ -177,14 +186,15 @@ class Renderer:
 
     def _county(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
+        # The county's home is where its site starts: no breadcrumb (it would only link to itself).
         return self._layout(KIND[job.kind].template, job, title=f"{county.name}政务公开事项标准目录", county=county,
-                          crumbs=self._county_crumbs(county), column="首页",
-                          latest=county.documents[:10], totals=county_totals(county))
+                          crumbs=[], column="首页", latest=county.documents[:10], totals=county_totals(county),
+                          columns=county_columns(county))
 
     def _catalog(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        return self._layout(KIND[job.kind].template, job, title="公开目录", county=county,
-                          crumbs=self._county_crumbs(county) + [("公开目录", job.dest)], totals=county_totals(county))
+        return self._layout(KIND[job.kind].template, job, title=columns.CATALOG, county=county,
+                          crumbs=self._county_crumbs(county) + [(columns.CATALOG, job.dest)], totals=county_totals(county))
 
     def _dated(self, thing):
         """The item, domain, document or page with its 最后更新 filled in from history."""
@@ -196,7 +206,7 @@ class Renderer:
         domain = self._dated(self.library.domain(county.slug, job.key))
         depth = 3 if any(i.level3 for i in domain.items) else 2
         return self._layout(KIND[job.kind].template, job, title=f"{domain.name}领域政务公开标准目录", county=county,
-                          crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)), (domain.name, job.dest)],
+                          crumbs=self._county_crumbs(county) + [(columns.CATALOG, urls.catalog_index(county.slug)), (domain.name, job.dest)],
                           column=domain.name, domain=domain, depth=depth,
                           changes=self.history.domain_changes(domain.src_path))
 
@@ -206,17 +216,42 @@ class Renderer:
         county = lib.county(job.county)
         domain = lib.domain(county.slug, item.domain)
         return self._layout(KIND[job.kind].template, job, title=item.name, county=county,
-                          crumbs=self._county_crumbs(county) + [("公开目录", urls.catalog_index(county.slug)),
+                          crumbs=self._county_crumbs(county) + [(columns.CATALOG, urls.catalog_index(county.slug)),
                                                                 (domain.name, urls.domain_page(county.slug, domain.slug)),
                                                                 (item.name, job.dest)],
                           column=domain.name, item=item, domain=domain,
                           documents=lib.documents_for_item(county.slug, item.id))
 
     def _docs(self, job: PagePlan) -> str:
+        """法定主动公开内容: the documents by category, in the order of 条例第二十条 (base/columns.py)."""
         county = self.library.county(job.county)
-        years = [(year, list(docs)) for year, docs in groupby(county.documents, key=lambda d: d.published.year)]
-        return self._layout(KIND[job.kind].template, job, title="政府信息", county=county,
-                          crumbs=self._county_crumbs(county) + [("政府信息", job.dest)], years=years)
+        docs = active_documents(county)
+        groups = [(category_heading(cat) if cat else "其他政府信息", found)
+                  for cat in CATEGORIES + ("",) if cat != columns.RULES
+                  for found in ([d for d in docs if d.category == cat],) if found]
+        return self._layout(KIND[job.kind].template, job, title=columns.ACTIVE, county=county,
+                          crumbs=self._county_crumbs(county) + [(columns.ACTIVE, job.dest)], groups=groups, total=len(docs))
+
+    def _rules(self, job: PagePlan) -> str:
+        county = self.library.county(job.county)
+        return self._layout(KIND[job.kind].template, job, title=columns.RULES, county=county,
+                            crumbs=self._county_crumbs(county) + [(columns.RULES, job.dest)], docs=rules_documents(county))
+
+    def _reports(self, job: PagePlan) -> str:
+        county = self.library.county(job.county)
+        years = [(year, list(found)) for year, found in groupby(county.reports, key=lambda r: r.year)]
+        return self._layout(KIND[job.kind].template, job, title=columns.REPORTS, county=county,
+                            crumbs=self._county_crumbs(county) + [(columns.REPORTS, job.dest)], years=years)
+
+    def _report(self, job: PagePlan) -> str:
+        county = self.library.county(job.county)
+        report = self._dated(self.library.report(county.slug, job.key))
+        return self._layout(KIND[job.kind].template, job, title=report.title, county=county,
+                            crumbs=self._county_crumbs(county) + [(columns.REPORTS, urls.reports_index(county.slug)),
+                                                                  (f"{report.year}年度", job.dest)],
+                            column=columns.REPORTS, published=report.published, source=report.organ, report=report,
+                            AR=annual_report, heads=annual_report.row_heads(), texts={key: self._markdown(getattr(report, key), job)
+                                                     for key in ("overview", "problems", "other")})
 
     def _document(self, job: PagePlan) -> str:
         lib = self.library
@@ -225,9 +260,11 @@ class Renderer:
         items = [i for i in (lib.item(county.slug, ref) for ref in dict.fromkeys(doc.items)) if i]
         named = {i.id for i in items}
         items += [i for i in lib.items_citing(county.slug, doc.id) if i.id not in named]
+        column = columns.RULES if doc.category == columns.RULES else columns.ACTIVE
+        index = urls.rules_page(county.slug) if doc.category == columns.RULES else urls.docs_index(county.slug)
         return self._layout(KIND[job.kind].template, job, title=doc.title, county=county,
-                          crumbs=self._county_crumbs(county) + [("政府信息", urls.docs_index(county.slug)), (doc.title, job.dest)],
-                          column="政府信息", published=doc.published, source=doc.issuer, doc=doc,
+                          crumbs=self._county_crumbs(county) + [(column, index), (doc.title, job.dest)],
+                          column=column, published=doc.published, source=doc.issuer, doc=doc,
                           body=self._markdown(doc.body, job), items=items,
                           interprets=lib.document(county.slug, doc.interprets) if doc.interprets else None,
                           interpretations=lib.interpretations_of(county.slug, doc.id))
@@ -271,8 +308,7 @@ class Renderer:
         county = self.library.county(job.county)
         return self._layout(KIND[job.kind].template, job, title="依申请公开", county=county,
                             crumbs=self._county_crumbs(county) + [("依申请公开", job.dest)],
-                            form=urls.apply_form(county.slug),
-                            guide=next((p for p in county.pages if p.slug == urls.GUIDE_SLUG), None))
+                            form=urls.apply_form(county.slug), guide=guide_page(county))
 
     def _feed(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
@@ -284,6 +320,16 @@ class Renderer:
         paths = sitemap_paths(county)
         base = self.library.site.base_url.rstrip("/") + "/"
         return self.env.get_template(KIND[job.kind].template).render(locs=[base + p for p in paths])
+
+
+def _section(nav: list[tuple[str, str]], dest: str) -> str:
+    """The navigation entry whose folder holds the page (公开目录 for an item), marked as the
+    current section; the home's folder holds everything and marks nothing."""
+    for _label, target in nav[1:]:
+        folder, _, name = target.rpartition("/")
+        if name == "index.html" and dest.startswith(folder + "/") and dest != target:
+            return target
+    return ""
 
 
 def _base(library: Library, county: County) -> str:

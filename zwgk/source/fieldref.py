@@ -11,7 +11,9 @@ import sys
 import yaml
 
 from zwgk.source.schema import (
+    AMOUNT,
     BOOL,
+    COUNTS,
     CHOICE,
     DATE,
     FILE_KINDS,
@@ -40,6 +42,8 @@ KIND_TEXT = {
     PATH_LIST: "路径列表，相对于 content/<县>/，不能用绝对路径、.. 或反斜杠",
     INT: "整数",
     BOOL: "true 或 false",
+    COUNTS: "不小于 0 的整数，几个数写成列表 [1, 0, 2]",
+    AMOUNT: "不小于 0 的数，可带小数",
     TEXT_MAP: "映射（名称: 文本），每行一个",
     RECORDS: "列表，每一项的字段见下表",
     MAPPING: "映射，字段见下表",
@@ -88,12 +92,21 @@ def _walk(fields: tuple[Field, ...], prefix: str):
 def _kind_section(kind: FileKind) -> str:
     lines = [f"## {kind.title}", "", f"位置：`{kind.where}`", ""]
     lines += _table(kind.fields)
-    for spec in kind.fields:
-        if spec.fields:
-            lines += ["", f"### {kind.title} · {spec.name}（{spec.label}）的每一项", ""]
-            lines += _table(spec.fields)
+    lines += _nested(kind.fields, kind.title)
     lines.append("")
     return "\n".join(lines)
+
+
+def _nested(fields: tuple[Field, ...], trail: str) -> list[str]:
+    """A table for the fields of each list of records or mapping, at any depth."""
+    lines = []
+    for spec in fields:
+        if spec.fields:
+            here = f"{trail} · {spec.name}（{spec.label}）"
+            lines += ["", f"### {here}{'的每一项' if spec.kind == RECORDS else '的字段'}", ""]
+            lines += _table(spec.fields)
+            lines += _nested(spec.fields, here)
+    return lines
 
 
 def _table(fields: tuple[Field, ...]) -> list[str]:

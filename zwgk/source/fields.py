@@ -12,8 +12,10 @@ from typing import Any
 
 from zwgk.base import Problem
 from zwgk.source.schema import (
+    AMOUNT,
     BOOL,
     CHOICE,
+    COUNTS,
     DATE,
     DATE_PATTERN,
     ID,
@@ -143,6 +145,15 @@ class FieldChecker:
             except ValueError:
                 self.error(node, f"{where}: '{node.value}' 不是整数", "请只写数字，例如 10")
                 return None
+        if kind == COUNTS:
+            elements = node.value if node.kind == "seq" else [node]
+            counts = [self.count(element, f"{where}[{n}]" if node.kind == "seq" else where) for n, element in enumerate(elements)]
+            return None if None in counts else tuple(counts)
+        if kind == AMOUNT:
+            if node.kind not in _NUMBERISH or node.value.strip().startswith("-"):
+                self.error(node, f"{where}: 应为不小于 0 的数，实际是 '{_shown(node)}'", "请只写数字，可带小数，例如 2316.4；不要写单位或千分位逗号")
+                return None
+            return float(node.value.replace("_", ""))
         if kind == BOOL:
             if node.kind != "bool":
                 self.error(node, f"{where}: 应为 true 或 false", "")
@@ -184,6 +195,18 @@ class FieldChecker:
             self.error(node, f"{where}: 含有控制字符", "请删除看不见的特殊字符")
             return None
         return text
+
+    def count(self, node: Node, where: str) -> int | None:
+        """A whole number not below 0 (a count of documents, requests or cases)."""
+        if node.kind != "int" or node.value.strip().startswith("-"):
+            self.error(node, f"{where}: 应为不小于 0 的整数，实际是 '{_shown(node)}'",
+                       "请只写数字，例如 12；没有的写 0，不要写单位、小数或千分位逗号")
+            return None
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            self.error(node, f"{where}: '{node.value}' 不是整数", "请只写数字，例如 12")
+            return None
 
     def ident(self, node: Node, where: str) -> str | None:
         if node.kind in ("map", "seq"):
@@ -257,4 +280,4 @@ def empty_value(spec: Field) -> Any:
     if spec.default is not None:
         return spec.default
     return {TEXT: "", CHOICE: "", ID: "", TEXT_LIST: (), ID_LIST: (), PATH_LIST: (),
-            DATE: None, INT: 0, BOOL: False, TEXT_MAP: {}, RECORDS: [], MAPPING: None}[spec.kind]
+            DATE: None, INT: 0, BOOL: False, COUNTS: (), AMOUNT: 0.0, TEXT_MAP: {}, RECORDS: [], MAPPING: None}[spec.kind]

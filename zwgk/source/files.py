@@ -15,6 +15,7 @@ from zwgk.source.tree import SourceTree, as_tree
 from zwgk.source.yamlfile import Node, ParsedYaml, SourceError, decode, parse_yaml, split_front_matter
 
 _ID_RE = re.compile(ID_PATTERN)
+_YEAR_RE = re.compile(r"^(19|20)\d\d$")
 _OUTSIDE = "这是指向站点目录以外的符号链接，不能读取"
 ID_HINT = "只能使用英文字母、数字、- 和 _，且以字母或数字开头（建议用拼音缩写，如 czyjs）"
 
@@ -50,6 +51,7 @@ class CountySources:
     domains: list[YamlSource] = field(default_factory=list)
     docs: list[MarkdownSource] = field(default_factory=list)
     pages: list[MarkdownSource] = field(default_factory=list)
+    reports: list[YamlSource] = field(default_factory=list)   # slug: "2024", or "2024/czj" for a body's
     files: dict[str, str] = field(default_factory=dict)   # path relative to content/<county>/ -> its tree.locate()
     incomplete: bool = False   # some file could not be read, so references to it may dangle
 
@@ -226,9 +228,30 @@ class _Reader:
             self.escapes(content)    # reported once here, not for each folder inside it
         county.docs = self.markdown_dir(f"{content}/docs")
         county.pages = self.markdown_dir(f"{content}/pages")
+        county.reports = self.reports(f"{content}/reports")
         county.files = self.attachments(content)
         county.incomplete = any(p.severity == "error" for p in self.problems[before:])
         return county
+
+    def reports(self, rel: str) -> list[YamlSource]:
+        """The 年报: reports/<year>.yaml (the county government's), reports/<year>/<body>.yaml (its
+        departments' and townships'), each with its path under reports/ as its slug."""
+        found = []
+        year_hint = "年报文件名应为四位年份，例如 reports/2024.yaml；部门、乡镇的年报放在 reports/2024/ 下，例如 reports/2024/czj.yaml"
+        for name in self.files(rel, ".yaml"):
+            if not _YEAR_RE.match(name[:-5]):
+                self.problems.append(Problem(f"{rel}/{name}", 0, 0, f"年报文件名 '{name}' 不是年份", year_hint))
+            elif source := self.yaml(f"{rel}/{name}"):
+                found.append(source)
+        for year in self.subdirs(rel):
+            if not _YEAR_RE.match(year):
+                self.problems.append(Problem(f"{rel}/{year}", 0, 0, f"年报目录名 '{year}' 不是年份", year_hint))
+                continue
+            for name in self.files(f"{rel}/{year}", ".yaml"):
+                if self.valid_slug(f"{rel}/{year}/{name}", name[:-5], "年报文件名") and (source := self.yaml(f"{rel}/{year}/{name}")):
+                    source.slug = f"{year}/{source.slug}"
+                    found.append(source)
+        return found
 
     def attachments(self, content: str) -> dict[str, str]:
         """Every regular file under content/<county>/files, by its path relative to content/<county>/."""

@@ -18,7 +18,9 @@ import sys
 from typing import Any
 
 from zwgk.source.schema import (
+    AMOUNT,
     BOOL,
+    COUNTS,
     CHOICE,
     DATE,
     DATE_PATTERN,
@@ -57,12 +59,14 @@ def schema_file(kind: str) -> str:
 
 
 def kind_of(src_path: str) -> str | None:
-    """'site', 'county' or 'domain' for a site's YAML file (site-relative, posix), else None."""
+    """'site', 'county', 'domain' or 'report' for a site's YAML file (site-relative, posix), else None."""
     parts = src_path.split("/")
     if parts == ["site.yaml"]:
         return "site"
     if len(parts) == 3 and parts[0] == "catalog" and parts[2].endswith(".yaml"):
         return "county" if parts[2] == "county.yaml" else "domain"
+    if len(parts) in (4, 5) and parts[0] == "content" and parts[2] == "reports" and parts[-1].endswith(".yaml"):
+        return "report"
     return None
 
 
@@ -154,7 +158,8 @@ def value_schema(spec: Field, *, data: bool = False) -> dict[str, Any]:
     if kind == TEXT:
         return text
     if kind == CHOICE:
-        return {"enum": list(spec.choices)} if data else {"type": "string", "enum": list(spec.choices)}
+        # In the downloads an optional choice left out is "".
+        return {"enum": list(spec.choices) + ([] if spec.required else [""])} if data else {"type": "string", "enum": list(spec.choices)}
     if kind == ID:
         return {"type": "string", "pattern": _DATA_ID} if data else ident
     if kind in (TEXT_LIST, ID_LIST, PATH_LIST):
@@ -170,6 +175,11 @@ def value_schema(spec: Field, *, data: bool = False) -> dict[str, Any]:
         return {"type": "integer"}
     if kind == BOOL:
         return {"type": "boolean"}
+    if kind == COUNTS:
+        count = {"type": "integer", "minimum": 0}
+        return {"anyOf": [count, {"type": "array", "items": count}]}
+    if kind == AMOUNT:
+        return {"type": "number", "minimum": 0}
     if data:   # no download holds these kinds; a schema for them would be a guess
         raise AssertionError(f"field kind {kind} has no form in the downloads")
     if kind == TEXT_MAP:

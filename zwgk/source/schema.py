@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from zwgk.base import AUDIENCES, MODES, VALIDITIES
+from zwgk.base import AUDIENCES, CATEGORIES, MODES, VALIDITIES
+from zwgk.base import annual_report as ar
 
 # Kinds of value a field may hold.
 TEXT = "text"              # one line or paragraph of text
@@ -23,6 +24,8 @@ BOOL = "bool"
 TEXT_MAP = "text_map"      # a mapping of text to text
 RECORDS = "records"        # a list of mappings, each described by `fields`
 MAPPING = "mapping"        # one mapping described by `fields`
+COUNTS = "counts"          # non-negative whole numbers: a list, or one number as a list of one
+AMOUNT = "amount"          # a non-negative number, decimals allowed (money)
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DATE_PATTERN = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"   # YYYY-MM-DD, a time after it is ignored
@@ -141,6 +144,9 @@ DOCUMENT = FileKind("document", "政府信息文件", "content/<县>/docs/<编�
     Field("published", DATE, "发布日期", "在网站发布的日期。", "2020-08-10", required=True),
     Field("topic", TEXT, "主题分类", "主题分类。", "综合政务/政务公开"),
     Field("validity", CHOICE, "有效性", "文件的效力状态。", "现行有效", choices=VALIDITIES),
+    Field("category", CHOICE, "公开类别", "在“法定主动公开内容”中归入的类别：政策文件、政策解读、条例第二十条的十五类（简称），"
+          "或“政府信息公开制度”（列入制度栏目）。不填时，政策解读（写了 interprets 的文件）归入政策解读，其余列在“其他政府信息”下。",
+          "财政预决算", choices=CATEGORIES),
     Field("items", ID_LIST, "对应事项", "本文件落实的目录事项编号。", ["czyjs-zfys-01"]),
     Field("attachments", PATH_LIST, "附件", "附件路径，相对于 content/<县>/，通常放在 files/ 下。", ["files/2020-28.pdf"]),
     Field("interprets", ID, "解读的文件", "本文件是政策解读时，填写被解读文件的编号。", "2020-xzf-028"),
@@ -154,4 +160,36 @@ PAGE = FileKind("page", "页面", "content/pages/*.md 或 content/<县>/pages/*.
     Field("updated", DATE, "最后更新", "最后更新日期；不填则取 git 提交时间或文件时间。", "2024-01-01"),
 ))
 
-FILE_KINDS = (SITE, COUNTY, DOMAIN, DOCUMENT, PAGE)
+def _counts(key: str, label: str, columns: tuple[str, ...], example) -> Field:
+    return Field(key, COUNTS, label, f"{len(columns)} 个数：" + "、".join(columns) + "。", example)
+
+
+_REQUEST_COLUMNS = ar.APPLICANTS + (f"{ar.TOTAL}（可不填，由 zwgk 计算；填了就核对）",)
+_ACTIVE_FIELDS = tuple(
+    Field(key, AMOUNT, f"{label}（{part.columns[0]}）", "非负数，可带小数。", 2316.4) if part.amount else
+    _counts(key, label, part.columns, [12, 3, 86] if len(part.columns) > 1 else 15862)
+    for part in ar.ACTIVE_PARTS for key, label in part.rows)
+_REQUEST_FIELDS = tuple(
+    Field(line.key.split(".")[0], MAPPING, ar.REQUEST_GROUPS[line.key.split(".")[0]][0], "各项情形，每项一行。", {},
+          fields=tuple(_counts(sub.key.split(".")[1], sub.heads[-1], _REQUEST_COLUMNS, [0, 0, 0, 0, 0, 0])
+                       for sub in ar.REQUEST_LINES if sub.key.startswith(line.key.split(".")[0] + ".")))
+    if "." in line.key else _counts(line.key, line.heads[-1], _REQUEST_COLUMNS, [86, 7, 0, 0, 3, 1, 97])
+    for n, line in enumerate(ar.REQUEST_LINES)
+    if "." not in line.key or ar.REQUEST_LINES[n - 1].key.split(".")[0] != line.key.split(".")[0])
+_REVIEW_FIELDS = tuple(_counts(key, label, ar.OUTCOMES[:-1] + (f"{ar.TOTAL}（可不填）",), [1, 1, 0, 0, 2])
+                       for key, label in ar.REVIEW_GROUPS)
+
+REPORT = FileKind("report", "政府信息公开工作年度报告", "content/<县>/reports/<年份>.yaml 或 content/<县>/reports/<年份>/<部门或乡镇>.yaml", (
+    Field("organ", TEXT, "报告机关", "发布报告的行政机关；县（区）人民政府的报告可不填。", "示例县财政局"),
+    Field("published", DATE, "发布日期", "报告向社会公布的日期（条例第四十九条：县级以上人民政府部门在每年1月31日前，县级以上地方人民政府在每年3月31日前公布上一年度的报告）。", "2025-01-20", required=True),
+    Field("overview", TEXT, ar.SECTION_TITLE["overview"], "报告正文的第一部分（Markdown）。", "2024年，……", required=True),
+    Field("active", MAPPING, ar.SECTION_TITLE["active"], "表一的数字；不填的行按 0 计。", {}, fields=_ACTIVE_FIELDS),
+    Field("requests", MAPPING, ar.SECTION_TITLE["requests"], "表二的数字：每行 6 个数（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他），"
+          "可再加总计；不填的行按 0 计。", {}, fields=_REQUEST_FIELDS),
+    Field("reviews", MAPPING, ar.SECTION_TITLE["reviews"], "表三的数字：每组 4 个数（结果维持、结果纠正、其他结果、尚未审结），可再加总计；不填的按 0 计。",
+          {}, fields=_REVIEW_FIELDS),
+    Field("problems", TEXT, ar.SECTION_TITLE["problems"], "报告正文的第五部分（Markdown）。", "一是……", required=True),
+    Field("other", TEXT, ar.SECTION_TITLE["other"], "报告正文的第六部分（Markdown），包括收取信息处理费的情况；没有的写“无”。", "无", required=True),
+))
+
+FILE_KINDS = (SITE, COUNTY, DOMAIN, DOCUMENT, PAGE, REPORT)

@@ -14,6 +14,7 @@ from zwgk.outputs.downloads.content import (
 )
 from zwgk.outputs.downloads.apply_form import apply_form_docx
 from zwgk.outputs.downloads.opendata import catalog_json, catalog_schema_bytes, documents_csv, items_csv
+from zwgk.outputs.downloads.report import report_csv, report_xlsx
 from zwgk.outputs.downloads.table import catalog_xlsx
 
 
@@ -37,6 +38,9 @@ def download_outputs(library, county: County | str) -> list[tuple[str, bytes]]:
         (download_path(slug, f"{DOCUMENTS_NAME}.csv"), documents_csv(site, county)),
         (urls.apply_form(slug), apply_form_docx(site, county, updated)),
     ]
+    for report in county.reports:
+        out += [(urls.report_download(slug, report.key, "xlsx"), report_xlsx(site, report)),
+                (urls.report_download(slug, report.key, "csv"), report_csv(report))]
     for domain, sheet in zip(county.domains, sheets):
         docs = documents_of(county, domain.items)
         d_updated = domain_updated(domain, docs)

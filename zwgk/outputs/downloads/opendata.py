@@ -43,7 +43,7 @@ def _item_csv_columns(site: Site, county: County, domains_by_slug: dict[str, Dom
     return cols
 
 
-def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -56,7 +56,7 @@ def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
 def items_csv(site: Site, county: County, domains: Sequence[Domain]) -> bytes:
     cols = _item_csv_columns(site, county, {d.slug: d for d in county.domains})
     rows = ([get(i) for _, get in cols] for d in domains for i in d.items)
-    return _csv_bytes([label for label, _ in cols], rows)
+    return csv_bytes([label for label, _ in cols], rows)
 
 
 def documents_csv(site: Site, county: County) -> bytes:
@@ -75,7 +75,7 @@ def documents_csv(site: Site, county: County) -> bytes:
         values.append(absolute_url(site, urls.doc_page(county.slug, doc.id)))
         return values
 
-    return _csv_bytes(header, (row(d) for d in county.documents))
+    return csv_bytes(header, (row(d) for d in county.documents))
 
 
 # ---------------------------------------------------------------- JSON

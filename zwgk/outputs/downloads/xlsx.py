@@ -7,9 +7,9 @@ rows as the defined names _xlnm.Print_Area and _xlnm.Print_Titles); the styles (
 cell formats, numbered in the order ``Styles`` is given them); and one part a sheet
 (cells, column widths, row heights, merged ranges, frozen top rows, page setup).
 
-A cell is text, written inline (``<c t="inlineStr"><is><t>``), or blank with a format:
-never a formula, a number or rich text, whatever its text looks like (XML's characters,
-and those Excel escapes as ``_xHHHH_``, are escaped). There is no shared-string table and
+A cell is text, written inline (``<c t="inlineStr"><is><t>``), blank with a format, or a
+number a table of figures asked for (the 年报): never a formula or rich text, whatever its
+text looks like (XML's characters, and those Excel escapes as ``_xHHHH_``, are escaped). There is no shared-string table and
 a format's number does not depend on the workbook, so a closed ``Sheet``'s XML is the same
 in any workbook written with the same ``Styles``: a domain's table is written, and deflated,
 once, and is a sheet of both the county's workbook and the domain's own.
@@ -29,6 +29,7 @@ from typing import Sequence
 
 from zwgk.outputs.downloads.archive import deflate, zip_archive
 from zwgk.outputs.downloads.rowfit import fit_heights
+from zwgk.outputs.downloads.xlsx_styles import XML_ENTITIES as _XML_ENTITIES, Format, Styles, xml_escape as _xml
 
 # ISA-L's default level: a county's 27 workbooks come out 3% larger than at zlib's
 # default level, in a fraction of the time.
@@ -36,33 +37,6 @@ LEVEL = 2
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384      # what Excel opens
 _TEXT_MAX = 32_767                           # UTF-16 code units in a cell
 _SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
-
-
-@dataclass(frozen=True)
-class Format:
-    """A cell format: font (size in points), alignment, a thin border on all four sides,
-    a solid fill (RRGGBB), and Excel's quote prefix (the cell stays text when edited)."""
-    font: str = "Calibri"
-    size: float = 11
-    bold: bool = False
-    align: str = ""          # horizontal: "left", "center"; "" for Excel's general
-    valign: str = ""         # vertical: "top", "center"; "" for Excel's bottom
-    wrap: bool = False
-    border: bool = False
-    fill: str = ""
-    quote_prefix: bool = False
-
-
-class Styles:
-    """A workbook's cell formats. A format's number is its place in the list given,
-    counting from 1 (0 is Excel's default format), whatever workbook it is used in."""
-
-    def __init__(self, formats: Sequence[Format]):
-        self.formats = tuple(formats)
-        self.xml = _styles_xml(self.formats).encode("utf-8")
-
-    def number(self, fmt: Format) -> int:
-        return self.formats.index(fmt) + 1
 
 
 @dataclass
@@ -93,6 +67,7 @@ class Sheet:
         self._widths: list[float] = []
         self._heights: dict[int, float] = {}
         self._merged: list[tuple[int, int, int, int]] = []
+        self._numbers: set[tuple[int, int]] = set()
         self._starts: dict[bool, tuple[int, int, bytes]] = {}
         self._deflated, self._closed = b"", False
 
@@ -115,6 +90,11 @@ class Sheet:
         if len(cells) <= col:
             cells.extend([None] * (col + 1 - len(cells)))
         cells[col] = (_excel_text(text), style)
+
+    def number(self, row: int, col: int, value: int | float, style: int) -> None:
+        """A number cell (a figure that sums in a spreadsheet)."""
+        self.cell(row, col, f"{value:g}" if isinstance(value, float) else str(int(value)), style)
+        self._numbers.add((row, col))
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, text: str, style: int) -> None:
         """Merge a range, showing text; its other cells become blank (as Excel leaves them)
@@ -146,7 +126,7 @@ class Sheet:
             z = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
             self._starts[selected] = (zlib.crc32(body, zlib.crc32(start)), len(start) + len(body),
                                       z.compress(start) + z.flush(zlib.Z_SYNC_FLUSH))
-        self._rows, self._merged, self._closed = {}, [], True
+        self._rows, self._merged, self._numbers, self._closed = {}, [], set(), True
 
     def entry(self, selected: bool) -> tuple[int, int, bytes]:
         """(CRC-32, size, raw deflate stream) of the sheet's part; selected: the tab shown first."""
@@ -187,6 +167,9 @@ class Sheet:
                 text, style = cell
                 if not text:
                     out.append(f'<c r="{letters[c]}{n}" s="{style}"/>')
+                    continue
+                if (r, c) in self._numbers:
+                    out.append(f'<c r="{letters[c]}{n}" s="{style}"><v>{text}</v></c>')
                     continue
                 text = _CELL_ESCAPE.sub(_cell_escape, text)
                 space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
@@ -310,47 +293,13 @@ def _app(p: Properties) -> str:
             f"<Application>zwgk</Application><Company>{_xml(p.company)}</Company></Properties>")
 
 
-def _styles_xml(formats: Sequence[Format]) -> str:
-    fonts = [("Calibri", 11, False)]
-    fills = ["none", "gray125"]             # the two fills Excel expects first
-    xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
-    for f in formats:
-        font = (f.font, f.size, f.bold)
-        if font not in fonts:
-            fonts.append(font)
-        if f.fill and f.fill not in fills:
-            fills.append(f.fill)
-        fill = fills.index(f.fill) if f.fill else 0
-        attrs = (f'numFmtId="0" fontId="{fonts.index(font)}" fillId="{fill}" borderId="{int(f.border)}" xfId="0"'
-                 + (' quotePrefix="1"' if f.quote_prefix else "") + ' applyFont="1"'
-                 + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if f.border else ""))
-        align = ((f' horizontal="{f.align}"' if f.align else "") + (f' vertical="{f.valign}"' if f.valign else "")
-                 + (' wrapText="1"' if f.wrap else ""))
-        xfs.append(f'<xf {attrs} applyAlignment="1"><alignment{align}/></xf>' if align else f"<xf {attrs}/>")
-    font_xml = "".join(f'<font>{"<b/>" if bold else ""}<sz val="{size:g}"/><name val="{_xml(name)}"/></font>'
-                       for name, size, bold in fonts)
-    fill_xml = "".join(f'<fill><patternFill patternType="{fill}"/></fill>' for fill in fills[:2])
-    fill_xml += "".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{fill.upper()}"/>'
-                        '<bgColor indexed="64"/></patternFill></fill>' for fill in fills[2:])
-    thin = "".join(f'<{side} style="thin"><color auto="1"/></{side}>' for side in ("left", "right", "top", "bottom"))
-    return (_XML_DECLARATION + f'<styleSheet xmlns="{_MAIN}">'
-            f'<fonts count="{len(fonts)}">{font_xml}</fonts><fills count="{len(fills)}">{fill_xml}</fills>'
-            f'<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-            f"<border>{thin}<diagonal/></border></borders>"
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-
-
 # ---------------------------------------------------------------- text, names, references
 
 # What a cell's text must escape: XML's own characters; control characters and
 # U+FFFE/U+FFFF, which Excel writes as _xHHHH_; and a literal _xHHHH_, whose underscore
 # Excel escapes so that it reads back as written.
 _CELL_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-_XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-# Elsewhere (names, properties, a footer), what XML 1.0 cannot hold is left out.
-_XML_ESCAPE = re.compile('[&<>"]|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+# Elsewhere (names, properties, a footer), what XML 1.0 cannot hold is left out (_xml).
 
 
 def _cell_escape(match: re.Match) -> str:
@@ -358,10 +307,6 @@ def _cell_escape(match: re.Match) -> str:
     if len(found) > 1:
         return "_x005F" + found          # a literal _xHHHH_
     return _XML_ENTITIES.get(found) or f"_x{ord(found):04X}_"
-
-
-def _xml(text: str) -> str:
-    return _XML_ESCAPE.sub(lambda m: _XML_ENTITIES.get(m.group(), ""), text)
 
 
 def _excel_text(text: str) -> str:
