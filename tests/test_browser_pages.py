@@ -13,7 +13,7 @@ from browser import (DESKTOP, PHONE, chromium, demo_site, describe_violations, p
 pytestmark = pytest.mark.browser
 
 KINDS = ["portal", "county", "catalog", "domain", "item", "docs", "document", "page", "search", "downloads", "apply",
-         "not-found", "site-map", "completeness"]
+         "rules", "reports", "report", "not-found", "site-map", "completeness"]
 MODES = ["normal", "elder"]
 # axe runs where each mode matters most: the standard table at 1280 px, and the cards with large
 # type on a phone in 长辈模式.

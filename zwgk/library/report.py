@@ -98,6 +98,7 @@ class _Figures:
         return out
 
     def requests(self, raw: dict) -> dict[str, tuple[int, ...]]:
+        self.broken |= self._unknown_request_rows()
         lines: dict[str, tuple[int, ...]] = {}
         for line in ar.REQUEST_LINES:
             group, _, sub = line.key.partition(".")
@@ -124,6 +125,19 @@ class _Figures:
                 self.check.error(where, f"requests: “{column}”一列，本年新收 {new} + 上年结转 {carried} = {new + carried}，"
                                         f"不等于办理结果总计 {done} + 结转下年度继续办理 {forward} = {done + forward}", _IDENTITY_HINT)
         return lines
+
+    def _unknown_request_rows(self) -> bool:
+        """A row under a name the template does not have (reported as 未知的字段): its figures are missing."""
+        node = self.at("requests")
+        if node is self.node or node.kind != "map":
+            return False
+        known = {line.key.partition(".")[0]: line for line in ar.REQUEST_LINES}
+        for key, child in node.value.items():
+            if key not in known:
+                return True
+            if key in ar.REQUEST_GROUPS and child.kind == "map" and set(child.value) - set(ar.REQUEST_GROUPS[key][1]):
+                return True
+        return False
 
     def reviews(self, raw: dict) -> dict[str, tuple[int, ...]]:
         return {key: self.row(("reviews", key), raw.get(key), label, ar.OUTCOMES[:-1], total=True)

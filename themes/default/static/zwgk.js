@@ -8,6 +8,9 @@
   if (param) store(param[1]);
   if ((param ? param[1] : stored()) === "elder") root.classList.add("elder");
   document.addEventListener("DOMContentLoaded", function () {
+    // On a phone the navigation is one line that scrolls sideways: show the current column in it.
+    var current = document.querySelector(".mainnav [aria-current]"), list = current && current.closest("ul");
+    if (list && list.scrollWidth > list.clientWidth) list.scrollLeft = current.offsetLeft - list.offsetLeft - 16;
     var button = document.getElementById("elder-toggle");
     if (!button) return;
     // The label names the action, so it reads the same to eyes and to screen readers.
