@@ -108,7 +108,7 @@ def test_elder_mode_button_gives_large_high_contrast_type_remembered_across_page
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     assert page.get_by_role("button", name="退出长辈模式").is_visible()
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="公开目录").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="基层政务公开标准目录").click()
     page.wait_for_load_state("load")
     assert page.url.endswith(kinds["catalog"].path)
     assert root_font_px(page) >= 1.25 * normal_px, "remembered on the next page"
@@ -226,7 +226,7 @@ def test_head_carries_the_government_site_meta_tags_from_the_data(new_page, site
         "SiteName": f"{county.name}政务公开事项标准目录",
         "SiteDomain": lib.site.domain,
         "SiteIDCode": county.footer.site_code,
-        "ColumnName": "政府信息",
+        "ColumnName": "法定主动公开内容",
         "ArticleTitle": doc.title,
         "PubDate": doc.published.isoformat(),
         "ContentSource": doc.issuer,

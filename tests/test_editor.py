@@ -154,8 +154,12 @@ def test_a_new_site_and_a_new_county_build_and_the_county_shows_as_unpublished(t
     assert run_zwgk("build", site).returncode == 0
     home = read(os.path.join(site, "public", "xinxian", "index.html"))
     assert home.count("：未发布</li>") == len(STANDARD_DOMAINS)
-    domain_page = read(os.path.join(site, "public", "xinxian", "catalog", "czyjs", "index.html"))
-    assert "未发布" in domain_page
+    # An empty domain is 未发布 on the catalog page and has no page of its own (no blank column);
+    # an empty catalog is not in the navigation, and the home says it is not published yet.
+    catalog = read(os.path.join(site, "public", "xinxian", "catalog", "index.html"))
+    assert "<li>财政预决算：未发布</li>" in catalog
+    assert not os.path.exists(os.path.join(site, "public", "xinxian", "catalog", "czyjs", "index.html"))
+    assert "尚未发布：" in home and "基层政务公开标准目录" in home.split("尚未发布：", 1)[1].split("</p>", 1)[0]
 
 
 def test_new_county_refuses_what_it_cannot_do_safely(tmp_path):

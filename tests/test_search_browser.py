@@ -85,7 +85,7 @@ def test_the_offline_zip_unzipped_works_from_disk_search_included(chromium, site
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
     page.goto(f"file://{tmp_path}/jia/index.html")
     assert page.title().startswith("甲县")
-    page.click("text=公开目录")
+    page.click("text=基层政务公开标准目录")
     page.click("text=财政预决算")
     assert "一般公共预算收入表、支出表" in page.content()
     page.goto(f"file://{tmp_path}/jia/search.html?q=%E9%A2%84%E7%AE%97%E5%85%AC%E5%BC%80")
