@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import OFFICE_YAML, REPO, run_zwgk, write_files
+from conftest import REPORT_YAML, OFFICE_YAML, REPO, run_zwgk, write_files
 from zwgk.build import build_site
 from zwgk.library import COUNTY_WIDE
 from zwgk.render.renderer import plan_county, plan_portal
@@ -147,6 +147,10 @@ EDITS = {
     "an attachment": ("content/jia/files/table.csv", lambda t: t + "卫生,50\n"),
     "a county page": ("content/yi/pages/guide.md", lambda t: t.replace("指南正文", "新的指南正文")),
     "a new county": ("catalog/bing/county.yaml", lambda t: "name: 丙县\ncode: '990903'\n"),
+    # A column appears in every page's navigation.
+    "a first 制度 document": ("content/jia/docs/2023-bgs-001.md", lambda t: "---\ntitle: 甲县政府信息公开制度\nissuer: 甲县政府办\n"
+                                                                     "published: 2023-01-05\ncategory: 政府信息公开制度\n---\n正文。\n"),
+    "a first 年报": ("content/yi/reports/2024.yaml", lambda t: REPORT_YAML),
 }
 
 

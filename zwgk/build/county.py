@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from zwgk.base import Problem, errors_only, never
-from zwgk.library import Library, Page, Site, build_library, county_snapshot, page_inputs, snapshot_path, urls, validate_county
+from zwgk.library import Library, Page, Site, build_library, columns_key, county_snapshot, page_inputs, snapshot_path, urls, validate_county
 from zwgk.publish import SourceDigests, StageFiles, Stamp
 from zwgk.render import CompiledTemplates, Renderer, plan_county
 from zwgk.source import History, ParsedYaml, read_county
@@ -90,7 +90,8 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         ctx.early.put((slug, result.snapshot))
     sources = ctx.sources[slug]
     whole = county_fingerprint(ctx, slug)
-    base = sources.fingerprint(ctx.site_fingerprint, [county.src_path])
+    # A page made from one file shows county.yaml (its footer) and the county's columns (its navigation) too.
+    base = sources.fingerprint(ctx.site_fingerprint + columns_key(county), [county.src_path])
     files = ctx.files
     # Every file of the county, for the finishers: the bytes just made are kept (reading
     # 2,600 files back for the offline zip cost 0.18 s a county), the others are on disk.

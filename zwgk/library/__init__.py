@@ -2,7 +2,7 @@
 that links them, whole-site loading, and the county snapshot (county.json) the portal is made from.
 
 What other packages may use is imported here; the rest is the package's own."""
-from zwgk.library.columns import Column, active_documents, county_columns, guide_page, rules_documents
+from zwgk.library.columns import Column, active_documents, columns_key, county_columns, guide_page, rules_documents
 from zwgk.library.counts import (EMPTY, MISSING, NOT_APPLICABLE, PUBLISHED, CountyCompleteness, CountyTotals, DomainCell,
                                  assess_county, county_totals)
 from zwgk.library.library import Library, build_library
@@ -13,4 +13,4 @@ from zwgk.library.model import County, Document, Domain, Item, Page, Report, Sit
 from zwgk.library.snapshot import DecodedSnapshots, SnapshotError, county_snapshot, portal_library, read_snapshot, snapshot_path
 from zwgk.library.validate import CountyDraft, validate_county, validate_domain, validate_shared_pages, validate_site_config
 
-__all__ = ["COUNTY_WIDE", "Column", "County", "Report", "active_documents", "county_columns", "guide_page", "rules_documents", "DecodedSnapshots", "CountyCompleteness", "CountyDraft", "CountyTotals", "Document", "Domain", "DomainCell", "EMPTY", "Item", "KIND", "KINDS", "Library", "Loaded", "MISSING", "NOT_APPLICABLE", "PUBLISHED", "Page", "PageKind", "PagePlan", "Site", "SnapshotError", "assess_county", "build_library", "claimed_urls", "county_pages", "county_snapshot", "county_totals", "load_library", "page_inputs", "page_sources", "portal_library", "portal_pages", "read_snapshot", "sitemap_paths", "snapshot_path", "unknown_counties", "validate_county", "validate_domain", "validate_shared_pages", "validate_site_config"]
+__all__ = ["COUNTY_WIDE", "Column", "County", "Report", "active_documents", "columns_key", "county_columns", "guide_page", "rules_documents", "DecodedSnapshots", "CountyCompleteness", "CountyDraft", "CountyTotals", "Document", "Domain", "DomainCell", "EMPTY", "Item", "KIND", "KINDS", "Library", "Loaded", "MISSING", "NOT_APPLICABLE", "PUBLISHED", "Page", "PageKind", "PagePlan", "Site", "SnapshotError", "assess_county", "build_library", "claimed_urls", "county_pages", "county_snapshot", "county_totals", "load_library", "page_inputs", "page_sources", "portal_library", "portal_pages", "read_snapshot", "sitemap_paths", "snapshot_path", "unknown_counties", "validate_county", "validate_domain", "validate_shared_pages", "validate_site_config"]

@@ -54,3 +54,9 @@ def county_columns(county: County) -> tuple[Column, ...]:
                f"content/{c}/reports/ 下的年报"),
         Column(columns.APPLY, urls.apply_page(c), "申请方式和申请表"),
     )
+
+
+def columns_key(county: County) -> str:
+    """Which columns the county has: every page's navigation shows them, so a page made from
+    one file is made again when a column appears or empties (the incremental build's key)."""
+    return " ".join(col.url for col in county_columns(county) if col.url)
