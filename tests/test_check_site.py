@@ -306,3 +306,16 @@ def test_a_site_that_fails_validation_is_still_scanned_with_its_allowlist(make_s
     assert [p["kind"] for p in data["problems"]] == ["validation", "pii"]
     assert data["problems"][1]["detail"]["masked"] == "139****5678"
     assert [len(a["uses"]) for a in data["pii_allowed"]] == [1]
+
+
+def test_a_site_with_errors_is_reported_by_its_names_each_problem_once_with_a_caret(make_site):
+    site = make_site({D: DOMAIN_YAML.replace("    subject: 县财政局", "    subject：县财政局")})
+    text = format_text(run_check(site, today=TODAY))
+    assert text.startswith("检查：测试市政务公开事项标准目录")        # the title, read although the site has errors
+    assert "\n甲县（jia）：" in text                                    # the county by its name
+    line = next(line for line in text.splitlines() if "czyjs.yaml:" in line)
+    assert line.count("中文冒号") == 1 and text.count(line) == 1         # reported once
+    shown = text.splitlines()
+    at = shown.index(line)
+    assert shown[at + 1].strip() == "|     subject：县财政局"
+    assert shown[at + 2].endswith("^") and shown[at + 2].index("^") == shown[at + 1].index("：")

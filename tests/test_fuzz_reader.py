@@ -61,13 +61,15 @@ def test_any_document_gives_problems_not_exceptions(front, body):
 
 
 def test_hostile_yaml_files_get_clear_errors():
-    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    # Anchors inside [ ] (an anchor at the start of a value is refused before composing).
+    bomb = "a: [&a [x,x,x,x,x,x,x,x,x]]\n" + "".join(
+        f"{n}: [&{n} [{', '.join(['*' + p] * 9)}]]\n" for p, n in zip("abcdefgh", "bcdefghi"))
     cases = {
         "bomb": (bomb, "YAML 别名（*）展开过多"),
+        "anchored value": ("a: &a [x,x,x]\nb: *a\n", "值以 & 开头"),
         "deep": ("domain: " + "[" * 5000 + "]" * 5000, "YAML 嵌套层数过多"),
         "deep-block": ("- " * 100000 + "x", "YAML 嵌套层数过多"),
-        "tag": ("domain: !!python/object/apply:os.system ['echo hacked']\n", "不支持的 YAML 标签"),
+        "tag": ("domain: !!python/object/apply:os.system ['echo hacked']\n", "会把它当作标签"),
         "huge": ("domain: 财政预决算\n# " + "x" * (50 * 1024 * 1024) + "\n", "文件过大"),
         "utf16": ("domain: 财政预决算\n".encode("utf-16"), "UTF-16"),
         "invalid-utf8": (b"domain: \xff\xfe\xfa\n", "无效的 UTF-8"),

@@ -67,7 +67,7 @@ CASES = {
     ),
     "yaml syntax error": (
         {D: "domain: 财政预决算\nitems:\n  - id: a\n    level1: [未闭合\n"},
-        f"{D}:5:1: YAML 语法错误：方括号 [ ] 没有闭合，或列表项之间缺少逗号",
+        f"{D}:4:13: YAML 语法错误：方括号 [ ] 没有闭合",
     ),
     "tab indentation": (
         {D: "domain: 财政预决算\nitems:\n\t- id: a\n"},

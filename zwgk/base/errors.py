@@ -54,7 +54,7 @@ def format_report(problems: list[Problem], sources: dict[str, str] | None = None
             if 0 < p.line <= len(text_lines):
                 shown = text_lines[p.line - 1]
                 lines.append(f"   | {shown}")
-                lines.append("   | " + _caret_pad(shown, p.col) + "^")
+                lines.append("   | " + caret_under(shown, p.col))
     summary = []
     if errors:
         summary.append(f"{errors} 个错误")
@@ -62,6 +62,11 @@ def format_report(problems: list[Problem], sources: dict[str, str] | None = None
         summary.append(f"{warnings} 个警告")
     lines.append("共 " + "、".join(summary) + "。" if summary else "没有发现问题。")
     return "\n".join(lines)
+
+
+def caret_under(line: str, col: int) -> str:
+    """A ^ under column `col` of `line` as a terminal shows it."""
+    return _caret_pad(line, col) + "^"
 
 
 def _caret_pad(line: str, col: int) -> str:

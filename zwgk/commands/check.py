@@ -47,7 +47,8 @@ def run_check(site_dir: str, *, strict: bool = False, today: date | None = None,
         library, texts, problems = loaded.library, loaded.texts, loaded.problems
     except ContentErrors as exc:
         texts, problems = exc.texts, exc.problems
-    entries += [Entry(county_of(p.path), "validation", p, _text_place(p)) for p in problems]
+    # One problem found twice (by two stages, or for two files of one county) is reported once.
+    entries += [Entry(county_of(p.path), "validation", p, _text_place(p)) for p in dict.fromkeys(problems)]
 
     allow = library.site.pii_allow if library else _allowlist_from(texts)
     counties = [c.slug for c in library.counties] if library else None
@@ -65,8 +66,9 @@ def run_check(site_dir: str, *, strict: bool = False, today: date | None = None,
         links = _built_links(site_dir)
         entries += _link_entries(links, library, texts)
     names = [(c.slug, c.name) for c in library.counties] if library else \
-        sorted({(e.county, e.county) for e in entries if e.county})
-    title = library.site.title if library else ""
+        sorted({(e.county, _written_value(texts, f"catalog/{e.county}/county.yaml", "name") or e.county)
+                for e in entries if e.county})
+    title = library.site.title if library else _written_value(texts, "site.yaml", "title")
     return CheckReport(title, strict, entries, names, completeness, pii, links,
                        {"validation": True, "pii": True, "completeness": library is not None,
                         "links": links is not None}, texts)
@@ -76,6 +78,17 @@ def _history_dates(site_dir: str):
     from zwgk.source import read_history
     history = read_history(site_dir)
     return lambda obj: history.updated(obj.src_path, getattr(obj, "updated", None))
+
+
+def _written_value(texts: Mapping[str, str], path: str, key: str) -> str:
+    """A top-level text of a YAML file read directly (a county's name, the site's title), for a
+    site whose validation failed: the report still names things as the editor does."""
+    try:
+        node = parse_yaml(texts.get(path, ""), path, [])
+    except SourceError:
+        return ""
+    value = node.value.get(key) if node is not None and node.kind == "map" else None
+    return value.value.strip() if value is not None and isinstance(value.value, str) else ""
 
 
 def _allowlist_from(texts: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

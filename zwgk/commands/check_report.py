@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from zwgk.base import Problem
+from zwgk.base import Problem, caret_under
 from zwgk.outputs import NOT_APPLICABLE, PUBLISHED, CountyCompleteness
 from zwgk.publish import LinkReport
 from zwgk.source import PiiReport, mask_texts
@@ -96,14 +96,14 @@ def _counts(entries: list[Entry]) -> str:
 
 
 def format_text(report: CheckReport) -> str:
-    out = [f"检查：{report.site_title or '（站点配置有误）'}"]
+    out = [f"检查：{report.site_title or '（站点名称未能读出）'}"]
     shown = {e.problem.path for e in report.entries if e.kind == "validation"}
     masked = mask_texts({path: text for path, text in report.texts.items() if path in shown})
     number = 0
     for slug, name, by_kind in _group(report):
         everything = [e for entries in by_kind.values() for e in entries]
         out.append("")
-        out.append(f"{name}{f'（{slug}）' if slug else ''}：{_counts(everything)}")
+        out.append(f"{name}{f'（{slug}）' if slug and slug != name else ''}：{_counts(everything)}")
         for kind, entries in by_kind.items():
             out.append(f"  {KIND_LABELS[kind]}（{len(entries)}）")
             if kind == "missing_domain":
@@ -122,6 +122,8 @@ def format_text(report: CheckReport) -> str:
                     lines = source.splitlines()
                     if 0 < p.line <= len(lines):
                         out.append(f"       | {lines[p.line - 1]}")
+                        if p.col:
+                            out.append(f"       | {caret_under(lines[p.line - 1], p.col)}")
                 if p.hint and p.hint != last_hint:
                     out.append(f"       提示：{p.hint}")
                     last_hint = p.hint

@@ -14,6 +14,7 @@ from zwgk.library.model import ApplyOptions, County, Document, Domain, Item, Off
 from zwgk.library.pages import claimed_urls
 from zwgk.library.validate import CountyDraft, footer_from
 from zwgk.library.urls import GUIDE_SLUG
+from zwgk.source import suggestion
 
 
 @dataclass(frozen=True)
@@ -141,20 +142,22 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
     for doc in draft.documents:
         docs[(slug, doc.id)] = doc
 
+    doc_ids = [d.id for d in draft.documents]
+    item_ids = [i.id for d in draft.domains for i in d.items]
     for domain in draft.domains:
         for item in domain.items:
             for ref in item.documents:
                 if (slug, ref) in docs:
                     fulfilled[(slug, item.id)].add(ref)
                 else:
-                    ref_error(item.src_path, item.id, ref, f"documents: 文件 '{ref}' 不存在",
+                    ref_error(item.src_path, item.id, ref, f"documents: 文件 '{ref}' 不存在{suggestion(ref, doc_ids)}",
                               f"文件编号是 content/{slug}/docs/ 下的文件名（不带 .md）")
     for doc in draft.documents:
         for ref in doc.items:
             if (slug, ref) in items:
                 fulfilled[(slug, ref)].add(doc.id)
             else:
-                ref_error(doc.src_path, doc.id, ref, f"items: 事项 '{ref}' 不存在",
+                ref_error(doc.src_path, doc.id, ref, f"items: 事项 '{ref}' 不存在{suggestion(ref, item_ids)}",
                           f"事项编号见 catalog/{slug}/ 下各领域文件中的 id")
         if doc.interprets:
             if doc.interprets == doc.id:
@@ -162,7 +165,8 @@ def _resolve_county(draft: CountyDraft, site: Site, shared_pages, items, docs, f
             elif (slug, doc.interprets) in docs:
                 interpretations[(slug, doc.interprets)].add(doc.id)
             else:
-                ref_error(doc.src_path, doc.id, doc.interprets, f"interprets: 被解读的文件 '{doc.interprets}' 不存在",
+                ref_error(doc.src_path, doc.id, doc.interprets,
+                          f"interprets: 被解读的文件 '{doc.interprets}' 不存在{suggestion(doc.interprets, [i for i in doc_ids if i != doc.id])}",
                           f"文件编号是 content/{slug}/docs/ 下的文件名（不带 .md）")
 
     guide = next((p for p in draft.pages if p.slug == GUIDE_SLUG), None)

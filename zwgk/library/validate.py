@@ -214,12 +214,20 @@ def validate_domain(source, county: str, site: Site, draft: CountyDraft, problem
         for n, channel in enumerate(raw["channels"]):
             if channel not in channels:
                 pos, k = _element(item_node, "channels", n, channel)
+                if _listed_with_chinese_separators(channel, channels):
+                    check.error(pos, f"{where}channels[{k}]: '{channel}' 是几个渠道，但用了中文标点分隔",
+                                _SEPARATOR_HINT.format(listed=", ".join(_CHINESE_SEPARATORS.split(channel))))
+                    continue
                 check.error(pos, f"{where}channels[{k}]: '{channel}' 不是标准的公开渠道{suggestion(channel, channels)}",
                             "请使用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明")
         levels = []
         for n, word in enumerate(raw["level"]):
             if word in level_words:
                 levels.append(level_words[word])
+            elif _listed_with_chinese_separators(word, level_words):
+                pos, k = _element(item_node, "level", n, word)
+                check.error(pos, f"{where}level[{k}]: '{word}' 是几个层级，但用了中文标点分隔",
+                            _SEPARATOR_HINT.format(listed=", ".join(_CHINESE_SEPARATORS.split(word))))
             else:
                 pos, k = _element(item_node, "level", n, word)
                 check.error(pos, f"{where}level[{k}]: '{word}' 不是公开层级{suggestion(word, level_words)}",
@@ -245,6 +253,16 @@ def validate_domain(source, county: str, site: Site, draft: CountyDraft, problem
     draft.domain_lines[source.path] = node.value["domain"].line if "domain" in node.value else 1
     return Domain(slug=source.slug, name=name, standard=standard, guideline=values["guideline"],
                   county=county, items=tuple(items), updated=values["updated"], src_path=source.path)
+
+
+_CHINESE_SEPARATORS = re.compile("[，、；]")
+_SEPARATOR_HINT = "列表各项之间用英文逗号加空格分隔：[{listed}]"
+
+
+def _listed_with_chinese_separators(text: str, names) -> bool:
+    """`政府网站，政府公报`: names a list would hold, joined by a Chinese comma, 顿号 or semicolon."""
+    parts = _CHINESE_SEPARATORS.split(text)
+    return len(parts) > 1 and all(part.strip() in names for part in parts)
 
 
 def _element(parent, key: str, n: int, value: str | None = None):

@@ -18,6 +18,7 @@ from zwgk.base import Problem
 # Sources are decoded by the one decoder, under its sources' policy (UTF-8 only); files.py reads
 # them through this module.
 from zwgk.source.text import SourceError, decode  # noqa: F401 - re-exported
+from zwgk.source.yamlhints import culprit, tab_hint
 
 try:  # the C loader is several times faster; the pure one is the fallback
     _Loader = yaml.CSafeLoader
@@ -90,7 +91,12 @@ def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -
     line = (mark.line + 1 + line_offset) if mark else 0
     col = (mark.column + 1) if mark else 0
     if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return Problem(path, line, col, "YAML 语法错误：这里有制表符（Tab）", "YAML 的缩进只能用空格，请把 Tab 换成两个空格")
+        return Problem(path, line, col, "YAML 语法错误：这里有制表符（Tab）", tab_hint(text.split("\n"), mark.line))
+    if mark:
+        # Where the editor must type the fix, which the parser often names a line or more later.
+        found = culprit(text, mark.line + 1, mark.column + 1)
+        if found:
+            return Problem(path, found.line + line_offset, found.col, f"YAML 语法错误：{found.message}", found.hint)
     raw = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''}".strip() or str(exc)
     for needle, message, hint in _YAML_PROBLEMS:
         if needle in raw:
@@ -151,7 +157,21 @@ def _parse(text: str, path: str, problems: list[Problem], line_offset: int) -> N
         raise SourceError(_depth_problem(text, path, line_offset) or _too_deep(path, 0, 0)) from None
     if root is None:
         return None
+    if "&" in text:
+        _refuse_anchors(text, path, line_offset)
     return _Converter(path, line_offset, problems).convert(root, 0)
+
+
+# `key: &name` parses: & names an anchor and the text after it is lost without a word.
+_ANCHORED = re.compile(r"^(\s*(?:-\s+)?(?:[^\s:#'\"][^:#]*:\s+)?)&\S*", re.M)
+
+
+def _refuse_anchors(text: str, path: str, line_offset: int) -> None:
+    m = _ANCHORED.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1 + line_offset
+        raise SourceError(Problem(path, line, len(m.group(1)) + 1, f"YAML 语法错误：值以 & 开头，YAML 会把它当作特殊符号",
+                                  f"请用引号把整个值括起来，例如 '{m.group(0)[len(m.group(1)):]}'"))
 
 
 # Deep block nesting needs a long run of indentation or indicators ("- - - x") at a line start.
@@ -230,7 +250,8 @@ class _Converter:
         line, col = node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
         kind = _TAGS.get(node.tag)
         if kind is None:
-            raise self._fail(node, f"不支持的 YAML 标签 {node.tag}", "请删除以 ! 开头的标签，直接写值")
+            raise self._fail(node, f"YAML 语法错误：值以 ! 开头，YAML 会把它当作标签（{node.tag}）",
+                             "请用引号把整个值括起来，例如 '!重要'；或删除开头的 !")
         if isinstance(node, yaml.ScalarNode):
             return Node(node.value, kind, line, col)
         if isinstance(node, yaml.SequenceNode):
