@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from zwgk.base import Problem, errors_only, never
 from zwgk.library import Library, Page, Site, build_library, columns_key, county_snapshot, page_inputs, snapshot_path, urls, validate_county
+from zwgk.outputs import county_verdicts
 from zwgk.publish import SourceDigests, StageFiles, Stamp
 from zwgk.render import CompiledTemplates, Renderer, plan_county
 from zwgk.source import History, ParsedYaml, read_county
@@ -80,12 +81,13 @@ def build_county(ctx: CountyContext, slug: str) -> CountyResult:
 
 def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
     lap = _Laps(result.seconds)
-    library = _load(ctx, slug, result)
+    library, texts = _load(ctx, slug, result)
     lap("load")
     if library is None or ctx.validate_only:
         return
     county = library.county(slug)
-    result.snapshot = county_snapshot(library, county, ctx.identity)
+    # county.json also carries the inspection indicators the portal's summary shows.
+    result.snapshot = county_snapshot(library, replace(county, verdicts=county_verdicts(library, county, texts)), ctx.identity)
     if ctx.early is not None:
         ctx.early.put((slug, result.snapshot))
     sources = ctx.sources[slug]
@@ -150,8 +152,8 @@ class _Laps:
         self.last = now
 
 
-def _load(ctx: CountyContext, slug: str, result: CountyResult) -> Library | None:
-    """The county's own Library (with the shared pages), or None with the errors in result."""
+def _load(ctx: CountyContext, slug: str, result: CountyResult) -> tuple[Library | None, dict[str, str]]:
+    """The county's own Library (with the shared pages) and its source texts; None with the errors in result."""
     sources = read_county(ctx.root, slug, ctx.parsed)
     problems = result.problems
     problems += sources.problems
@@ -164,8 +166,8 @@ def _load(ctx: CountyContext, slug: str, result: CountyResult) -> Library | None
         from zwgk.source import mask_texts
         shown = {p.path for p in problems}
         result.texts = mask_texts({path: text for path, text in sources.texts.items() if path in shown})
-        return None
-    return library
+        return None, sources.texts
+    return library, sources.texts
 
 
 def county_attachments(root: str, library: Library, county: str) -> list[tuple[str, str]]:

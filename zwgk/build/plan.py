@@ -50,8 +50,10 @@ def read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool, c
     # What a county was made from, as its county.json says (a merge checks it): this site's
     # configuration and theme and this version of zwgk. The manifest's fingerprints add
     # zwgk's code itself, so that any change to the engine re-makes what it would change.
-    # content/files: the site's own images for every footer (党政机关网站标识, 找错).
-    shared = read_source_digests(root, ["site.yaml", "content/pages", "content/files"], history, cache.file_digests)
+    # content/files: the site's own images for every footer (党政机关网站标识, 找错); wordlist.yaml:
+    # the 错敏词 every county's inspection summary (in its county.json) is checked against.
+    shared = read_source_digests(root, ["site.yaml", "wordlist.yaml", "content/pages", "content/files"], history,
+                                 cache.file_digests)
     identity = shared.fingerprint(digest("\n".join(
         [__version__, folders_fingerprint([*themes, search_runtime()])]).encode("utf-8")))
     site_fingerprint = digest(f"{identity}\n{engine_fingerprint()}".encode("utf-8"))

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Callable, Mapping
 
 from zwgk.base import ContentErrors, Problem
+from zwgk.commands.inspection_report import inspect_site
 from zwgk.commands.check_report import KIND_LABELS, REPORT_FORMAT, CheckReport, Entry, format_json, format_text, report_data
 from zwgk.library import Library, page_sources
 from zwgk.outputs import CountyCompleteness, assess, find_gaps
@@ -36,8 +37,10 @@ def _text_place(problem: Problem) -> dict:
 
 
 def run_check(site_dir: str, *, strict: bool = False, today: date | None = None,
-              updated_of: Callable[[object], date | None] | None = None) -> CheckReport:
-    """Check the site at site_dir; `today` and `updated_of` are arguments so results can be pinned."""
+              updated_of: Callable[[object], date | None] | None = None, inspection: bool = False,
+              external: bool = False) -> CheckReport:
+    """Check the site at site_dir; `today` and `updated_of` are arguments so results can be pinned.
+    With `inspection`, also what a government-website inspection looks at (docs/inspection.md)."""
     from zwgk.library import load_library
     today = today or date.today()
     entries: list[Entry] = []
@@ -69,9 +72,12 @@ def run_check(site_dir: str, *, strict: bool = False, today: date | None = None,
         sorted({(e.county, _written_value(texts, f"catalog/{e.county}/county.yaml", "name") or e.county)
                 for e in entries if e.county})
     title = library.site.title if library else _written_value(texts, "site.yaml", "title")
-    return CheckReport(title, strict, entries, names, completeness, pii, links,
-                       {"validation": True, "pii": True, "completeness": library is not None,
-                        "links": links is not None}, texts)
+    report = CheckReport(title, strict, entries, names, completeness, pii, links,
+                         {"validation": True, "pii": True, "completeness": library is not None,
+                          "links": links is not None}, texts)
+    if inspection and library is not None:
+        report.inspection = inspect_site(library, entries, pii, links, texts, today, updated_of, external)
+    return report
 
 
 def _history_dates(site_dir: str):

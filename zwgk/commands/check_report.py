@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from zwgk.base import Problem, caret_under
+from zwgk.commands.inspection_report import format_inspection, inspection_data, vetoed
 from zwgk.outputs import NOT_APPLICABLE, PUBLISHED, CountyCompleteness
 from zwgk.publish import LinkReport
 from zwgk.source import PiiReport, mask_texts
@@ -54,6 +55,7 @@ class CheckReport:
     links: LinkReport | None                       # None when the site could not be built
     checked: dict[str, bool]                        # which checks ran
     texts: Mapping[str, str] = field(default_factory=dict, repr=False)   # sources, for showing lines
+    inspection: dict | None = None                  # county -> indicators, with --inspection
 
     @property
     def errors(self) -> int:
@@ -65,7 +67,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not (self.strict and self.warnings)
+        """No error (nor, strict, warning); with --inspection, no 单项否决 indicator failed either."""
+        return not self.errors and not (self.strict and self.warnings) and not vetoed(self.inspection or {})
 
     @property
     def exit_code(self) -> int:
@@ -158,6 +161,11 @@ def format_text(report: CheckReport) -> str:
     verdict = "通过" if report.ok else "未通过"
     if report.strict and report.warnings and not report.errors:
         verdict += "（--strict：警告也算错误）"
+    if report.inspection is not None:
+        out.append(format_inspection(dict(report.counties), report.inspection))
+        out.append("")
+        if vetoed(report.inspection):
+            verdict += "（有县（区）未通过单项否决指标）"
     out.append(f"共 {report.errors} 个错误、{report.warnings} 个警告：{verdict}。")
     return "\n".join(out)
 
@@ -204,6 +212,7 @@ def report_data(report: CheckReport) -> dict:
         "pii_allowed": [{"value": value, "reason": reason,
                          "uses": [{"path": f.path, "place": f.place, "type": f.kind} for f in report.pii.uses(value)]}
                         for value, reason in report.pii.allowances],
+        "inspection": None if report.inspection is None else inspection_data(dict(report.counties), report.inspection),
         "links": None if links is None else {
             "pages": links.pages, "internal": links.internal,
             "broken": sum(e.kind == "broken_link" for e in report.entries),

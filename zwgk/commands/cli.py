@@ -93,10 +93,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.options.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
     p.options.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选一个空闲端口）")
 
-    p = _command(sub, "check", "检查内容，不生成网站", "  zwgk check\n  zwgk check 站点目录 --format json > 检查报告.json")
+    p = _command(sub, "check", "检查内容，不生成网站",
+                 "  zwgk check\n  zwgk check 站点目录 --format json > 检查报告.json\n  zwgk check --inspection        按政府网站检查指标逐项检查")
     p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
     p.options.add_argument("--format", choices=("text", "json"), default="text", metavar="text|json", help="报告格式：text（默认）或 json")
     p.options.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    p.options.add_argument("--inspection", action="store_true",
+                           help="再按政府网站检查指标逐项检查：空白栏目、更新期限、发布时限、错敏词、失效链接、年报、指南等；"
+                                "有单项否决项时退出码为 1")
+    p.options.add_argument("--external", action="store_true",
+                           help="与 --inspection 一起用：逐个访问外部链接（每个一次，限时），报告打不开的")
 
     p = _command(sub, "import", "把县里现有的目录表格（XLSX/CSV）转换为目录 YAML",
                  "  zwgk import 社会救助.xlsx --county qingshan --domain 社会救助")
@@ -194,7 +200,10 @@ def _cmd_serve(args) -> int:
 
 def _cmd_check(args) -> int:
     from zwgk.commands.check import format_json, format_text, run_check
-    report = run_check(_site_dir(args.site), strict=args.strict)
+    if args.external and not args.inspection:
+        print("zwgk: --external 要与 --inspection 一起使用，例如：zwgk check --inspection --external", file=sys.stderr)
+        return 2
+    report = run_check(_site_dir(args.site), strict=args.strict, inspection=args.inspection, external=args.external)
     if args.format == "json":
         print(format_json(report))
     else:

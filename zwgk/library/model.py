@@ -170,6 +170,16 @@ class Footer:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """One inspection indicator's result as the portal's summary shows it (no paths, no texts)."""
+    key: str
+    label: str
+    passed: bool
+    figure: int
+    veto: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class County:
     slug: str
     name: str
@@ -184,10 +194,28 @@ class County:
     office: Office | None = None        # None until county.yaml names it
     apply: ApplyOptions = ApplyOptions()
     reports: tuple[Report, ...] = ()    # newest year first; the county government's before its bodies'
+    verdicts: tuple[Verdict, ...] = ()  # the inspection indicators that depend on content alone (county.json only)
 
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(i for d in self.domains for i in d.items)
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionSettings:
+    """site.yaml's `inspection`: the periods `zwgk check --inspection` holds columns and documents to."""
+    policy_days: int = 180      # a category of 法定主动公开内容 with no new document for longer is stale
+    catalog_days: int = 180     # a domain of the catalog not updated for longer is stale
+    late_days: int = 20         # working days from 成文 to 发布
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """An entry of the 错敏词 list: a wrong form and its right one, or a banned expression and why."""
+    text: str
+    advice: str
+    banned: bool = False
+    source: str = ""            # where the entry comes from (wordlist.yaml, or the starter list's reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +230,8 @@ class Site:
     stale_days: int
     pii_allow: tuple[tuple[str, str], ...]   # (value, reason)
     root: str = field(default="", compare=False)  # absolute path of the site folder
+    inspection: InspectionSettings = InspectionSettings()
+    words: tuple[Word, ...] = ()                  # the site's wordlist.yaml
 
 
 def frozen_map(d: dict) -> Mapping:

@@ -9,7 +9,8 @@ from typing import Callable
 from dataclasses import dataclass, field
 
 from zwgk.base import LEVEL_VARIANTS, STANDARD_CHANNELS, STANDARD_DOMAINS, Problem, columns
-from zwgk.library.model import SITE_CODE_SLOT, Document, Domain, Footer, Item, Page, Report, Site, frozen_map
+from zwgk.library.model import (SITE_CODE_SLOT, Document, Domain, Footer, InspectionSettings, Item, Page, Report, Site, Word,
+                                frozen_map)
 from zwgk.library.report import validate_report
 from zwgk.source import (
     COUNTY,
@@ -18,6 +19,7 @@ from zwgk.source import (
     ID_PATTERN,
     PAGE,
     SITE,
+    WORDLIST,
     CountySources,
     FieldChecker,
     MarkdownSource,
@@ -86,7 +88,29 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
         stale_days=values["stale_days"],
         pii_allow=tuple((v["value"], v["reason"]) for v, _node in values["pii_allow"]),
         root=sources.root,
+        inspection=InspectionSettings(**values["inspection"]) if values.get("inspection") else InspectionSettings(),
+        words=validate_wordlist(sources, problems),
     )
+
+
+def validate_wordlist(sources: Sources, problems: list[Problem]) -> tuple[Word, ...]:
+    """wordlist.yaml: wrong forms with their right ones, banned expressions with why."""
+    if sources.wordlist is None:
+        return ()
+    check = FieldChecker(sources.wordlist.path, problems)
+    values = check.mapping(sources.wordlist.node, WORDLIST.fields, what="wordlist.yaml")
+    if values is None:
+        return ()
+    words = []
+    for kind, banned in (("wrong", False), ("banned", True)):
+        for text, advice in (values[kind] or {}).items():
+            if not advice or (not banned and advice == text) or not text.strip():
+                node = sources.wordlist.node.value[kind].value.get(text) or sources.wordlist.node.value[kind]
+                check.error(node, f"{kind}.{text}: 请写明{'理由' if banned else '正确写法（与错误写法不同）'}",
+                            "例如 政府信息公开条列: 政府信息公开条例" if not banned else "例如 某表述: 不符合规范用语的要求")
+                continue
+            words.append(Word(text.strip(), advice, banned, "wordlist.yaml"))
+    return tuple(words)
 
 
 def is_web_address(url: str) -> bool:

@@ -183,6 +183,7 @@ def completeness_page(library: Library) -> list[tuple[str, bytes]]:
         "completeness.html", urls.PORTAL_COMPLETENESS, title="标准领域公开情况",
         crumbs=[("标准领域公开情况", urls.PORTAL_COMPLETENESS)],
         counties=counties, rows=rows, reasons=[r for r in reasons if r[1]],
+        verdicts=[(c, c.verdicts) for c in library.counties if c.verdicts],
         STATUS=dict(published=PUBLISHED, not_applicable=NOT_APPLICABLE, empty=EMPTY, missing=MISSING),
     )
     return [(urls.PORTAL_COMPLETENESS, page)]

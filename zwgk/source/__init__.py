@@ -10,9 +10,9 @@ from zwgk.source.jsonschema import SCHEMA_DIR, field_schema, kind_of, modeline, 
 from zwgk.source.markdown import links_leaving_county, markdown_parser, rewrite_href
 from zwgk.source.pii import KIND_LABELS, PiiReport, mask_texts, scan_site
 from zwgk.source import placeholders
-from zwgk.source.schema import COUNTY, DOCUMENT, DOMAIN, ID_PATTERN, PAGE, REPORT, SITE
+from zwgk.source.schema import COUNTY, DOCUMENT, DOMAIN, ID_PATTERN, PAGE, REPORT, SITE, WORDLIST
 from zwgk.source.text import ATTACHMENT_TEXT, SOURCE_TEXT, TABLE_TEXT, SourceError, TextPolicy, decode
 from zwgk.source.tree import DiskTree, Entry, MemoryTree, SourceTree, as_tree
 from zwgk.source.yamlfile import ParsedYaml, parse_yaml
 
-__all__ = ["ATTACHMENT_TEXT", "ParsedYaml", "COUNTY", "CountySources", "DOCUMENT", "DOMAIN", "DiskTree", "Entry", "MemoryTree", "SourceTree", "as_tree", "FieldChecker", "History", "ID_PATTERN", "KIND_LABELS", "MarkdownSource", "PAGE", "PiiReport", "REPORT", "SCHEMA_DIR", "SITE", "SOURCE_TEXT", "SourceError", "Sources", "TABLE_TEXT", "TextPolicy", "YamlSource", "decode", "empty_value", "field_schema", "kind_of", "links_leaving_county", "markdown_parser", "mask_texts", "modeline", "parse_yaml", "placeholders", "read_county", "read_history", "read_site", "rewrite_href", "scan_site", "stays_inside", "suggestion", "value_schema", "write_schemas"]
+__all__ = ["ATTACHMENT_TEXT", "ParsedYaml", "COUNTY", "CountySources", "DOCUMENT", "DOMAIN", "DiskTree", "Entry", "MemoryTree", "SourceTree", "as_tree", "FieldChecker", "History", "ID_PATTERN", "KIND_LABELS", "MarkdownSource", "PAGE", "PiiReport", "REPORT", "SCHEMA_DIR", "SITE", "SOURCE_TEXT", "WORDLIST", "SourceError", "Sources", "TABLE_TEXT", "TextPolicy", "YamlSource", "decode", "empty_value", "field_schema", "kind_of", "links_leaving_county", "markdown_parser", "mask_texts", "modeline", "parse_yaml", "placeholders", "read_county", "read_history", "read_site", "rewrite_href", "scan_site", "stays_inside", "suggestion", "value_schema", "write_schemas"]

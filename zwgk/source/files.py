@@ -20,6 +20,7 @@ _OUTSIDE = "这是指向站点目录以外的符号链接，不能读取"
 ID_HINT = "只能使用英文字母、数字、- 和 _，且以字母或数字开头（建议用拼音缩写，如 czyjs）"
 
 
+WORDLIST_FILE = "wordlist.yaml"
 # content/pages: pages shared by every county; content/files: the site's own files (the footer's marks).
 SITE_CONTENT_FOLDERS = ("pages", "files")
 # Folder names a county may not take: the ones above, and the portal's own folders.
@@ -66,6 +67,7 @@ class Sources:
     problems: list[Problem]
     # Whether the site has a file (site-relative path): its tree's, not part of what was read.
     is_file: Callable[[str], bool] = field(default=lambda rel: False, repr=False, compare=False)
+    wordlist: YamlSource | None = None     # wordlist.yaml: the site's 错敏词
 
 
 def read_site(root: str | SourceTree, only_counties: tuple[str, ...] = (), with_counties: bool = True,
@@ -98,7 +100,8 @@ def read_site(root: str | SourceTree, only_counties: tuple[str, ...] = (), with_
     if not counties and not reader.problems:
         reader.problems.append(Problem("catalog", 0, 0, "没有任何县（区）目录", "每个县（区）一个目录：catalog/<县>/county.yaml"))
     shared = reader.markdown_dir("content/pages")
-    return Sources(reader.root, site, counties, shared, reader.texts, reader.problems, reader.tree.is_file)
+    wordlist = reader.yaml(WORDLIST_FILE) if reader.tree.is_file(WORDLIST_FILE) else None
+    return Sources(reader.root, site, counties, shared, reader.texts, reader.problems, reader.tree.is_file, wordlist)
 
 
 def read_county(root: str | SourceTree, slug: str, kept: ParsedYaml | None = None) -> Sources:

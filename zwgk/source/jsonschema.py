@@ -59,10 +59,12 @@ def schema_file(kind: str) -> str:
 
 
 def kind_of(src_path: str) -> str | None:
-    """'site', 'county', 'domain' or 'report' for a site's YAML file (site-relative, posix), else None."""
+    """'site', 'wordlist', 'county', 'domain' or 'report' for a site's YAML file (site-relative, posix), else None."""
     parts = src_path.split("/")
     if parts == ["site.yaml"]:
         return "site"
+    if parts == ["wordlist.yaml"]:
+        return "wordlist"
     if len(parts) == 3 and parts[0] == "catalog" and parts[2].endswith(".yaml"):
         return "county" if parts[2] == "county.yaml" else "domain"
     if len(parts) in (4, 5) and parts[0] == "content" and parts[2] == "reports" and parts[-1].endswith(".yaml"):

@@ -86,6 +86,8 @@ class PiiReport:
     allowed: list[Finding] = field(default_factory=list)    # allowed by site.yaml pii_allow
     allowances: tuple[tuple[str, str], ...] = ()
     unchecked: list[tuple[str, str]] = field(default_factory=list)   # (path, why) attachments not read
+    textless: list[str] = field(default_factory=list)   # PDF attachments with no text layer (scans)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)   # text attachments (.txt, .csv): their text
 
     def problems(self) -> list[Problem]:
         problems = [f.problem() for f in self.findings]
@@ -140,6 +142,10 @@ class _Scanner:
         if got.unreadable:
             self.report.unchecked.append((path, got.unreadable))
             return
+        if path.lower().endswith(".pdf") and not any(piece.text.strip() for piece in got.pieces):
+            self.report.textless.append(path)
+        if path.lower().endswith((".txt", ".csv")):
+            self.report.texts[path] = "\n".join(piece.text for piece in got.pieces)
         leaked = False
         for piece in got.pieces:
             matches = find_personal_info(piece.text)

@@ -68,6 +68,13 @@ FOOTER_FIELDS = (
     Field("jiucuo_link", TEXT, "找错链接", "“我为政府网站找错”的链接地址，应包含本站的网站标识码；写 {site_code} 则由各县（区）自己的网站标识码代替。", "https://jiucuo.example.gov.cn/?site_code={site_code}"),
 )
 
+# zwgk check --inspection: the update periods and the publication deadline it checks against.
+INSPECTION_FIELDS = (
+    Field("policy_days", INT, "政策文件类栏目更新期限（天）", "法定主动公开内容的各类别超过多少天没有新文件算作未更新（国办秘函〔2019〕19号检查指标：通知公告、政策文件类栏目 6 个月）。", 180, default=180),
+    Field("catalog_days", INT, "标准目录领域更新期限（天）", "基层政务公开标准目录的各领域超过多少天没有更新算作未更新；默认与政策文件类栏目相同，本省有更严的要求时改小，例如 90。", 90, default=180),
+    Field("late_days", INT, "发布时限（工作日）", "文件从成文到发布超过多少个工作日算作发布不及时（标准目录常见的时限：形成或者变更之日起 20 个工作日内）。", 20, default=20),
+)
+
 SITE = FileKind("site", "站点配置", "site.yaml", (
     Field("title", TEXT, "站点名称", "门户网站的名称，显示在每页标题和页眉。", "示例市政务公开事项标准目录", required=True),
     Field("base_url", TEXT, "网站地址", "网站发布后的完整地址，用于站点地图和订阅源。", "https://www.example.gov.cn/zwgk/", required=True),
@@ -77,6 +84,7 @@ SITE = FileKind("site", "站点配置", "site.yaml", (
     Field("local_channels", TEXT_LIST, "本地公开渠道", "除13种标准渠道外，本地目录中使用的渠道名称。", ["12345政务服务热线", "办事窗口"]),
     Field("level_names", TEXT_MAP, "公开层级名称", "本地对“县级”“乡级”的称呼，如区里写“区级”“镇(街)级”。", {"县级": "区级", "乡级": "镇(街)级"}),
     Field("stale_days", INT, "更新期限（天）", "超过多少天未更新的事项和文件在检查中提示。", 365, default=365),
+    Field("inspection", MAPPING, "检查期限", "zwgk check --inspection 使用的更新期限和发布时限；不填时用默认值。", {}, fields=INSPECTION_FIELDS),
     Field("pii_allow", RECORDS, "允许公开的号码", "检查个人信息时放行的号码（如公开热线），每条须写明理由。", [{"value": "0311-12345678", "reason": "县政务服务中心咨询电话"}], fields=PII_ALLOW_FIELDS),
 ))
 
@@ -192,4 +200,9 @@ REPORT = FileKind("report", "政府信息公开工作年度报告", "content/<�
     Field("other", TEXT, ar.SECTION_TITLE["other"], "报告正文的第六部分（Markdown），包括收取信息处理费的情况；没有的写“无”。", "无", required=True),
 ))
 
-FILE_KINDS = (SITE, COUNTY, DOMAIN, DOCUMENT, PAGE, REPORT)
+WORDLIST = FileKind("wordlist", "错敏词表", "wordlist.yaml（站点根目录）", (
+    Field("wrong", TEXT_MAP, "错误写法", "错误写法: 正确写法，每行一个；检查时在每个出现的位置提示改正（不会自动改写）。", {"政府信息公开条列": "政府信息公开条例"}),
+    Field("banned", TEXT_MAP, "禁用表述", "不应使用的表述: 理由，每行一个。", {"某表述": "理由"}),
+))
+
+FILE_KINDS = (SITE, COUNTY, DOMAIN, DOCUMENT, PAGE, REPORT, WORDLIST)

@@ -46,7 +46,7 @@ def classify(site: str, path: str, theme_dirs: tuple[str, ...] = ()) -> Change |
     if any(p.startswith(".") for p in parts):
         return None
     rel = "/".join(parts)
-    if parts == ["site.yaml"]:
+    if parts in (["site.yaml"], ["wordlist.yaml"]):
         return Change(rel, "config")
     if parts[0] == "themes" and len(parts) >= 4 and parts[2] in _THEME_PARTS:
         return Change(rel, _THEME_PARTS[parts[2]])
