@@ -183,10 +183,43 @@ def test_a_csv_the_csv_reader_refuses_gets_a_chinese_message_at_its_line(tmp_pat
     assert "field" not in text and "limit" not in text          # no English from the csv module
 
 
+def channels(text: str, names=None) -> tuple[list[str], list[str]]:
+    cell = importer.read_channels(text) if names is None else importer.read_channels(text, names)
+    assert not cell.unknown, cell
+    return cell.on, cell.off
+
+
 def test_a_box_inside_a_name_is_not_taken_for_a_box():
-    assert importer.read_channels("口办事窗口 ■政府网站") == (["政府网站"], ["办事窗口"])
-    assert importer.read_channels("☑政府网站☐政府公报") == (["政府网站"], ["政府公报"])
-    assert importer.read_channels("政府网站\n政务服务中心") == (["政府网站", "政务服务中心"], [])
+    assert channels("口办事窗口 ■政府网站") == (["政府网站"], ["办事窗口"])
+    assert channels("☑政府网站☐政府公报") == (["政府网站"], ["政府公报"])
+    assert channels("政府网站\n政务服务中心") == (["政府网站", "政务服务中心"], [])
+    assert channels("口政府网站 ■出入境口岸 ■人口普查公示栏", ["政府网站", "出入境口岸", "人口普查公示栏"]) == (
+        ["出入境口岸", "人口普查公示栏"], ["政府网站"])
+
+
+# A row's 公开渠道和载体 as OCR of a scanned table gives it: every □ became 口, glued to the names.
+OCR_CELL = ("■政府网站口政府公报口两微一端口发布会/听证会口广播电视口纸质媒体口公开查阅点口政务服务中心口便民服务站"
+            "■入户/现场口社区/企事业单位/村公示栏(电子屏)口精准推送口其他")
+
+
+@pytest.mark.parametrize("text, on", [
+    (OCR_CELL, ["政府网站", "入户/现场"]),
+    ("■政府网站 口 政府公报 ■ 精准推送", ["政府网站", "精准推送"]),                 # spaced boxes
+    ("√政府网站 ×政府公报 ✔两微一端 ✓精准推送", ["政府网站", "两微一端", "精准推送"]),
+    ("1.政府网站 2.政府公报\n3.两微一端", ["政府网站", "政府公报", "两微一端"]),          # numbered
+    ("①政府网站②政务服务中心", ["政府网站", "政务服务中心"]),
+    ("政府网站、政府公报，两微一端；精准推送", ["政府网站", "政府公报", "两微一端", "精准推送"]),
+    ("政府网站/政府公报 两微一端", ["政府网站", "政府公报", "两微一端"]),
+    ("政府网站政府公报", ["政府网站", "政府公报"]),                                   # glued, no separator
+    ("■社区／企事业单位／村公示栏（电子屏）", ["社区/企事业单位/村公示栏(电子屏)"]),       # full-width punctuation
+])
+def test_channel_cells_in_every_form_real_tables_use(text, on):
+    assert channels(text)[0] == on
+
+
+def test_a_part_that_is_no_channel_is_quoted_and_marked():
+    cell = importer.read_channels("■政府网站口政府公报■村务公开栏")
+    assert cell.on == ["政府网站"] and cell.unknown == [(11, 16, "村务公开栏")]
 
 
 def test_other_channel_with_its_name(tmp_path):
@@ -283,7 +316,10 @@ def test_problems_name_sheet_row_and_column(tmp_path):
     texts = failure(official_xlsx(tmp_path / "bad.xlsx", rows, sheet="社会救助"))
     assert texts == [
         f"{tmp_path / 'bad.xlsx'}: 工作表“社会救助”第 4 行 I 列（公开渠道和载体）：“政府网占”不是标准的公开渠道（是否应为 '政府网站'？）\n"
-        "   提示：请改用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入",
+        "      ■政府网占\n"
+        "       ^^^^^^^^\n"
+        "   提示：这一格里其余的都是标准渠道；请把这一部分改成 13 种标准渠道之一，或删去；"
+        "本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入",
         f"{tmp_path / 'bad.xlsx'}: 工作表“社会救助”第 6 行 L 列（公开方式/主动）：无法识别的标记“待定”\n"
         "   提示：打勾的单元格请填写 √，不适用的留空",
         f"{tmp_path / 'bad.xlsx'}: 工作表“社会救助”第 6 行：缺少“公开主体”\n"

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zwgk.base import LEVEL_VARIANTS, LEVELS, Problem
+import unicodedata
+
+from zwgk.base import LEVEL_VARIANTS, LEVELS, Problem, caret_under
 from zwgk.commands.importer.cells import (
     AUDIENCE_RE,
     AUDIENCE_WORDS,
@@ -21,6 +23,11 @@ from zwgk.commands.importer.table import ImportFailed, Table, problem_at
 from zwgk.source import ID_PATTERN, schema, suggestion
 
 _ID_RE = re.compile(ID_PATTERN)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells the text takes (a CJK character takes two), for the ^ under it."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @dataclass
@@ -127,7 +134,18 @@ def _read_row(table: Table, r: int, columns: list[Column], get, words: Words,
         if name == "basis":
             item[name] = split_basis(text)
         elif name == "channels":
-            item[name] = read_channels(text)[0]
+            cell = read_channels(text, list(words.channels.values()))
+            # The names as the site spells them (the standard ones, its local ones); a cell with
+            # nothing recognised keeps its text, so it is not reported a second time as missing.
+            item[name] = list(dict.fromkeys(words.channels[norm(n)] for n in cell.on)) or [u[2] for u in cell.unknown]
+            if cell.other:
+                item["_notes"].append(f"公开渠道（其他）：{cell.other}")
+            for start, end, part in cell.unknown:
+                shown = text.replace("\n", " ")
+                bad(col, f"“{part}”不是标准的公开渠道{suggestion(part, list(words.channels.values()))}\n"
+                         f"      {shown}\n      {caret_under(shown, start + 1)}{'^' * max(_cells(part) - 1, 0)}",
+                    "这一格里其余的都是标准渠道；请把这一部分改成 13 种标准渠道之一，或删去；"
+                    "本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入")
         elif name == "documents":
             item[name] = [p for p in LIST_SPLIT.split(text) if p]
         elif name == "level":
@@ -168,23 +186,6 @@ def _read_row(table: Table, r: int, columns: list[Column], get, words: Words,
         item["level1"] = previous["level1"]
         if item.get("level3") and not item.get("level2") and previous.get("level2"):
             item["level2"] = previous["level2"]
-
-    if "channels" in item:
-        known, unknown = [], []
-        for name in item["channels"]:
-            standard = words.channels.get(norm(name))
-            other = re.match(r"其他\s*[（(:：]\s*(.+?)\s*[）)]?$", name)
-            if standard is None and other:        # 其他（村务公开栏）: the channel and what it is
-                standard = "其他"
-                item["_notes"].append(f"公开渠道（其他）：{other.group(1)}")
-            if standard is None:
-                unknown.append(name)
-                col = next(c for c in columns if c.field == "channels")
-                bad(col, f"“{name}”不是标准的公开渠道{suggestion(name, list(words.channels.values()))}",
-                    "请改用 13 种标准渠道之一；本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入")
-            elif standard not in known:
-                known.append(standard)
-        item["channels"] = known or unknown     # not reported a second time as missing
 
     audience = list(dict.fromkeys(ticks["audience"]))
     if len(audience) > 1:
