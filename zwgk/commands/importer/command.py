@@ -8,7 +8,8 @@ import sys
 from zwgk.base import DOMAIN_SLUGS, STANDARD_DOMAINS, Problem, format_report
 from zwgk.commands.importer.columns import Words
 from zwgk.commands.importer.rows import import_table
-from zwgk.commands.importer.table import ImportFailed, read_table
+from zwgk.commands.importer.formats import read_table
+from zwgk.commands.importer.table import ImportFailed
 from zwgk.commands.importer.yamlout import domain_yaml
 from zwgk.source import ID_PATTERN, kind_of, modeline, suggestion
 

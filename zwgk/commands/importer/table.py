@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from zwgk.base import Problem
-from zwgk.outputs import FORMULA_TRIGGERS, sheet_name
+from zwgk.outputs import FORMULA_TRIGGERS
 from zwgk.source import TABLE_TEXT, SourceError, decode
 
 HEADER_SEARCH_ROWS = 20
@@ -31,6 +31,7 @@ class Table:
     rows: list[list[str]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # r1, c1, r2, c2
     from_csv: bool = False
+    title: str = ""                # what names the table: a sheet's name, the text above a table
 
     def sheet_text(self) -> str:
         return f"工作表“{self.sheet}”" if self.sheet else ""
@@ -75,29 +76,21 @@ def clean_cell(value) -> str:
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
-def read_table(path: str, sheet: str | None, domain_name: str) -> Table:
-    """Read the sheet to import from an XLSX or CSV file (told apart by content)."""
-    name = os.path.basename(path)
+def read_file(path: str) -> bytes:
+    """The file's bytes, refused when it is too large to be a catalog."""
     try:
         size = os.path.getsize(path)
         if size > MAX_TABLE_BYTES:
             raise ImportFailed([problem_at(path, f"文件过大（{size // (1024 * 1024)} MB），不像是一个领域的目录表",
                                            "请只导出要导入的工作表")])
         with open(path, "rb") as f:
-            data = f.read()
+            return f.read()
     except OSError as exc:
         raise ImportFailed([problem_at(path, f"无法读取文件：{exc.strerror or exc}")]) from None
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailed([problem_at(path, "这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接导入",
-                                       "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入")])
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, data, sheet, domain_name)
-    if sheet:
-        raise ImportFailed([problem_at(path, f"{name} 是 CSV 文件，没有工作表，不能使用 --sheet")])
-    return _read_csv(path, data)
 
 
-def _read_xlsx(path: str, data: bytes, sheet: str | None, domain_name: str) -> Table:
+def read_xlsx(path: str, data: bytes) -> list[Table]:
+    """Every sheet of an XLSX workbook, with its merged cells."""
     import openpyxl
     try:
         # Not read_only: only a fully loaded sheet knows its merged cells, which are
@@ -106,26 +99,16 @@ def _read_xlsx(path: str, data: bytes, sheet: str | None, domain_name: str) -> T
     except Exception as exc:  # noqa: BLE001 - a damaged zip fails in many ways, each means the same
         raise ImportFailed([problem_at(path, f"无法按 Excel 工作簿（.xlsx）读取：{type(exc).__name__}",
                                        "文件可能已损坏或不是 .xlsx 文件；请在 Excel 或 WPS 中打开后另存为 .xlsx 再试")]) from None
-    names = wb.sheetnames
-    if sheet is not None:
-        if sheet not in names:
-            raise ImportFailed([problem_at(path, f"找不到工作表“{sheet}”", "工作簿中的工作表：" + "、".join(names))])
-        chosen = sheet
-    elif sheet_name(domain_name) in names:
-        chosen = sheet_name(domain_name)
-    else:
-        filled = [n for n in names if wb[n].max_row > 1 or wb[n].max_column > 1]
-        if len(filled) != 1:
-            raise ImportFailed([problem_at(path, f"工作簿有 {len(filled) or len(names)} 个工作表，没有名为“{sheet_name(domain_name)}”的",
-                                           "请用 --sheet 指定要导入的工作表：" + "、".join(names))])
-        chosen = filled[0]
-    ws = wb[chosen]
-    rows = [[clean_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    merges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-    return Table(path, chosen, rows, merges)
+    tables = []
+    for name in wb.sheetnames:
+        ws = wb[name]
+        rows = [[clean_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        merges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+        tables.append(Table(path, name, rows, merges, title=name))
+    return tables
 
 
-def _read_csv(path: str, data: bytes) -> Table:
+def read_csv(path: str, data: bytes) -> Table:
     try:
         # The tables' policy: UTF-8, UTF-16 (Excel's "Unicode 文本") or GB18030, as counties send them.
         text = decode(data, path, TABLE_TEXT)
