@@ -146,3 +146,59 @@ def test_a_page_s_scripts_are_never_read_as_cells(tmp_path):
     tables = importer.read_tables(saved_page(tmp_path / "page.html"))
     texts = {cell for t in tables for row in t.rows for cell in row}
     assert "广告" not in texts and not any("document.write" in t for t in texts)
+
+
+# ---------------------------------------------------------------- whole catalogs at once
+
+def catalog_folder(root) -> str:
+    """A county's folder of tables as it has them: each domain in another format, one workbook
+    of two sheets, and a file that is no table."""
+    import openpyxl
+    folder = root / "目录表格"
+    folder.mkdir()
+    official_xlsx(folder / "1.xlsx")                                          # its title names 社会救助
+    official_docx(folder / "2.docx", before="某区乡村振兴领域基层政务公开标准目录")   # 扶贫, by its variant
+    saved_page(folder / "财政预决算.html")                                      # by the file name: the page's title names 社会救助 too
+    book = openpyxl.Workbook()
+    for n, name in enumerate(("养老服务", "就业")):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = name
+        for row in [HEADER_1, HEADER_2, *ROWS]:
+            sheet.append(row)
+    book.save(folder / "两个领域.xlsx")
+    (folder / "说明.png").write_bytes(b"\x89PNG")
+    return str(folder)
+
+
+def test_a_folder_imports_each_table_into_the_domain_it_names(make_site, tmp_path):
+    from conftest import run_zwgk
+    site = make_site({"site.yaml": "title: 测试\nbase_url: https://example.gov.cn/\nlocal_channels: [12345政务服务热线]\n"})
+    folder = catalog_folder(tmp_path)
+    os.rename(os.path.join(folder, "财政预决算.html"), os.path.join(folder, "预决算公开.html"))
+    dry = run_zwgk("import", folder, "--county", "jia", "--site", site, "--dry-run")
+    assert dry.returncode == 1, dry.stdout + dry.stderr        # 1.xlsx and the page both say 社会救助
+    assert "都是“社会救助”领域的目录" in dry.stderr and "没有写入任何文件" in dry.stderr
+    os.remove(os.path.join(folder, "预决算公开.html"))
+    dry = run_zwgk("import", folder, "--county", "jia", "--site", site, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    for line in ("1.xlsx → catalog/jia/shjz.yaml（社会救助，3 个事项", "2.docx → catalog/jia/fp.yaml（扶贫，3 个事项",
+                 "两个领域.xlsx（养老服务） → catalog/jia/ylfw.yaml", "两个领域.xlsx（就业） → catalog/jia/jy.yaml",
+                 "说明.png：跳过（不是表格文件）"):
+        assert line in dry.stdout, dry.stdout
+    assert not os.path.exists(os.path.join(site, "catalog", "jia", "shjz.yaml"))   # --dry-run writes nothing
+    done = run_zwgk("import", folder, "--county", "jia", "--site", site)
+    assert done.returncode == 0, done.stderr
+    assert "已导入 4 个领域、12 个事项" in done.stdout
+    assert run_zwgk("check", site).returncode == 0
+    again = run_zwgk("import", folder, "--county", "jia", "--site", site)
+    assert again.returncode == 1 and "已存在，没有覆盖" in again.stderr           # never overwrites without --force
+
+
+@pytest.mark.parametrize("title, domain", [
+    ("某区社会救助领域基层政务公开标准目录", "社会救助"), ("巩固拓展脱贫攻坚成果领域目录", "扶贫"),
+    ("社会救助及福利", "社会救助"), ("自然资源（城乡规划）", "城乡规划"), ("国有土地上房屋征收与补偿领域", "国有土地上房屋征收与补偿"),
+    ("财政预决算", "财政预决算"), ("", ""),
+])
+def test_domains_are_recognised_from_their_names_and_common_variants(title, domain):
+    from zwgk.commands.importer.batch import recognise_domain
+    assert recognise_domain(title) == domain

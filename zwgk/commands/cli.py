@@ -104,11 +104,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.options.add_argument("--external", action="store_true",
                            help="与 --inspection 一起用：逐个访问外部链接（每个一次，限时），报告打不开的")
 
-    p = _command(sub, "import", "把县里现有的目录表格（XLSX/CSV）转换为目录 YAML",
-                 "  zwgk import 社会救助.xlsx --county qingshan --domain 社会救助")
-    p.arguments.add_argument("file", metavar="表格文件", help="要导入的 XLSX 或 CSV 文件")
+    p = _command(sub, "import", "把县里现有的目录表格（XLSX、XLS、ODS、CSV、DOCX、网页）转换为目录 YAML",
+                 "  zwgk import 社会救助.xlsx --county qingshan --domain 社会救助\n"
+                 "  zwgk import 目录表格/ --county qingshan --dry-run      整个目录：按标题认出各表的领域，先看结果\n"
+                 "  zwgk import 目录表格/ --county qingshan                确认无误后写入")
+    p.arguments.add_argument("file", metavar="表格文件或目录", help="要导入的表格文件，或放着各领域表格的目录")
     p.options.add_argument("--county", required=True, metavar="县", help="县（区）目录名，即 catalog/ 下的目录（必填）")
-    p.options.add_argument("--domain", required=True, metavar="领域", help="领域名称或文件名，如 财政预决算 或 czyjs（必填）")
+    p.options.add_argument("--domain", metavar="领域", help="领域名称或文件名，如 财政预决算 或 czyjs；不写时按各表的标题、工作表名或文件名认出领域")
+    p.options.add_argument("--dry-run", action="store_true", help="只显示会导入什么，不写入任何文件")
     p.options.add_argument("--slug", metavar="文件名", help="本地领域（非标准领域）的文件名")
     p.options.add_argument("--sheet", metavar="工作表", help="XLSX 中要导入的工作表名称（默认第一个）")
     p.options.add_argument("--out", metavar="文件", help="输出的 YAML 文件（默认 catalog/<县>/<领域>.yaml）")

@@ -6,6 +6,7 @@ import re
 import sys
 
 from zwgk.base import DOMAIN_SLUGS, STANDARD_DOMAINS, Problem, format_report
+from zwgk.commands.importer.batch import claimed_twice, import_all, summary
 from zwgk.commands.importer.columns import Words
 from zwgk.commands.importer.rows import import_table
 from zwgk.commands.importer.formats import read_table
@@ -71,7 +72,8 @@ def validate_output(text: str, dest: str, county: str, slug: str, site) -> list[
 
 
 def run_import_command(args) -> int:
-    """`zwgk import FILE --county C --domain D [--slug S] [--sheet NAME] [--out PATH] [--force] [--site DIR]`."""
+    """`zwgk import FILE_OR_DIR --county C [--domain D] [--slug S] [--sheet NAME] [--out PATH] [--dry-run]
+    [--force] [--site DIR]`: one table into one domain with --domain, else every table found."""
     site_dir = getattr(args, "site", None) or "."
 
     def fail(code: int, message: str) -> int:
@@ -80,6 +82,10 @@ def run_import_command(args) -> int:
 
     if not _ID_RE.match(args.county or ""):
         return fail(USAGE_ERROR, f"--county “{args.county}”应为 catalog/ 下的县（区）目录名")
+    if not getattr(args, "domain", None) or os.path.isdir(args.file):
+        if getattr(args, "domain", None) or args.out or getattr(args, "sheet", None):
+            return fail(USAGE_ERROR, "导入整个目录时不能用 --domain、--sheet 或 --out：各表格按标题、工作表名或文件名认出领域")
+        return _import_all(args, site_dir, fail)
     try:
         domain_name, slug = resolve_domain(args.domain, getattr(args, "slug", None))
     except ValueError as exc:
@@ -118,6 +124,15 @@ def run_import_command(args) -> int:
         return CONTENT_ERROR
     if imported.warnings:
         print(format_report(imported.warnings), file=sys.stderr)
+    if getattr(args, "dry_run", False):
+        print(f"可以从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）；--dry-run：没有写入文件。")
+        return 0
+    _write(dest, text, site_dir)
+    print(f"已从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）。")
+    return 0
+
+
+def _write(dest: str, text: str, site_dir: str) -> None:
     # Inside the site, the file starts with its schema line as scaffolded files do, so the
     # editor keeps checking the very file that most needs it.
     in_site = os.path.relpath(os.path.abspath(dest), os.path.abspath(site_dir)).replace(os.sep, "/")
@@ -129,5 +144,46 @@ def run_import_command(args) -> int:
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     os.replace(tmp, dest)
-    print(f"已从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）。")
+
+
+def _import_all(args, site_dir: str, fail) -> int:
+    """Every table under the path, each into its domain's file: all of them, or none."""
+    if not os.path.exists(args.file):
+        return fail(USAGE_ERROR, f"找不到要导入的文件或目录 {args.file}")
+    county_dir = os.path.join(site_dir, "catalog", args.county)
+    if not os.path.isdir(county_dir):
+        return fail(USAGE_ERROR, f"找不到县（区）目录 {county_dir}；新县（区）请先运行 zwgk new-county {args.county} --name 名称")
+    site, site_problems = load_site(site_dir)
+    if site_problems:
+        print(format_report(site_problems), file=sys.stderr)
+        return CONTENT_ERROR
+    results = import_all(args.file, Words.for_site(site.level_names, site.local_channels))
+    problems = [p for found in results for p in found.problems] + claimed_twice(results)
+    dests, texts = {}, {}
+    for found in results:
+        if found.problems or found.skipped or not found.domain or found.domain in dests:
+            continue
+        dest = os.path.join(county_dir, f"{DOMAIN_SLUGS[found.domain]}.yaml")
+        shown = os.path.relpath(dest, site_dir).replace(os.sep, "/")
+        dests[found.domain] = shown
+        texts[dest] = domain_yaml(found.domain, found.items, found.source + " ")
+        problems += validate_output(texts[dest], shown, args.county, DOMAIN_SLUGS[found.domain], site)
+        if os.path.exists(dest) and not args.force:
+            problems.append(Problem(shown, 0, 0, f"{shown} 已存在，没有覆盖", "确认要用表格内容替换它，请加 --force"))
+    print(summary(results, dests))
+    warnings = [w for found in results for w in found.warnings]
+    if warnings:
+        print(format_report(warnings), file=sys.stderr)
+    if problems:
+        print(format_report(problems), file=sys.stderr)
+        print("有问题，没有写入任何文件。", file=sys.stderr)
+        return CONTENT_ERROR
+    if not texts:
+        return fail(CONTENT_ERROR, f"{args.file} 中没有找到目录表格")
+    if getattr(args, "dry_run", False):
+        print(f"--dry-run：可以导入 {len(texts)} 个领域，没有写入文件。")
+        return 0
+    for dest, text in texts.items():
+        _write(dest, text, site_dir)
+    print(f"已导入 {len(texts)} 个领域、{sum(len(f.items) for f in results if f.domain in dests)} 个事项。")
     return 0
