@@ -118,6 +118,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.options.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     p.options.add_argument("--site", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
 
+    p = _command(sub, "import-docs", "把县里现有的政府信息文件（DOCX、从旧网站保存的网页、TXT）转换为 Markdown 文件",
+                 "  zwgk import-docs 旧网站文件/ --county qingshan --dry-run   先看结果\n"
+                 "  zwgk import-docs 旧网站文件/ --county qingshan             写入 content/qingshan/docs/")
+    p.arguments.add_argument("folder", metavar="文件或目录", help="要导入的文件，或放着它们的目录")
+    p.options.add_argument("--county", required=True, metavar="县", help="县（区）目录名，即 catalog/ 下的目录（必填）")
+    p.options.add_argument("--dry-run", action="store_true", help="只显示会导入什么，不写入任何文件")
+    p.options.add_argument("--force", action="store_true", help="文件已存在时覆盖它")
+    p.options.add_argument("--site", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+
     p = _command(sub, "search", "全文检索（与网站上的搜索结果相同）", "  zwgk search 征地补偿\n  zwgk search \"最低生活保障\" --county qingshan --json")
     p.arguments.add_argument("query", metavar="关键词", help="要搜索的词，如 征地补偿；用引号括起来的词组须完整出现")
     p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
@@ -214,6 +223,11 @@ def _cmd_check(args) -> int:
     return report.exit_code
 
 
+def _cmd_import_docs(args) -> int:
+    from zwgk.commands.importdocs import run_import_docs
+    return run_import_docs(args)
+
+
 def _cmd_import(args) -> int:
     from zwgk.commands.importer import run_import_command
     return run_import_command(args)
@@ -239,6 +253,7 @@ COMMANDS = {
     "serve": _cmd_serve,
     "check": _cmd_check,
     "import": _cmd_import,
+    "import-docs": _cmd_import_docs,
     "search": _cmd_search,
     "new": _cmd_new,
     "new-county": _cmd_new_county,
