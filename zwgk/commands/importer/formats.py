@@ -42,6 +42,8 @@ def kind_of(path: str, data: bytes) -> str:
             return "ods"
         return "xlsx"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{") and b'"domains"' in data[:4096]:
+        return "json"
     if head.startswith((b"<!doctype html", b"<html", b"<meta", b"<table", b"<head", b"<body", b"<?xml")) \
             or (lower.endswith((".htm", ".html")) and b"<" in head):
         return "html"
@@ -149,6 +151,31 @@ def _docx_grid(table) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]
     return rows, merges
 
 
+def read_json(path: str, data: bytes) -> list[Table]:
+    """zwgk's own catalog.json (a download): each domain as a table with the CSV download's columns."""
+    import json
+    from zwgk.source import schema
+    try:
+        catalog = json.loads(_decoded(path, data))
+        domains = catalog["domains"]
+        header = ["序号", *(f.label for f in schema.ITEM.fields)]
+        tables = []
+        for domain in domains:
+            rows = [header] + [[str(item.get("seq", "")), *(_json_cell(item.get(f.name)) for f in schema.ITEM.fields)]
+                               for item in domain["items"]]
+            tables.append(Table(path, domain["name"], rows, from_csv=True, title=domain["name"]))
+        return tables
+    except (ValueError, KeyError, TypeError):
+        raise ImportFailed([problem_at(path, "不是 zwgk 生成的目录 JSON（catalog.json）",
+                                       "只能导入 zwgk 下载页面提供的 catalog.json 或各领域的 JSON 文件")]) from None
+
+
+def _json_cell(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.I)
 
 
@@ -252,6 +279,8 @@ def tables_from(path: str, data: bytes) -> list[Table]:
         return read_docx(path, data)
     if kind == "html":
         return read_html(path, data, lambda raw: _decoded(path, raw))
+    if kind == "json":
+        return read_json(path, data)
     return [read_csv(path, data)]
 
 
