@@ -202,3 +202,13 @@ def test_a_folder_imports_each_table_into_the_domain_it_names(make_site, tmp_pat
 def test_domains_are_recognised_from_their_names_and_common_variants(title, domain):
     from zwgk.commands.importer.batch import recognise_domain
     assert recognise_domain(title) == domain
+
+
+GLUED = [row[:] for row in ROWS]
+GLUED[0][8] = "■政府网站口政府公报口两微一端■社区/企事业单位/村公示栏(电子屏)口精准推送"     # OCR: □ became 口, no blanks
+
+
+@pytest.mark.parametrize("make", [official_xlsx, official_docx, saved_page], ids=["xlsx", "docx", "html"])
+def test_a_channel_cell_with_glued_boxes_reads_alike_in_every_format(tmp_path, make):
+    path = make(tmp_path / ("t." + {"official_xlsx": "xlsx", "official_docx": "docx", "saved_page": "html"}[make.__name__]), GLUED)
+    assert import_file(path).items[0]["channels"] == ["政府网站", "社区/企事业单位/村公示栏(电子屏)"]
