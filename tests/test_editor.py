@@ -278,3 +278,27 @@ def test_example_values_left_from_zwgk_new_are_warnings_at_their_place_and_fail_
     left = [p for p in json.loads(run_zwgk("check", "--format", "json", site).stdout)["problems"]
             if "仍是新建站点时的示例值" in p["message"]]
     assert [(p["path"], p["line"]) for p in left] == [("catalog/example/county.yaml", 2), ("catalog/example/county.yaml", 3)]
+
+
+@pytest.mark.slow            # scaffolds, imports and builds through the command line
+def test_after_new_county_and_one_import_every_page_shows_the_same_figures(tmp_path):
+    import re as _re
+    from test_import import official_xlsx
+    site = str(tmp_path / "站点")
+    assert run_zwgk("new", site).returncode == 0
+    assert run_zwgk("new-county", "xinxian", "--name", "新县", "--site", site).returncode == 0
+    table = official_xlsx(tmp_path / "社会救助.xlsx")
+    result = run_zwgk("import", table, "--county", "xinxian", "--domain", "社会救助", "--site", site, "--force")
+    assert result.returncode == 0, result.stderr
+    assert run_zwgk("build", site).returncode == 0
+    public = os.path.join(site, "public")
+    home = read(os.path.join(public, "xinxian", "index.html"))
+    catalog = read(os.path.join(public, "xinxian", "catalog", "index.html"))
+    portal = read(os.path.join(public, "index.html"))
+    completeness = read(os.path.join(public, "completeness.html"))
+    assert "共公开 1 个领域、3 个事项" in home                                   # the empty domain files are 未发布
+    assert len(_re.findall(r'<td data-label="事项数">(\d+)</td>', catalog)) == 1
+    card = portal.split('href="xinxian/index.html"', 1)[1].split("</li>", 1)[0]
+    assert "已公开 1 个领域、3 个事项" in card and "25 个标准领域未发布" in card
+    row = completeness.split("<th scope=\"row\">已发布领域</th>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>1</td>" in row

@@ -94,7 +94,7 @@ def _yaml_problem(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -
         return Problem(path, line, col, "YAML 语法错误：这里有制表符（Tab）", tab_hint(text.split("\n"), mark.line))
     if mark:
         # Where the editor must type the fix, which the parser often names a line or more later.
-        found = culprit(text, mark.line + 1, mark.column + 1)
+        found = culprit(text, mark.line + 1)
         if found:
             return Problem(path, found.line + line_offset, found.col, f"YAML 语法错误：{found.message}", found.hint)
     raw = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''}".strip() or str(exc)

@@ -30,7 +30,7 @@ class Culprit:
     hint: str
 
 
-def culprit(text: str, error_line: int, error_col: int = 0) -> Culprit | None:
+def culprit(text: str, error_line: int) -> Culprit | None:
     """The slip at or before the parser's error line (1-based, in `text`), or None."""
     lines = text.split("\n")
     last = min(max(error_line, 1), len(lines))
@@ -39,7 +39,7 @@ def culprit(text: str, error_line: int, error_col: int = 0) -> Culprit | None:
             found = check(lines, n)
             if found:
                 return found
-    return _indentation(lines, last - 1, error_col)
+    return _indentation(lines, last - 1)
 
 
 def _full_width_colon(lines: list[str], n: int) -> Culprit | None:
@@ -155,7 +155,7 @@ def _indicator(lines: list[str], n: int) -> Culprit | None:
                    f"请用引号把整个值括起来，例如 '{value}'")
 
 
-def _indentation(lines: list[str], n: int, error_col: int) -> Culprit | None:
+def _indentation(lines: list[str], n: int) -> Culprit | None:
     """A key, or a list item, not aligned with the lines around it, at the parser's line or the
     one before it (libyaml names the line after a slip of indentation)."""
     for k in (n, n - 1):
@@ -170,9 +170,9 @@ def _indentation(lines: list[str], n: int, error_col: int) -> Culprit | None:
 def _misaligned(lines: list[str], n: int) -> Culprit | None:
     line = lines[n]
     m = _KEY_LINE.match(line)
-    if not m:
+    if not m or m.group(2):
         return _item_in_mapping(lines, n)
-    indent, dash, key = len(m.group(1)), m.group(2), m.group(3)
+    indent, key = len(m.group(1)), m.group(3)
     previous = next((k for k in range(n - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
     if previous is None:
         return None
@@ -181,11 +181,8 @@ def _misaligned(lines: list[str], n: int) -> Culprit | None:
         return None
     p_indent = len(p.group(1)) + len(p.group(2) or "")
     p_value = lines[previous].split(":", 1)[1].strip()
-    if dash and not p.group(2) and indent == len(p.group(1)) and p_value:
-        return Culprit(n + 1, indent + 1, "这里混入了一个列表项（以 - 开头）",
-                       f"列表要写在键的下面：上一行写成 {p.group(3)}:（冒号后面不写值），这一行再多缩进两格")
-    own = indent + len(dash or "")
-    if dash or not p_value:
+    own = indent
+    if not p_value:
         return None
     if own > p_indent:
         more = own - p_indent
