@@ -187,3 +187,13 @@ def test_the_site_map_lists_every_column_domain_and_page_and_every_footer_leads_
         assert "网站地图</a>" in footer, dest
         county_page = any(dest.startswith(c.slug + "/") for c in lib.counties)
         assert ("联系我们</a>" in footer) == county_page, dest
+
+
+def test_an_item_is_never_newer_than_its_domain_on_any_page():
+    domain = ("domain: 本地特色\nupdated: 2025-03-10\nitems:\n" + ITEM.format(id="bd-01", name="本地事项一")
+              + "    updated: 2026-11-29\n" + ITEM.format(id="bd-02", name="本地事项二"))
+    build = build_in_memory(site_files({"catalog/jia/bdly.yaml": domain}))
+    item = build.pages["jia/catalog/items/bd-01.html"]
+    assert "<dd>2026-11-29</dd>" in item
+    assert "最后更新：2026-11-29" in build.pages["jia/catalog/bdly/index.html"]
+    assert '<time datetime="2026-11-29">' in build.pages["jia/catalog/index.html"]

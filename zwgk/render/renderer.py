@@ -193,17 +193,27 @@ class Renderer:
 
     def _catalog(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
+        totals = county_totals(county)
         return self._layout(KIND[job.kind].template, job, title=columns.CATALOG, county=county,
-                          crumbs=self._county_crumbs(county) + [(columns.CATALOG, job.dest)], totals=county_totals(county))
+                          crumbs=self._county_crumbs(county) + [(columns.CATALOG, job.dest)], totals=totals,
+                          updated={d.slug: self._domain_dated(d).updated for d in totals.domains})
 
     def _dated(self, thing):
-        """The item, domain, document or page with its 最后更新 filled in from history."""
+        """The item, domain, document or page with its 最后更新 filled in from history: its own
+        `updated`, else the date git (or the file) gives its source file (docs/fields.md)."""
         updated = self.history.updated(thing.src_path, thing.updated)
         return thing if updated == thing.updated else replace(thing, updated=updated)
 
+    def _domain_dated(self, domain):
+        """A domain's 最后更新: the newest of its own date and its items' (an item is never newer
+        than the domain that lists it)."""
+        dates = [self._dated(domain).updated, *(self._dated(i).updated for i in domain.items)]
+        newest = max((d for d in dates if d), default=None)
+        return domain if newest == domain.updated else replace(domain, updated=newest)
+
     def _domain(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        domain = self._dated(self.library.domain(county.slug, job.key))
+        domain = self._domain_dated(self.library.domain(county.slug, job.key))
         depth = 3 if any(i.level3 for i in domain.items) else 2
         return self._layout(KIND[job.kind].template, job, title=f"{domain.name}领域政务公开标准目录", county=county,
                           crumbs=self._county_crumbs(county) + [(columns.CATALOG, urls.catalog_index(county.slug)), (domain.name, job.dest)],

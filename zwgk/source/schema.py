@@ -132,14 +132,14 @@ ITEM = FileKind("item", "目录事项", "catalog/<县>/<领域>.yaml 的 items �
     Field("level", TEXT_LIST, "公开层级", "县级、乡级（或 site.yaml 中 level_names 设定的本地称呼）。", ["县级"], required=True),
     Field("documents", ID_LIST, "相关文件", "落实本事项的政府信息文件编号（content/<县>/docs/ 下的文件名，不带 .md）。", ["2020-czj-001"]),
     Field("note", TEXT, "备注", "其他说明。", "每年更新"),
-    Field("updated", DATE, "最后更新", "事项最后更新的日期；不填则取 git 提交时间或文件时间。", "2024-03-01"),
+    Field("updated", DATE, "最后更新", "事项最后更新的日期；不填则取领域文件的 git 提交时间（没有 git 时取文件时间）。", "2024-03-01"),
 ))
 
 DOMAIN = FileKind("domain", "领域目录", "catalog/<县>/<领域>.yaml", (
     Field("domain", TEXT, "领域名称", "领域的名称，标准领域请用标准名称。", "财政预决算", required=True),
     Field("standard", TEXT, "对应标准领域", "本地改名的领域对应的标准领域，如“乡村振兴”对应“扶贫”。", "扶贫"),
     Field("guideline", TEXT, "标准指引", "本领域的标准指引文号。", "财办发〔2019〕77号"),
-    Field("updated", DATE, "最后更新", "本领域目录最后更新的日期。", "2024-03-01"),
+    Field("updated", DATE, "最后更新", "本领域目录最后更新的日期；不填则取文件的 git 提交时间（或文件时间）。网站上显示的领域最后更新日期，是它和本领域各事项最后更新日期中最晚的一个，所以事项的日期不会晚于领域。", "2024-03-01"),
     Field("items", RECORDS, "事项", "本领域的公开事项列表。", [], fields=ITEM.fields),
 ))
 
