@@ -180,7 +180,7 @@ def test_attachments_are_published_beside_the_documents(make_site, tmp_path):
     out = str(tmp_path / "public")
     build_site(site, out)
     assert read(os.path.join(out, "jia/files/2024-1.csv")) == "项目,金额\n教育,100\n"
-    assert 'href="../files/2024-1.csv" download>2024-1.csv</a>' in read(os.path.join(out, "jia/docs/2024-czj-001.html"))
+    assert 'href="../files/2024-1.csv" download>2024-1</a> <span class="count">（CSV，' in read(os.path.join(out, "jia/docs/2024-czj-001.html"))
 
 
 def test_the_build_never_writes_into_the_sources(make_site, tmp_path):

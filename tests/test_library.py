@@ -144,6 +144,6 @@ def test_pages_carry_attachments_that_must_exist_and_a_shared_page_cannot():
     assert present.problems == []
     notice = next(p for p in present.library.county("jia").pages if p.slug == "notice")
     assert notice.attachments == ("files/须知.pdf",)
-    assert 'href="../files/须知.pdf" download>须知.pdf</a>' in present.pages["jia/pages/notice.html"]
+    assert 'href="../files/须知.pdf" download>须知</a> <span class="count">（PDF）</span>' in present.pages["jia/pages/notice.html"]
     shared = build_in_memory(site_files({"content/pages/notice.md": page})).problems
     assert [(p.path, p.line, "全站共用页面不能带附件" in p.message) for p in shared] == [("content/pages/notice.md", 3, True)]

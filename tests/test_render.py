@@ -197,3 +197,19 @@ def test_an_item_is_never_newer_than_its_domain_on_any_page():
     assert "<dd>2026-11-29</dd>" in item
     assert "最后更新：2026-11-29" in build.pages["jia/catalog/bdly/index.html"]
     assert '<time datetime="2026-11-29">' in build.pages["jia/catalog/index.html"]
+
+
+def test_a_document_is_laid_out_as_official_documents_are():
+    body = ("各乡镇人民政府：\n\n现将有关事项通知如下。\n\n附件：1.临江县申请表 2.临江县办理流程图\n\n"
+            "| 乡镇 | 面积（公顷） |\n| --- | ---: |\n| 青石镇 | 12.8650 |\n\n临江县人民政府办公室\n\n2024年6月25日\n")
+    doc = ("---\ntitle: 关于做好申请工作的通知\ndoc_no: 临政办发〔2024〕6号\nissuer: 临江县人民政府办公室\npublished: 2024-06-28\n"
+           "attachments: [files/附件1-申请表.docx, files/附件2-流程图.pdf]\n---\n" + body)
+    build = build_in_memory(site_files({"content/jia/docs/2024-bgs-006.md": doc,
+                                        "content/jia/files/附件1-申请表.docx": b"PK", "content/jia/files/附件2-流程图.pdf": b"%PDF"}))
+    page = build.pages["jia/docs/2024-bgs-006.html"]
+    assert '<header class="doc-head">\n<h1>关于做好申请工作的通知</h1>\n<p class="doc-no">临政办发〔2024〕6号</p>' in page
+    assert '<p class="sign">临江县人民政府办公室</p>' in page and '<p class="sign">2024年6月25日</p>' in page
+    assert ('<p>附件：<a href="../files/附件1-申请表.docx">1.临江县申请表</a> '
+            '<a href="../files/附件2-流程图.pdf">2.临江县办理流程图</a></p>') in page
+    assert 'download>临江县申请表</a> <span class="count">（Word）</span>' in page          # titled by the 附件 line
+    assert '<div class="table-scroll" role="region" aria-label="表格" tabindex="0">' in page

@@ -64,6 +64,7 @@ def _document_inputs(library, c: str, key: str) -> tuple[str, ...]:
     if doc.interprets and library.document(c, doc.interprets):
         related.add(library.document(c, doc.interprets).src_path)
     related |= {d.src_path for d in library.interpretations_of(c, doc.id)}
+    related |= {f"content/{c}/{path}" for path in doc.attachments}      # their sizes are shown
     return (doc.src_path, *sorted(related - {doc.src_path}))
 
 
@@ -77,7 +78,8 @@ def _report_inputs(library, c: str, key: str) -> tuple[str, ...]:
 
 
 def _county_page_inputs(library, c: str, key: str) -> tuple[str, ...]:
-    return tuple(p.src_path for p in library.county(c).pages)      # a page lists its siblings
+    pages = library.county(c).pages                                 # a page lists its siblings
+    return (*(p.src_path for p in pages), *(f"content/{c}/{path}" for p in pages for path in p.attachments))
 
 
 KINDS: tuple[PageKind, ...] = (

@@ -13,7 +13,18 @@ def make_markdown() -> MarkdownIt:
     md = markdown_parser()
     md.core.ruler.push("zwgk_links", _rewrite_links)
     md.core.ruler.push("zwgk_cell_alignment", _alignment_as_class)
+    md.add_render_rule("table_open", _scroll_region_open)
+    md.add_render_rule("table_close", _scroll_region_close)
     return md
+
+
+def _scroll_region_open(self, tokens, idx, options, env) -> str:
+    # A wide table scrolls in its own labelled region on a phone: the page itself never does.
+    return '<div class="table-scroll" role="region" aria-label="表格" tabindex="0">\n<table>\n'
+
+
+def _scroll_region_close(self, tokens, idx, options, env) -> str:
+    return "</table>\n</div>\n"
 
 
 def _rewrite_links(state) -> None:

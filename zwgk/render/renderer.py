@@ -18,6 +18,7 @@ from zwgk.base import AUDIENCES, CATEGORIES, LEVELS, MODES, annual_report, categ
 from zwgk.library import (KIND, County, Library, PagePlan, active_documents, county_columns, county_pages, county_totals,
                           guide_page, portal_pages, rules_documents, sitemap_paths, urls)
 from zwgk.render.markdown import make_markdown
+from zwgk.render.official import attachments, lay_out
 from zwgk.source import History, read_history
 
 
@@ -272,12 +273,19 @@ class Renderer:
         items += [i for i in lib.items_citing(county.slug, doc.id) if i.id not in named]
         column = columns.RULES if doc.category == columns.RULES else columns.ACTIVE
         index = urls.rules_page(county.slug) if doc.category == columns.RULES else urls.docs_index(county.slug)
+        body = self._markdown(doc.body, job)
+        files = self._attachments(county, doc.attachments, body)
+        body = lay_out(body, [urls.relative(job.dest, urls.attachment(county.slug, a.path)) for a in files])
         return self._layout(KIND[job.kind].template, job, title=doc.title, county=county,
                           crumbs=self._county_crumbs(county) + [(column, index), (doc.title, job.dest)],
                           column=column, published=doc.published, source=doc.issuer, doc=doc,
-                          body=self._markdown(doc.body, job), items=items,
+                          body=body, items=items, files=files,
                           interprets=lib.document(county.slug, doc.interprets) if doc.interprets else None,
                           interpretations=lib.interpretations_of(county.slug, doc.id))
+
+    def _attachments(self, county: County, paths, body: str = "") -> list:
+        root = self.library.site.root
+        return attachments(paths, os.path.join(root, "content", county.slug) if root else "", body)
 
     def _page_md(self, job: PagePlan):
         lib = self.library
@@ -292,7 +300,8 @@ class Renderer:
         page = self._dated(page)
         crumbs = (self._county_crumbs(county) if county else []) + [(page.title, job.dest)]
         return self._layout(KIND[job.kind].template, job, title=page.title, county=county, crumbs=crumbs,
-                            page=page, body=self._markdown(page.body, job))
+                            page=page, body=self._markdown(page.body, job),
+                            files=self._attachments(county, page.attachments) if county else [])
 
     def _search(self, job: PagePlan) -> str:
         county = self.library.county(job.county) if job.county else None
