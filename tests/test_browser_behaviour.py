@@ -210,6 +210,15 @@ def test_printing_gives_a4_landscape_without_navigation_and_repeats_the_header_r
     assert "全文检索" not in pdf.pages[0].extract_text(), "no navigation on paper"
 
 
+def test_a_document_prints_on_a4_portrait(new_page, site_url, kinds):
+    page = new_page()
+    page.goto(site_url + kinds["document"].path)
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    sheet = pdf.pages[0]
+    size = (round(float(sheet.mediabox.width) / 72 * 25.4), round(float(sheet.mediabox.height) / 72 * 25.4))
+    assert size == (210, 297), "A4 portrait: prose has no wide table to fit"
+
+
 def meta_tags(page) -> dict[str, str]:
     return page.evaluate("Object.fromEntries([...document.querySelectorAll('meta[name]')]"
                          ".map(m => [m.name, m.content]))")
