@@ -17,7 +17,9 @@ from zwgk.library import urls
 pytestmark = pytest.mark.browser
 
 STATIC = os.path.join(REPO, "themes", "default", "static")
-CSS_BUDGET = 12 * 1024      # raw bytes, no gzip: old PCs and kiosks may get them uncompressed
+# Raw bytes, no gzip: old PCs and kiosks may get them uncompressed. 13 KB since the 专栏's 年报
+# tables, official documents and the merged standard table (12.9 KB raw, 3.8 KB gzipped at -9).
+CSS_BUDGET = 13 * 1024
 JS_BUDGET = 3 * 1024
 SEARCH_CSS_BUDGET = 3 * 1024
 

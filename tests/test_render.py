@@ -213,3 +213,17 @@ def test_a_document_is_laid_out_as_official_documents_are():
             '<a href="../files/附件2-流程图.pdf">2.临江县办理流程图</a></p>') in page
     assert 'download>临江县申请表</a> <span class="count">（Word）</span>' in page          # titled by the 附件 line
     assert '<div class="table-scroll" role="region" aria-label="表格" tabindex="0">' in page
+
+
+def test_the_standard_table_merges_level1_shows_dashes_and_moves_notes_to_footnotes():
+    item = ("  - id: {id}\n    level1: 最低生活保障\n    level2: {name}\n    subject: 县民政局\n    channels: [政府网站]\n"
+            "    audience: {audience}\n    mode: 主动\n    level: [县级]\n")
+    domain = ("domain: 社会救助\nitems:\n" + item.format(id="a", name="办事指南", audience="全社会")
+              + item.format(id="b", name="审核结果", audience="特定群体") + "    audience_note: 低保对象\n"
+              + item.format(id="c", name="资金发放", audience="全社会").replace("最低生活保障", "临时救助"))
+    page = build_in_memory(site_files({"catalog/jia/shjz.yaml": domain})).pages["jia/catalog/shjz/index.html"]
+    assert page.count(">最低生活保障</td>") == 1 and 'rowspan="2">最低生活保障</td>' in page     # merged, as county tables do
+    assert '<tr id="b" data-l1="最低生活保障">' in page             # phones show it on the card
+    assert '<td headers="h-content" data-label="公开内容（要素）">—</td>' in page
+    assert '<sup><a href="#note-1" id="ref-1" aria-label="注 1">1</a></sup>' in page
+    assert '<li id="note-1">审核结果：公开对象为特定群体——低保对象' in page
