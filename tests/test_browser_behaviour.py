@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 STATIC = os.path.join(REPO, "themes", "default", "static")
 # Raw bytes, no gzip: old PCs and kiosks may get them uncompressed. 13 KB since the 专栏's 年报
-# tables, official documents and the merged standard table (12.9 KB raw, 3.8 KB gzipped at -9).
+# tables, official documents, the merged standard table and the phone's first screen (13.0 KB raw,
+# 3.9 KB gzipped at -9).
 CSS_BUDGET = 13 * 1024
 JS_BUDGET = 3 * 1024
 SEARCH_CSS_BUDGET = 3 * 1024
@@ -274,3 +275,29 @@ def test_theme_css_and_js_stay_within_their_budget():
     assert js <= JS_BUDGET, f"zwgk.js is {js} bytes, budget {JS_BUDGET}"
     search_css = os.path.getsize(os.path.join(STATIC, "zwgk-search.css"))   # the search page's alone
     assert search_css <= SEARCH_CSS_BUDGET, f"zwgk-search.css is {search_css} bytes, budget {SEARCH_CSS_BUDGET}"
+
+
+FIRST_SCREEN = 812          # a 375×812 phone
+# What a citizen came for on each kind of page: it starts on the first screen.
+MAIN_CONTENT = {"search": "#search-results > li", "item": "main .lead", "document": "main .docmeta"}
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+@pytest.mark.parametrize("kind", sorted(MAIN_CONTENT))
+def test_on_a_phone_the_main_content_starts_on_the_first_screen_and_targets_are_44_px(new_page, site_url, kinds, kind, mode):
+    page = new_page(width=375)
+    page.set_viewport_size({"width": 375, "height": FIRST_SCREEN})
+    query = kinds[kind].query + ("&" if kinds[kind].query else "?") + f"mode={mode}"
+    page.goto(site_url + kinds[kind].path + query)
+    page.wait_for_selector(MAIN_CONTENT[kind])
+    top = page.evaluate(f"document.querySelector('{MAIN_CONTENT[kind]}').getBoundingClientRect().top")
+    assert top < FIRST_SCREEN - 60, f"{kind} ({mode}): the main content starts at y = {top:.0f}"
+    if kind == "item":
+        docs = page.evaluate("document.querySelector('#h-docs').getBoundingClientRect().top")
+        assert docs < FIRST_SCREEN, f"an item's documents start at y = {docs:.0f}"
+    if kind == "search":
+        assert page.locator("#search-filter").evaluate("d => !d.open"), "facets fold behind 筛选 on a phone"
+    small = page.evaluate("""[...document.querySelectorAll('main a, main button, main summary, .mainnav a')]
+        .filter(e => !e.closest('.prose, .docmeta, p, td, .lead')).map(e => e.getBoundingClientRect())
+        .filter(r => r.width && r.height < 44).length""")
+    assert small == 0, f"{small} links or buttons shorter than 44 px"

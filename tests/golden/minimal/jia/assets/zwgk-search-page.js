@@ -97,6 +97,12 @@
   }
 
   function drawFacets(state, facets) {
+    // On a phone the facets fold behind 筛选, so the first results are on the first screen.
+    var box = document.getElementById("search-filter");
+    if (box) {
+      box.hidden = !facets.some(function (f) { return f.results.length; });
+      if (!box.dataset.opened) { box.open = window.matchMedia("(min-width: 48rem)").matches; box.dataset.opened = "1"; }
+    }
     facets.forEach(function (facet) {
       if (!facet.results.length) return;
       var box = el("fieldset"), list = el("ul");
