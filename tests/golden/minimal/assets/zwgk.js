@@ -7,6 +7,12 @@
   var param = /[?&]mode=(elder|normal)\b/.exec(location.search);
   if (param) store(param[1]);
   if ((param ? param[1] : stored()) === "elder") root.classList.add("elder");
+  // The 无障碍 toolbar's settings (zwgk-a11y.js), applied before the page shows.
+  var a11y = {};
+  try { a11y = JSON.parse(localStorage.getItem("zwgk-a11y")) || {}; } catch (e) { /* none */ }
+  if (a11y.cursor) root.classList.add("big-cursor");
+  if (a11y.zoom) root.style.setProperty("--zoom", a11y.zoom);
+  if (a11y.text) [].forEach.call(document.querySelectorAll("link[rel=stylesheet]"), function (l) { l.disabled = true; });
   document.addEventListener("DOMContentLoaded", function () {
     // On a phone the navigation is one line that scrolls sideways: show the current column in it.
     var current = document.querySelector(".mainnav [aria-current]"), list = current && current.closest("ul");
