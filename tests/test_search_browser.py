@@ -72,7 +72,10 @@ def test_query_in_the_url_and_the_header_box(chromium, http_root):
     assert _results(page)[0] == "甲县2024年预算公开"
     page.goto(f"{http_root}/jia/search.html?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D")
     assert _results(page) == []
-    assert "没有找到" in page.inner_text("#search-status")
+    status = page.locator("#search-status")
+    assert "没有找到" in status.inner_text() and "筛选" not in status.inner_text()     # no filter was set
+    # Where else to look: the catalog, and asking for the information.
+    assert [a.get_attribute("href") for a in status.locator("a").all()] == ["catalog/index.html", "apply.html"]
     page.close()
 
 

@@ -91,7 +91,19 @@
   }
 
   function drawStatus(state, found) {
-    if (!found.total) { statusEl.textContent = "没有找到包含“" + state.q + "”的结果。请换一个词，或去掉筛选条件。"; return; }
+    if (!found.total) {
+      var filtered = Object.keys(state.filters).length;
+      statusEl.textContent = "没有找到包含“" + state.q + "”的结果。" + (filtered ? "请去掉筛选条件，或换一个词。" : "请换一个词，或用更短的词再试。");
+      // Where else to look: the catalog itself, and asking for the information (依申请公开).
+      if (app.dataset.catalog) {
+        statusEl.appendChild(document.createTextNode("也可以浏览"));
+        statusEl.appendChild(el("a", "基层政务公开标准目录", { href: app.dataset.catalog }));
+        statusEl.appendChild(document.createTextNode("，或通过"));
+        statusEl.appendChild(el("a", "依申请公开", { href: app.dataset.apply }));
+        statusEl.appendChild(document.createTextNode("申请获取。"));
+      }
+      return;
+    }
     var pages = Math.ceil(found.total / SIZE);
     statusEl.textContent = "找到 " + found.total + " 条包含“" + state.q + "”的结果" + (pages > 1 ? "，第 " + found.page + "/" + pages + " 页" : "") + "。";
   }
