@@ -143,8 +143,12 @@
     li.appendChild(h);
     r.excerpt.forEach(function (seg) { excerpt.appendChild(seg.mark ? el("mark", seg.text) : document.createTextNode(seg.text)); });
     if (excerpt.firstChild) li.appendChild(excerpt);
-    meta.appendChild(el("small", r.url));
-    li.appendChild(meta);
+    // Where it belongs, instead of its address: the county and domain of an item, the issuer and
+    // year of a document, with its 有效性.
+    var f = r.facets || {}, where = [f.county, f.domain, f.issuer, f.year && f.year + "年"].filter(Boolean);
+    if (where.length) meta.appendChild(el("small", where.join(" · ")));
+    if (f.validity) meta.appendChild(el("span", f.validity, { "class": "validity" + (f.validity === "现行有效" ? "" : " old") }));
+    if (meta.firstChild) li.appendChild(meta);
     return li;
   }
 

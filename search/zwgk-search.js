@@ -263,7 +263,8 @@
 
   /**
    * Run a query. options: {filters: {facet: value}, page (from 1), size (per page; Infinity = all)}.
-   * Resolves to {total, page, size, results: [{index, id, type, title, url, exact, excerpt}], facets}.
+   * Resolves to {total, page, size, results: [{index, id, type, title, url, exact, excerpt, facets}], facets}
+   * (a result's facets: its own values, such as domain, issuer, year and validity).
    */
   Engine.prototype.search = function (query, options) {
     var self = this, opts = options || {}, filters = opts.filters || {};
@@ -406,19 +407,22 @@
     var self = this, ix = this.index, r = h.r, t = this.tuple(r);
     return this.excerpt(h, parts).then(function (ex) {
       return self.head(r, ex.text).then(function (head) {
-        var url = ix.urls[t[0]];
+        var url = ix.urls[t[0]], facets = {};
+        ix.facets.forEach(function (f, k) { if (t[k + 1]) facets[f.name] = f.values[t[k + 1] - 1]; });
         return {
           index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id),
-          exact: exactCount(h, false) === parts.length, excerpt: ex.segments
+          exact: exactCount(h, false) === parts.length, excerpt: ex.segments, facets: facets
         };
       });
     });
   };
 
-  /** About 100 characters of the record around its first match, as [{text, mark}]. */
+  /** About 100 characters of the record's text around its first match there, as [{text, mark}]:
+   *  an item's 公开内容 on, a document's or page's body, never the ids and metadata before them. */
   Engine.prototype.excerpt = function (h, parts) {
     var ix = this.index, r = h.r, s0 = ix.starts[r], end = s0 + ix.lengthOf[r];
-    var body = s0 + ix.zoneStarts[r * 4], at = -1;
+    var zone = ix.urls[this.tuple(r)[0]][0] === "item" ? 1 : 3, first = ix.zoneStarts[r * 4 + zone];
+    var body = s0 + (first !== Infinity && s0 + first < end ? first : ix.zoneStarts[r * 4]), at = -1;
     h.states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.exact) at = s.at; });
     h.states.forEach(function (s) { if (at < 0 && s.at >= 0) at = s.at; });
     if (at < 0 || at < body) at = Math.max(at, body);   // a match in the title: show what follows it

@@ -348,3 +348,20 @@ def test_the_accessibility_toolbar_works_by_keyboard_and_is_remembered(new_page,
     page.locator("#a11y summary").click()
     page.locator("#a11y").get_by_role("button", name="大鼠标").click()
     assert page.evaluate("document.documentElement.classList.contains('big-cursor')")
+
+
+def test_search_results_say_where_they_belong_and_their_snippets_are_text(new_page, site_url, kinds):
+    import re as _re
+    page = new_page()
+    page.goto(site_url + kinds["search"].path + kinds["search"].query)
+    page.wait_for_selector("#search-results > li")
+    results = page.locator("#search-results > li")
+    for n in range(results.count()):
+        result = results.nth(n)
+        texts = result.locator("p").all_inner_texts()
+        assert not any(_re.match(r"…?[a-z0-9]+(-[a-z0-9]+)+\s", t) for t in texts), texts    # no ids, no paths
+        assert "/" not in texts[-1] or "年" in texts[-1], texts                                  # not a raw address
+    documents = [results.nth(n) for n in range(results.count()) if "文件" in results.nth(n).locator(".kind").inner_text()]
+    assert documents, "the demo's 预算 finds documents"
+    meta = documents[0].locator("p").last
+    assert _re.search(r"\d{4}年", meta.inner_text()) and meta.locator(".validity").count() == 1
