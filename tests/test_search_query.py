@@ -190,3 +190,16 @@ def test_a_title_holding_the_query_ranks_above_names_content_and_body(make_site,
     py = search_site(library, "征地补偿", "jia", cache=str(tmp_path / "cache"))
     assert {r["id"] for r in py["results"]} == {r["id"] for r in got["results"]}
 
+
+
+@pytest.mark.parametrize("county, query, in_force, repealed", [
+    ("linjiang", "低保标准", "2024-mzj-004", "2021-mzj-003"),     # the 2024 标准 replaced the repealed 2021 one
+    ("shiqiao", "临时救助", "2024-mzj-002", "2021-mzj-006"),       # the 2024 办法 replaced the repealed 2021 细则
+])
+def test_a_repealed_document_comes_after_the_one_in_force_in_both_engines(demo, county, query, in_force, repealed):
+    library, out, cache = demo
+    py = [r["id"] for r in search_site(library, query, county, cache=cache)["results"]]
+    (js,) = _node_queries(os.path.join(out, county), [query])
+    js = [r["id"] for r in js["results"]]
+    for ids in (py, js):
+        assert in_force in ids and repealed in ids and ids.index(in_force) < ids.index(repealed), ids

@@ -27,8 +27,12 @@ from zwgk.outputs.search.analysis import tokenize as tokens_of  # whoosh passes 
 from zwgk.outputs.search.browser_index import ZONE_WEIGHTS
 from zwgk.outputs.search.records import ZONES, Record, county_records
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
+# Among records matching the query alike, a document no longer (or not yet) in force comes after
+# those in force: 现行有效 and records without 有效性 first, then 已修改 and 尚未生效, then 已废止.
+# The browser's engine (search/zwgk-search.js) orders by the same table.
+DEMOTED = {"已修改": 1, "尚未生效": 1, "已废止": 2}
 
 
 class ZwgkTokenizer(Tokenizer):
@@ -55,7 +59,7 @@ def _schema() -> Schema:
     zones = {f"z_{name}": TEXT(analyzer=ZwgkTokenizer(), phrase=False, field_boost=float(w))
              for name, w in zip(ZONES, ZONE_WEIGHTS)}
     return Schema(key=ID(unique=True, stored=True), digest=STORED, id=STORED, type=STORED, title=STORED,
-                  url=STORED, text=STORED, **zones)
+                  url=STORED, text=STORED, validity=STORED, **zones)
 
 
 def _digest(record: Record) -> str:
@@ -93,6 +97,7 @@ def open_index(folder: str, records: list[Record]):
         for record in fresh:
             writer.add_document(key=_key(record), digest=_digest(record), id=record.id, type=record.type,
                                 title=record.title, url=record.url, text=record.searchable,
+                                validity=record.facet("validity"),
                                 **{f"z_{name}": zone for name, zone in zip(ZONES, record.zones)})
         writer.commit(optimize=len(fresh) > 1000)
     return ix
@@ -113,8 +118,8 @@ def search_index(ix, query: str) -> list[dict]:
         if not all(p.text in fields["text"] for p in parts if p.phrase):
             continue
         exact = _exact_parts(parts, fields["text"])
-        ranked.append((-exact, -score, fields["key"], fields))
-    ranked.sort(key=lambda x: x[:3])
+        ranked.append((-exact, DEMOTED.get(fields.get("validity", ""), 0), -score, fields["key"], fields))
+    ranked.sort(key=lambda x: x[:4])
     return [{"id": f["id"], "type": f["type"], "title": f["title"], "url": f["url"]} for *_k, f in ranked]
 
 

@@ -336,8 +336,13 @@
     return sum;
   }
 
+  // Among hits matching alike, a document no longer (or not yet) in force comes after those in
+  // force; zwgk search (zwgk/outputs/search/whoosh_index.py) uses the same table.
+  var DEMOTED = { "已修改": 1, "尚未生效": 1, "已废止": 2 };
+
   function before(x, y) {
     if (x.key !== y.key) return x.key > y.key;
+    if (x.demoted !== y.demoted) return x.demoted < y.demoted;
     if (x.where !== y.where) return x.where > y.where;
     if (x.score !== y.score) return x.score > y.score;
     return x.r < y.r;
@@ -348,8 +353,13 @@
    *  Undecided parts count as exact until read, so only hits that could reach the
    *  wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
   Engine.prototype.order = function (parts, hits, want) {
-    var self = this, out = [], weights = this.index.weights;
-    hits.forEach(function (h) { h.key = exactCount(h, true); h.where = exactWeight(h, weights, true); });
+    var self = this, out = [], weights = this.index.weights, ix = this.index;
+    var v = ix.facets.findIndex(function (f) { return f.name === "validity"; });
+    hits.forEach(function (h) {
+      h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
+      var t = v < 0 ? null : self.tuple(h.r);
+      h.demoted = t && t[v + 1] ? DEMOTED[ix.facets[v].values[t[v + 1] - 1]] || 0 : 0;
+    });
     var heap = hits.slice().sort(function (x, y) { return before(x, y) ? -1 : before(y, x) ? 1 : 0; });
     function step() {
       while (heap.length && out.length < want) {
