@@ -7,7 +7,7 @@ from dataclasses import replace
 from zwgk.base import annual_report as ar
 from zwgk.library import Report, Site
 from zwgk.outputs.downloads.content import FORMULA_TRIGGERS, fixed_datetime
-from zwgk.outputs.downloads.opendata import csv_bytes, neutralise_csv
+from zwgk.outputs.downloads.opendata import csv_bytes
 from zwgk.outputs.downloads.xlsx import Format, PageSetup, Properties, Sheet, Styles, workbook
 
 _TITLE = Format(font="黑体", size=14, align="center", valign="center", wrap=True)
@@ -128,4 +128,4 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
 
 
 def report_csv(report: Report) -> bytes:
-    return csv_bytes(CSV_HEADER, ([neutralise_csv(v) for v in row] for row in report_rows(report)))
+    return csv_bytes(CSV_HEADER, report_rows(report))      # csv_bytes neutralises formula-like cells
