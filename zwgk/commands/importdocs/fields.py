@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+
+from zwgk.commands.importer import parse_date
 
 _LABEL = r"[ \t]*[:：][ \t]*"
-_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 _FIELDS = {
     "index_no": r"索\s*引\s*号",
     "doc_no": r"(?:发文字号|文\s*号)",
@@ -33,16 +33,6 @@ def normalise_doc_no(text: str) -> str:
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号" if m else ""
 
 
-def _day(text: str) -> date | None:
-    m = re.search(_DATE, text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
 def guess_fields(text: str, title: str) -> Guessed:
     found = Guessed()
     for key, label in _FIELDS.items():
@@ -50,7 +40,7 @@ def guess_fields(text: str, title: str) -> Guessed:
         if not m:
             continue
         raw = m.group(1).strip()
-        value = _day(raw) if key in ("written", "published") else (normalise_doc_no(raw) if key == "doc_no" else raw)
+        value = parse_date(raw) if key in ("written", "published") else (normalise_doc_no(raw) if key == "doc_no" else raw)
         if value:
             found.values[key], found.how[key] = value, "页面的信息栏"
     lines = [line.strip() for line in text.split("\n") if line.strip()]
@@ -61,7 +51,7 @@ def guess_fields(text: str, title: str) -> Guessed:
                 break
     tail = lines[-6:]
     for n in range(len(tail) - 1, 0, -1):            # 落款: the body, then the date on the next line
-        day = _day(tail[n])
+        day = parse_date(tail[n])
         if day and re.fullmatch(r"[\s\d年月日\-/.]+", tail[n]) and re.search(r"[\u4e00-\u9fff]{4,}(?:政府|办公室|局|委员会|委|厅|处|中心|院|所|站|会)$", tail[n - 1]):
             found.values.setdefault("issuer", tail[n - 1])
             found.how.setdefault("issuer", "落款")
