@@ -137,14 +137,7 @@ class FieldChecker:
         if kind == DATE:
             return self.date(node, where)
         if kind == INT:
-            if node.kind != "int":
-                self.error(node, f"{where}: 应为整数，实际是 '{_shown(node)}'", "请只写数字，例如 10")
-                return None
-            try:
-                return int(node.value.replace("_", ""), 0)
-            except ValueError:
-                self.error(node, f"{where}: '{node.value}' 不是整数", "请只写数字，例如 10")
-                return None
+            return self.integer(node, where)
         if kind == COUNTS:
             elements = node.value if node.kind == "seq" else [node]
             counts = [self.count(element, f"{where}[{n}]" if node.kind == "seq" else where) for n, element in enumerate(elements)]
@@ -198,14 +191,19 @@ class FieldChecker:
 
     def count(self, node: Node, where: str) -> int | None:
         """A whole number not below 0 (a count of documents, requests or cases)."""
-        if node.kind != "int" or node.value.strip().startswith("-"):
-            self.error(node, f"{where}: 应为不小于 0 的整数，实际是 '{_shown(node)}'",
-                       "请只写数字，例如 12；没有的写 0，不要写单位、小数或千分位逗号")
+        return self.integer(node, where, counting=True)
+
+    def integer(self, node: Node, where: str, counting: bool = False) -> int | None:
+        """A whole number; `counting`: not below 0."""
+        example = "12" if counting else "10"
+        if node.kind != "int" or (counting and node.value.strip().startswith("-")):
+            self.error(node, f"{where}: 应为{'不小于 0 的' if counting else ''}整数，实际是 '{_shown(node)}'",
+                       f"请只写数字，例如 {example}" + ("；没有的写 0，不要写单位、小数或千分位逗号" if counting else ""))
             return None
         try:
             return int(node.value.replace("_", ""), 0)
         except ValueError:
-            self.error(node, f"{where}: '{node.value}' 不是整数", "请只写数字，例如 12")
+            self.error(node, f"{where}: '{node.value}' 不是整数", f"请只写数字，例如 {example}")
             return None
 
     def ident(self, node: Node, where: str) -> str | None:
