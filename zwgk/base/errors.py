@@ -64,18 +64,17 @@ def format_report(problems: list[Problem], sources: dict[str, str] | None = None
     return "\n".join(lines)
 
 
-def caret_under(line: str, col: int) -> str:
-    """A ^ under column `col` of `line` as a terminal shows it."""
-    return _caret_pad(line, col) + "^"
+def caret_under(line: str, col: int, length: int = 0) -> str:
+    """A ^ at column `col` of `line` as a terminal shows it; given a `length`, ^ under all
+    the cells of those characters."""
+    start = max(col - 1, 0)
+    return " " * _cells(line[:start]) + "^" * max(_cells(line[start:start + length]), 1)
 
 
-def _caret_pad(line: str, col: int) -> str:
-    # Wide (CJK) characters take two terminal cells.
+def _cells(text: str) -> int:
+    """Terminal cells the text takes: a wide (CJK) character takes two."""
     import unicodedata
-    cells = 0
-    for ch in line[: max(col - 1, 0)]:
-        cells += 1 if ch == "\t" else (2 if unicodedata.east_asian_width(ch) in "WF" else 1)
-    return " " * cells
+    return sum(1 if ch == "\t" else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in text)
 
 
 def format_json(problems: list[Problem]) -> str:

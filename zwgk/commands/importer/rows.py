@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import unicodedata
-
 from zwgk.base import LEVEL_VARIANTS, LEVELS, Problem, caret_under
 from zwgk.commands.importer.cells import (
     AUDIENCE_RE,
@@ -23,11 +21,6 @@ from zwgk.commands.importer.table import ImportFailed, Table, problem_at
 from zwgk.source import ID_PATTERN, schema, suggestion
 
 _ID_RE = re.compile(ID_PATTERN)
-
-
-def _cells(text: str) -> int:
-    """Terminal cells the text takes (a CJK character takes two), for the ^ under it."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @dataclass
@@ -143,7 +136,7 @@ def _read_row(table: Table, r: int, columns: list[Column], get, words: Words,
             for start, end, part in cell.unknown:
                 shown = text.replace("\n", " ")
                 bad(col, f"“{part}”不是标准的公开渠道{suggestion(part, list(words.channels.values()))}\n"
-                         f"      {shown}\n      {caret_under(shown, start + 1)}{'^' * max(_cells(part) - 1, 0)}",
+                         f"      {shown}\n      {caret_under(shown, start + 1, end - start)}",
                     "这一格里其余的都是标准渠道；请把这一部分改成 13 种标准渠道之一，或删去；"
                     "本地渠道（如 12345政务服务热线）请先在 site.yaml 的 local_channels 中声明，再导入")
         elif name == "documents":
