@@ -62,7 +62,7 @@ def find_gaps(library: Library, today: date, updated_of: UpdatedOf | None = None
     return gaps
 
 
-def _line_of(texts: Mapping[str, str], path: str, needle: str, after: int = 0) -> tuple[int, int]:
+def line_of(texts: Mapping[str, str], path: str, needle: str, after: int = 0) -> tuple[int, int]:
     """(line, col) of the first `needle` at or after line `after`, or (after, 1)."""
     text = texts.get(path)
     if text is None:
@@ -86,14 +86,14 @@ def _domain_gaps(county: County, texts) -> list[Gap]:
                 "warning"), {"domain": cell.standard}))
         elif cell.status == EMPTY:
             domain = next(d for d in county.domains if d.slug == cell.slug)
-            line, col = _line_of(texts, domain.src_path, "items", 1)
+            line, col = line_of(texts, domain.src_path, "items", 1)
             gaps.append(Gap("empty_domain", county.slug, Problem(
                 domain.src_path, line, col, f"标准领域“{cell.standard}”没有任何事项",
                 "请在 items 下填写本领域的公开事项；本县确不涉及的，在 county.yaml 的 not_applicable 中写明原因", "warning"),
                 {"domain": cell.standard}))
     for name in county.not_applicable:
         if name in published:
-            line, col = _line_of(texts, county.src_path, name, 1)
+            line, col = line_of(texts, county.src_path, name, 1)
             gaps.append(Gap("not_applicable_published", county.slug, Problem(
                 county.src_path, line, col, f"领域“{name}”标注为未涉及，却已发布了事项",
                 "请从 not_applicable 中删除它，或删除本领域的事项", "warning"), {"domain": name}))
@@ -121,9 +121,9 @@ def _item_gaps(library: Library, county: County, item: Item, texts) -> list[Gap]
     for doc in documents:
         if doc.validity == "已废止":
             if doc.id in item.documents:
-                path, (line, col) = item.src_path, _line_of(texts, item.src_path, doc.id, item.line)
+                path, (line, col) = item.src_path, line_of(texts, item.src_path, doc.id, item.line)
             else:
-                path, (line, col) = doc.src_path, _line_of(texts, doc.src_path, item.id, 1)
+                path, (line, col) = doc.src_path, line_of(texts, doc.src_path, item.id, 1)
             gaps.append(Gap("repealed_linked", county.slug, Problem(
                 path, line, col, f"{label}仍链接已废止的文件“{doc.title}”（{doc.id}）",
                 "请改为链接现行有效的文件；已废止的文件可保留在政府信息中，但不应再作为事项的落实文件", "warning"),
@@ -151,7 +151,7 @@ def _stale(county: str, domains: Iterable[Domain], pages: Iterable[Page], today:
         dates = [d for d in [own, *(updated_of(i) for i in domain.items)] if d]
         newest = max(dates) if dates else None
         if old(newest):
-            line, _col = _line_of(texts, domain.src_path, "updated:", 1) if own else (1, 1)
+            line, _col = line_of(texts, domain.src_path, "updated:", 1) if own else (1, 1)
             gaps.append(gap(domain.src_path, line, f"领域“{domain.name}”", newest, {"domain": domain.name}))
             continue      # its items are stale with it; one finding says it
         for item in domain.items:
@@ -161,7 +161,7 @@ def _stale(county: str, domains: Iterable[Domain], pages: Iterable[Page], today:
     for page in pages:
         day = updated_of(page)
         if old(day):
-            line, _col = _line_of(texts, page.src_path, "updated:", 1)
+            line, _col = line_of(texts, page.src_path, "updated:", 1)
             gaps.append(gap(page.src_path, line, f"页面“{page.title}”", day, {"page": page.slug}))
     return gaps
 

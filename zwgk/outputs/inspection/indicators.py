@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Mapping
 
 from zwgk.base import CATEGORIES, columns, category_heading
 from zwgk.library import County, Library, active_documents, county_columns, guide_page
+from zwgk.outputs.completeness import line_of
 from zwgk.outputs.inspection.words import WordFinding
 from zwgk.outputs.inspection.workdays import working_days_after
 
@@ -123,7 +124,7 @@ def _stale_columns(county: County, today: date, updated_of: UpdatedOf, policy_da
         if mine:
             newest = max(mine, key=lambda d: d.published)
             if (today - newest.published).days > policy_days:
-                stale.append(Place(newest.src_path, _line(texts, newest.src_path, "published:"), 1,
+                stale.append(Place(newest.src_path, *line_of(texts, newest.src_path, "published:", 1),
                                    f"{category_heading(category)}：最新文件发布于 {newest.published}，超过 {policy_days} 天"))
     for domain in county.domains:
         if not domain.items:
@@ -144,7 +145,7 @@ def _late_documents(county: County, late_days: int, texts: Mapping[str, str]) ->
         took = working_days_after(doc.written, doc.published)
         estimated |= took.estimated
         if took.days > late_days:
-            late.append(Place(doc.src_path, _line(texts, doc.src_path, "published:"), 1,
+            late.append(Place(doc.src_path, *line_of(texts, doc.src_path, "published:", 1),
                               f"成文 {doc.written}，发布 {doc.published}，相隔 {took.days} 个工作日"))
     note = "有的年份没有官方节假日安排，按周一至周五估算；更新：pip install -U chinesecalendar" if estimated else ""
     return _count("late_documents", f"成文后超过 {late_days} 个工作日才发布的文件", late, f"0 件（{late_days} 个工作日内）", note=note)
@@ -193,13 +194,6 @@ def _images_without_alt(county: County, texts: Mapping[str, str]) -> Indicator:
 
 def _policies_without_interpretation(library: Library, county: County, texts: Mapping[str, str]) -> Indicator:
     policies = [d for d in county.documents if d.category in (columns.POLICY, "规范性文件") and d.validity == "现行有效"]
-    alone = [Place(d.src_path, _line(texts, d.src_path, "title:"), 1, f"“{d.title}”没有政策解读")
+    alone = [Place(d.src_path, *line_of(texts, d.src_path, "title:", 1), f"“{d.title}”没有政策解读")
              for d in policies if not library.interpretations_of(county.slug, d.id)]
     return _count("policies_without_interpretation", "没有解读的政策文件（提示）", alone, "0 件", warning_only=True)
-
-
-def _line(texts: Mapping[str, str], path: str, prefix: str) -> int:
-    for n, line in enumerate(texts.get(path, "").split("\n"), 1):
-        if line.startswith(prefix):
-            return n
-    return 1
