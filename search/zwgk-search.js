@@ -336,10 +336,6 @@
     return sum;
   }
 
-  // Among hits matching alike, a document no longer (or not yet) in force comes after those in
-  // force; zwgk search (zwgk/outputs/search/whoosh_index.py) uses the same table.
-  var DEMOTED = { "已修改": 1, "尚未生效": 1, "已废止": 2 };
-
   function before(x, y) {
     if (x.key !== y.key) return x.key > y.key;
     if (x.demoted !== y.demoted) return x.demoted < y.demoted;
@@ -358,7 +354,9 @@
     hits.forEach(function (h) {
       h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
       var t = v < 0 ? null : self.tuple(h.r);
-      h.demoted = t && t[v + 1] ? DEMOTED[ix.facets[v].values[t[v + 1] - 1]] || 0 : 0;
+      // Among hits matching alike, one no longer (or not yet) in force comes later: index.js carries
+      // the table zwgk search orders by (zwgk/outputs/search/records.py).
+      h.demoted = t && t[v + 1] ? ix.demoted[ix.facets[v].values[t[v + 1] - 1]] || 0 : 0;
     });
     var heap = hits.slice().sort(function (x, y) { return before(x, y) ? -1 : before(y, x) ? 1 : 0; });
     function step() {

@@ -28,7 +28,7 @@ import numpy as np
 from zwgk.base import never
 from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
 from zwgk.outputs.search.postings import char_postings, pair_postings, shard_texts, varint_string
-from zwgk.outputs.search.records import FACETS, ZONES, Record
+from zwgk.outputs.search.records import DEMOTED, FACETS, ZONES, Record
 
 FORMAT = 1
 # Normalised code points per text piece. Measured on a 2,000-record county: 1,024 made 4
@@ -229,4 +229,5 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) ->
         "lengths": varint_string(lengths), "zoned": used, "zones": varint_string(zone_lens[:, :used].reshape(-1)),
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
+        "demoted": DEMOTED,
     }

@@ -22,6 +22,10 @@ FACETS = (("type", "类型"), ("domain", "领域"), ("mode", "公开方式"), ("
           ("year", "年份"), ("issuer", "发文机关"), ("validity", "有效性"))
 PORTAL_FACETS = (("county", "县（区）"), ("type", "类型"), ("domain", "领域"))
 ALL_FACETS = ("county",) + tuple(name for name, _label in FACETS)
+# Among records matching a query alike, a document no longer (or not yet) in force comes after
+# those in force: 现行有效 and records without 有效性 first, then 已修改 and 尚未生效, then 已废止.
+# zwgk search reads this table, and the browser's engine reads it from index.js.
+DEMOTED = {"已修改": 1, "尚未生效": 1, "已废止": 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,14 +25,10 @@ from zwgk.library import Library
 from zwgk.outputs.search.analysis import Part, parse_query, query_terms
 from zwgk.outputs.search.analysis import tokenize as tokens_of  # whoosh passes a `tokenize` flag to tokenizers
 from zwgk.outputs.search.browser_index import ZONE_WEIGHTS
-from zwgk.outputs.search.records import ZONES, Record, county_records
+from zwgk.outputs.search.records import DEMOTED, ZONES, Record, county_records
 
 SCHEMA_VERSION = "2"
 CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
-# Among records matching the query alike, a document no longer (or not yet) in force comes after
-# those in force: 现行有效 and records without 有效性 first, then 已修改 and 尚未生效, then 已废止.
-# The browser's engine (search/zwgk-search.js) orders by the same table.
-DEMOTED = {"已修改": 1, "尚未生效": 1, "已废止": 2}
 
 
 class ZwgkTokenizer(Tokenizer):
