@@ -118,3 +118,7 @@ def row_heads(lines: tuple[Line, ...] = REQUEST_LINES) -> list[list[tuple[str, i
             cells.append((head, rows, depth - d if d == len(line.heads) - 1 else 1, d))
         out.append(cells)
     return out
+
+
+# The row headers of 表三, as the page and the workbook draw them.
+REQUEST_HEADS = row_heads()

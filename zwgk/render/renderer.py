@@ -261,7 +261,7 @@ class Renderer:
                             crumbs=self._county_crumbs(county) + [(columns.REPORTS, urls.reports_index(county.slug)),
                                                                   (f"{report.year}年度", job.dest)],
                             column=columns.REPORTS, published=report.published, source=report.organ, report=report,
-                            AR=annual_report, heads=annual_report.row_heads(), texts={key: self._markdown(getattr(report, key), job)
+                            AR=annual_report, heads=annual_report.REQUEST_HEADS, texts={key: self._markdown(getattr(report, key), job)
                                                      for key in ("overview", "problems", "other")})
 
     def _document(self, job: PagePlan) -> str:

@@ -64,7 +64,7 @@ def _requests_sheet(report: Report) -> Sheet:
     for c, name in enumerate(ar.ORGANISATIONS, 4):
         ws.cell(3, c, name, _H)
     first = 4
-    for n, (line, heads) in enumerate(zip(ar.REQUEST_LINES, ar.row_heads())):
+    for n, (line, heads) in enumerate(zip(ar.REQUEST_LINES, ar.REQUEST_HEADS)):
         for text, rows, cols, col in heads:
             if rows == cols == 1:
                 ws.cell(first + n, col, text, _R)
