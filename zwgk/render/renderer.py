@@ -237,9 +237,11 @@ class Renderer:
         """法定主动公开内容: the documents by category, in the order of 条例第二十条 (base/columns.py)."""
         county = self.library.county(job.county)
         docs = active_documents(county)
-        groups = [(category_heading(cat) if cat else "其他政府信息", found)
-                  for cat in CATEGORIES + ("",) if cat != columns.RULES
-                  for found in ([d for d in docs if d.category == cat],) if found]
+        groups = []
+        for cat in (*CATEGORIES, ""):          # "": documents with no category, last
+            found = [d for d in docs if d.category == cat]
+            if found:                           # active_documents has no 制度
+                groups.append((category_heading(cat) if cat else "其他政府信息", found))
         return self._layout(KIND[job.kind].template, job, title=columns.ACTIVE, county=county,
                           crumbs=self._county_crumbs(county) + [(columns.ACTIVE, job.dest)], groups=groups, total=len(docs))
 
