@@ -13,12 +13,10 @@ import io
 import os
 import re
 import zipfile
-from typing import Callable
 
-from zwgk.commands.importer.table import (MAX_TABLE_BYTES, ImportFailed, Table, clean_cell, problem_at, read_csv,
-                                          read_file, read_xlsx)
+from zwgk.commands.importer.table import (MAX_TABLE_BYTES, ImportFailed, Table, clean_cell, decode_table, problem_at,
+                                          read_csv, read_file, read_xlsx)
 from zwgk.outputs import sheet_name
-from zwgk.source import TABLE_TEXT, SourceError, decode
 
 MAX_EXPANDED = 20 * MAX_TABLE_BYTES     # what a zip's members may expand to, together
 MAX_RATIO = 200                         # a member compressed more than this is a bomb, not a table
@@ -156,7 +154,7 @@ def read_json(path: str, data: bytes) -> list[Table]:
     import json
     from zwgk.source import schema
     try:
-        catalog = json.loads(_decoded(path, data))
+        catalog = json.loads(decode_table(path, data))
         domains = catalog["domains"]
         header = ["序号", *(f.label for f in schema.ITEM.fields)]
         tables = []
@@ -179,15 +177,15 @@ def _json_cell(value) -> str:
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.I)
 
 
-def read_html(path: str, data: bytes, decode: Callable[[bytes], str]) -> list[Table]:
+def read_html(path: str, data: bytes) -> list[Table]:
     """The tables of a saved web page that hold cells (not other tables), each titled by its
     caption or the heading or paragraph above it."""
     import lxml.html
     declared = _CHARSET.search(data[:4096])
     try:
-        text = data.decode(declared.group(1).decode("ascii")) if declared else decode(data)
+        text = data.decode(declared.group(1).decode("ascii")) if declared else decode_table(path, data)
     except (LookupError, UnicodeDecodeError):
-        text = decode(data)
+        text = decode_table(path, data)
     # The text is decoded already: the parser is told so, whatever charset the page declares.
     parser = lxml.html.HTMLParser(remove_comments=True, no_network=True, encoding="utf-8")
     root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -278,17 +276,10 @@ def tables_from(path: str, data: bytes) -> list[Table]:
     if kind == "docx":
         return read_docx(path, data)
     if kind == "html":
-        return read_html(path, data, lambda raw: _decoded(path, raw))
+        return read_html(path, data)
     if kind == "json":
         return read_json(path, data)
     return [read_csv(path, data)]
-
-
-def _decoded(path: str, data: bytes) -> str:
-    try:
-        return decode(data, path, TABLE_TEXT)
-    except SourceError as exc:
-        raise ImportFailed([exc.problem]) from None
 
 
 def read_tables(path: str) -> list[Table]:

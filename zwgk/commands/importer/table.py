@@ -108,12 +108,17 @@ def read_xlsx(path: str, data: bytes) -> list[Table]:
     return tables
 
 
-def read_csv(path: str, data: bytes) -> Table:
+def decode_table(path: str, data: bytes) -> str:
+    """A text table's characters, by the tables' policy: UTF-8, UTF-16 (Excel's "Unicode 文本")
+    or GB18030, as counties send them."""
     try:
-        # The tables' policy: UTF-8, UTF-16 (Excel's "Unicode 文本") or GB18030, as counties send them.
-        text = decode(data, path, TABLE_TEXT)
+        return decode(data, path, TABLE_TEXT)
     except SourceError as exc:
         raise ImportFailed([exc.problem]) from None
+
+
+def read_csv(path: str, data: bytes) -> Table:
+    text = decode_table(path, data)
     first_lines = text[:4096].splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = "\t" if sum(l.count("\t") for l in first_lines) > sum(l.count(",") for l in first_lines) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
