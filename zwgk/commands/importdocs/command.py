@@ -9,14 +9,14 @@ from datetime import date
 import yaml
 
 from zwgk.base import Problem, format_report
-from zwgk.commands.importdocs.article import Article, Unreadable, read_article
+from zwgk.commands.importdocs.article import Unreadable, read_article
 from zwgk.commands.importdocs.fields import Guessed, guess_fields
-from zwgk.source import ID_PATTERN
+from zwgk.commands.importer import write_imported
+from zwgk.source import DOCUMENT, ID_PATTERN
 
 DOC_SUFFIXES = (".docx", ".htm", ".html", ".txt", ".doc", ".pdf")
 _ID_RE = re.compile(ID_PATTERN)
-_LABELS = {"title": "标题", "doc_no": "发文字号", "issuer": "发文机关", "written": "成文日期",
-           "published": "发布日期", "index_no": "索引号"}
+_LABELS = {f.name: f.label for f in DOCUMENT.fields}     # the front matter's names as editors know them
 
 
 def document_id(values: dict, taken: set[str]) -> str:
@@ -104,15 +104,13 @@ def run_import_docs(args) -> int:
         print(format_report(problems), file=sys.stderr)
         print("有问题，没有写入任何文件。", file=sys.stderr)
         return 1
+    documents = sum(kind == "doc" for _rel, kind, _data in planned)
     if getattr(args, "dry_run", False):
-        print(f"--dry-run：可以导入 {sum(k == 'doc' for _p, k, _d in planned)} 个文件，没有写入。")
+        print(f"--dry-run：可以导入 {documents} 个文件，没有写入。")
         return 0
-    for rel, kind, data in planned:
-        target = os.path.join(site_dir, *rel.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8", newline="\n") if kind == "doc" else open(target, "wb") as f:
-            f.write(data)
-    print(f"已导入 {sum(k == 'doc' for _p, k, _d in planned)} 个文件到 content/{args.county}/docs/；请运行 zwgk check 检查。")
+    for rel, _kind, data in planned:
+        write_imported(os.path.join(site_dir, *rel.split("/")), data, site_dir)
+    print(f"已导入 {documents} 个文件到 content/{args.county}/docs/；请运行 zwgk check 检查。")
     return 0
 
 

@@ -16,7 +16,7 @@ from zwgk.source import schema
 from zwgk.commands.importer.cells import norm, parse_date, read_channels, read_mark, split_basis
 from zwgk.commands.importer.columns import Column, Words, classify, fill_merges, find_header, read_columns
 from zwgk.commands.importer.command import (CONTENT_ERROR, USAGE_ERROR, load_site, resolve_domain,
-                                            run_import_command, validate_output)
+                                            run_import_command, validate_output, write_imported)
 from zwgk.commands.importer.rows import Imported, import_table
 from zwgk.commands.importer.formats import kind_of, read_table, read_tables, tables_from
 from zwgk.commands.importer.table import HEADER_SEARCH_ROWS, MAX_TABLE_BYTES, ImportFailed, Table, clean_cell, read_csv
@@ -26,4 +26,4 @@ __all__ = ["CONTENT_ERROR", "Column", "HEADER_SEARCH_ROWS", "ImportFailed", "Imp
            "USAGE_ERROR", "Words", "classify", "kind_of", "read_csv", "read_tables", "tables_from", "clean_cell", "domain_yaml", "fill_merges",
            "find_header", "import_table", "load_site", "norm", "parse_date", "read_channels", "read_columns",
            "read_mark", "read_table", "resolve_domain", "run_import_command", "schema", "split_basis",
-           "validate_output"]
+           "validate_output", "write_imported"]

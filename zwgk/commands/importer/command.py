@@ -127,22 +127,26 @@ def run_import_command(args) -> int:
     if getattr(args, "dry_run", False):
         print(f"可以从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）；--dry-run：没有写入文件。")
         return 0
-    _write(dest, text, site_dir)
+    write_imported(dest, text, site_dir)
     print(f"已从 {source}导入 {len(imported.items)} 个事项到 {shown}（领域：{domain_name}）。")
     return 0
 
 
-def _write(dest: str, text: str, site_dir: str) -> None:
-    # Inside the site, the file starts with its schema line as scaffolded files do, so the
-    # editor keeps checking the very file that most needs it.
-    in_site = os.path.relpath(os.path.abspath(dest), os.path.abspath(site_dir)).replace(os.sep, "/")
-    if not in_site.startswith("../") and kind_of(in_site):
-        text = modeline(in_site) + "\n" + text
+def write_imported(dest: str, data: str | bytes, site_dir: str) -> None:
+    """An imported file into place whole (through a temporary file beside it): text as UTF-8
+    with Unix line ends, bytes (an image, an attachment) as they are."""
+    if isinstance(data, str):
+        # Inside the site, a YAML file starts with its schema line as scaffolded files do, so the
+        # editor keeps checking the very file that most needs it.
+        in_site = os.path.relpath(os.path.abspath(dest), os.path.abspath(site_dir)).replace(os.sep, "/")
+        if not in_site.startswith("../") and kind_of(in_site):
+            data = modeline(in_site) + "\n" + data
+        data = data.encode("utf-8")
     parent = os.path.dirname(os.path.abspath(dest))
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f".{os.path.basename(dest)}.import-tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
+    with open(tmp, "wb") as f:
+        f.write(data)
     os.replace(tmp, dest)
 
 
@@ -184,6 +188,6 @@ def _import_all(args, site_dir: str, fail) -> int:
         print(f"--dry-run：可以导入 {len(texts)} 个领域，没有写入文件。")
         return 0
     for dest, text in texts.items():
-        _write(dest, text, site_dir)
+        write_imported(dest, text, site_dir)
     print(f"已导入 {len(texts)} 个领域、{sum(len(f.items) for f in results if f.domain in dests)} 个事项。")
     return 0
