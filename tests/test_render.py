@@ -227,3 +227,12 @@ def test_the_standard_table_merges_level1_shows_dashes_and_moves_notes_to_footno
     assert '<td headers="h-content" data-label="公开内容（要素）">—</td>' in page
     assert '<sup><a href="#note-1" id="ref-1" aria-label="注 1">1</a></sup>' in page
     assert '<li id="note-1">审核结果：公开对象为特定群体——低保对象' in page
+
+
+def test_level_spans_merge_runs_of_the_same_level1_and_with_three_levels_level2():
+    from types import SimpleNamespace as I
+    from zwgk.library import level_spans
+    items = [I(level1="甲", level2="一"), I(level1="甲", level2="一"), I(level1="甲", level2="二"),
+             I(level1="乙", level2="二"), I(level1="甲", level2="二")]
+    assert level_spans(items, 3) == [(3, 2), (0, 0), (0, 1), (1, 1), (1, 1)]
+    assert level_spans(items) == [(3, 1), (0, 1), (0, 1), (1, 1), (1, 1)]     # two levels: 二级事项 never merged

@@ -41,6 +41,26 @@ class Item:
         return tuple(n for n in (self.level1, self.level2, self.level3) if n)
 
 
+def level_spans(items, depth: int = 2) -> list[tuple[int, int]]:
+    """How the standard table merges its 事项 cells, as county tables do: per item, the rows its
+    一级事项 cell spans and, with three levels, its 二级事项 cell (0: merged into the cell above)."""
+    spans = [[1, 1] for _ in items]
+    start1 = start2 = 0                   # the items whose cells the current runs started with
+    for n in range(1, len(items)):
+        previous, item = items[n - 1], items[n]
+        if previous.level1 != item.level1:
+            start1 = start2 = n
+            continue
+        spans[start1][0] += 1
+        spans[n][0] = 0
+        if depth == 3 and previous.level2 == item.level2:
+            spans[start2][1] += 1
+            spans[n][1] = 0
+        else:
+            start2 = n
+    return [(a, b) for a, b in spans]
+
+
 @dataclass(frozen=True, slots=True)
 class Domain:
     slug: str

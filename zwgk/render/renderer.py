@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from zwgk.base import AUDIENCES, CATEGORIES, LEVELS, MODES, annual_report, category_heading, columns, default_theme
 from zwgk.library import (KIND, County, Library, PagePlan, active_documents, county_columns, county_pages, county_totals,
-                          guide_page, portal_pages, rules_documents, sitemap_paths, urls)
+                          guide_page, level_spans, portal_pages, rules_documents, sitemap_paths, urls)
 from zwgk.render.markdown import make_markdown
 from zwgk.render.official import attachments, lay_out
 from zwgk.source import History, read_history
@@ -218,7 +218,7 @@ class Renderer:
         depth = 3 if any(i.level3 for i in domain.items) else 2
         return self._layout(KIND[job.kind].template, job, title=f"{domain.name}领域政务公开标准目录", county=county,
                           crumbs=self._county_crumbs(county) + [(columns.CATALOG, urls.catalog_index(county.slug)), (domain.name, job.dest)],
-                          column=domain.name, domain=domain, depth=depth,
+                          column=domain.name, domain=domain, depth=depth, spans=level_spans(domain.items, depth),
                           changes=self.history.domain_changes(domain.src_path))
 
     def _item(self, job: PagePlan) -> str:

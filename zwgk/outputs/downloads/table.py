@@ -7,7 +7,7 @@ from datetime import date
 from typing import Callable, Iterable, Sequence
 
 from zwgk.base import LEVELS, STANDARD_CHANNELS
-from zwgk.library import County, Domain, Item, Site
+from zwgk.library import County, Domain, Item, Site, level_spans
 from zwgk.outputs.downloads.content import FORMULA_TRIGGERS, LIST_SEP, fixed_datetime, iso, level_label
 from zwgk.outputs.downloads.xlsx import Format, PageSetup, Properties, Sheet, Styles, workbook
 
@@ -153,13 +153,10 @@ def domain_sheet(site: Site, county: County, domain: Domain) -> Sheet:
         ws.row(r, [(value, _style(style, value)) for col, style in zip(cols, styles) for value in (col.value(item),)])
     # 一级事项 spanning consecutive rows is merged, as in the official tables.
     level1_col = 1
-    start = 0
-    for k in range(1, len(items) + 1):
-        if k == len(items) or items[k].level1 != items[start].level1:
-            if k - start > 1:
-                value = items[start].level1
-                ws.merge(first_row + start, level1_col, first_row + k - 1, level1_col, value, _style(_TOP_N, value))
-            start = k
+    for k, (rows, _level2) in enumerate(level_spans(items)):
+        if rows > 1:
+            value = items[k].level1
+            ws.merge(first_row + k, level1_col, first_row + k + rows - 1, level1_col, value, _style(_TOP_N, value))
 
     ws.frozen_rows = first_row
     ws.page = PageSetup(landscape=True, paper=9, margins=(0.4, 0.4, 0.6, 0.6), centred=True, fit_width=True,
