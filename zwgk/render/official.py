@@ -35,18 +35,18 @@ def attachments(paths, folder: str, body: str = "") -> list[Attachment]:
         title = named[n] if named else (re.sub(r"^(附件\s*\d*\s*[-_.、：:]?\s*)", "", name) or name)
         full = os.path.join(folder, *path.split("/")) if folder else ""
         size = os.path.getsize(full) if full and os.path.isfile(full) else None
-        found.append(Attachment(path, title, FORMATS.get(suffix.lower(), suffix.lstrip(".").upper()), _size(size)))
+        found.append(Attachment(path, title, FORMATS.get(suffix.lower(), suffix.lstrip(".").upper()),
+                                size_text(size) if size is not None else ""))
     return found
 
 
-def _size(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+def size_text(n: int) -> str:
+    """A file's size as the attachments and the downloads page show it."""
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def lay_out(body: str, links: list[str]) -> str:

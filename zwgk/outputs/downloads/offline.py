@@ -8,6 +8,7 @@ from typing import Iterable, Sequence
 from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
 from zwgk.library import County, urls
+from zwgk.render import size_text
 from zwgk.outputs.downloads.archive import compressor
 from zwgk.outputs.downloads.content import (
     CATALOG_NAME,
@@ -77,14 +78,6 @@ def _compressor():
 # ---------------------------------------------------------------- the downloads page
 
 _FORMATS = {".xlsx": "XLSX", ".csv": "CSV", ".json": "JSON", ".zip": "ZIP", ".docx": "DOCX"}
-
-
-def size_text(n: int) -> str:
-    if n < 1024:
-        return f"{n} 字节"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def download_listing(county: County, outputs: Sequence[tuple[str, bytes]]) -> list[dict]:
