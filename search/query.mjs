@@ -1,5 +1,5 @@
 // node search/query.mjs SITE_DIR QUERY [--filter name=value]... [--page N --size N]
-// Prints {"total": N, "results": [{"id", "type", "title", "url"}]} from a built site folder
+// Prints {"total": N, "results": [{"id", "type", "title", "url", "via", "of"}]} from a built site folder
 // (a county folder, or the output root for the portal index), using the browser's engine.
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
@@ -27,7 +27,7 @@ export async function query(siteDir, q, options = {}) {
   const found = await openSite(siteDir).search(q, { size: Infinity, ...options });
   return {
     total: found.total,
-    results: found.results.map((r) => ({ id: r.id, type: r.type, title: r.title, url: r.url })),
+    results: found.results.map((r) => ({ id: r.id, type: r.type, title: r.title, url: r.url, via: r.via, of: r.of })),
   };
 }
 

@@ -159,15 +159,30 @@ def _load(ctx: CountyContext, slug: str, result: CountyResult) -> tuple[Library 
     problems += sources.problems
     draft = validate_county(sources.counties[slug], ctx.site, problems)
     library = build_library(ctx.site, [draft] if draft else [], ctx.shared_pages, problems)
+    extracted = None
     if ctx.check_personal_info:
         from zwgk.source import scan_site
-        problems += scan_site(ctx.root, sources.texts, ctx.site.pii_allow, [slug]).problems()
+        report = scan_site(ctx.root, sources.texts, ctx.site.pii_allow, [slug])
+        problems += report.problems()
+        extracted = {path.removeprefix(f"content/{slug}/"): text for path, text in report.searchable.items()}
+    if draft is not None and not ctx.validate_only:
+        library = _with_attachment_texts(ctx.root, library, slug, extracted)
     if draft is None or errors_only(problems, ctx.strict):
         from zwgk.source import mask_texts
         shown = {p.path for p in problems}
         result.texts = mask_texts({path: text for path, text in sources.texts.items() if path in shown})
         return None, sources.texts
     return library, sources.texts
+
+
+def _with_attachment_texts(root: str, library: Library, slug: str, extracted: dict[str, str] | None) -> Library:
+    """The library with the text of the county's document attachments, for search: what the
+    personal-information scan read, or read now when the scan is off."""
+    paths = [p for doc in library.county(slug).documents for p in doc.attachments]
+    if extracted is None:
+        from zwgk.source import attachment_searchable_texts
+        extracted = attachment_searchable_texts(root, slug, paths)
+    return library.with_attachment_texts(slug, {p: extracted[p] for p in paths if extracted.get(p)})
 
 
 def county_attachments(root: str, library: Library, county: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ are refused here, with the position of the offending value.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from zwgk.base import STANDARD_DOMAINS, Problem
@@ -27,6 +27,12 @@ class Library:
     _fulfilled_by: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _interpretations: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _cited_by: Mapping[tuple[str, str], tuple[Item, ...]] = field(repr=False, default_factory=dict)
+
+    def with_attachment_texts(self, slug: str, texts: Mapping[str, str]) -> "Library":
+        """The library with the county's attachment texts (path relative to content/<county>/) for search."""
+        counties = tuple(replace(c, attachment_texts=frozen_map(texts)) if c.slug == slug else c
+                         for c in self.counties)
+        return replace(self, counties=counties)
 
     def county(self, slug: str) -> County:
         for county in self.counties:

@@ -215,6 +215,9 @@ class County:
     apply: ApplyOptions = ApplyOptions()
     reports: tuple[Report, ...] = ()    # newest year first; the county government's before its bodies'
     verdicts: tuple[Verdict, ...] = ()  # the inspection indicators that depend on content alone (county.json only)
+    # The text of the documents' attachments that have one (path relative to content/<county>/),
+    # for search; filled by the build from what the personal-information scan extracts.
+    attachment_texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -249,6 +252,7 @@ class Site:
     level_names: Mapping[str, str]      # standard level -> local wording
     stale_days: int
     pii_allow: tuple[tuple[str, str], ...]   # (value, reason)
+    synonyms: tuple[tuple[str, ...], ...] = ()   # site.yaml's own groups of terms searched as each other
     root: str = field(default="", compare=False)  # absolute path of the site folder
     inspection: InspectionSettings = InspectionSettings()
     words: tuple[Word, ...] = ()                  # the site's wordlist.yaml

@@ -1,7 +1,7 @@
 """The portal's view of the counties: each county's `county.json`, and the Library made from them.
 
 Every build writes `<county>/county.json`: the county's model (its domains, items,
-documents without their bodies, pages) and the links between them. The portal pages and
+documents with their text and their attachments' text, pages) and the links between them. The portal pages and
 the portal producers (completeness, cross-county search) are always made from these
 files, never from the sources, so counties built by separate jobs and merged give the
 same portal, byte for byte, as one build of the whole site.
@@ -39,9 +39,8 @@ class SnapshotError(ValueError):
 def county_snapshot(library: Library, county: County, identity: str) -> bytes:
     """The county as the portal needs it, as deterministic JSON bytes."""
     c = county.slug
-    # The portal shows no document's text and no 年报.
-    slim = dataclasses.replace(county, documents=tuple(dataclasses.replace(d, body="") for d in county.documents),
-                               reports=())
+    # The portal shows no 年报; its search finds documents and attachments by their text, as the county's does.
+    slim = dataclasses.replace(county, reports=())
     payload = {
         "format": FORMAT, "version": VERSION,
         "site": identity,                # a merge refuses counties made from another site, theme or zwgk

@@ -87,6 +87,7 @@ def validate_site_config(sources: Sources, problems: list[Problem]) -> Site:
         local_channels=tuple(local), level_names=frozen_map(level_names),
         stale_days=values["stale_days"],
         pii_allow=tuple((v["value"], v["reason"]) for v, _node in values["pii_allow"]),
+        synonyms=tuple(tuple(dict.fromkeys(v["terms"])) for v, _node in values["synonyms"] if len(set(v["terms"])) > 1),
         root=sources.root,
         inspection=InspectionSettings(**values["inspection"]) if values.get("inspection") else InspectionSettings(),
         words=validate_wordlist(sources, problems),

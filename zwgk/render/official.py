@@ -32,12 +32,18 @@ def attachments(paths, folder: str, body: str = "") -> list[Attachment]:
     found = []
     for n, path in enumerate(paths):
         name, suffix = posixpath.splitext(posixpath.basename(path))
-        title = named[n] if named else (re.sub(r"^(附件\s*\d*\s*[-_.、：:]?\s*)", "", name) or name)
+        title = named[n] if named else file_title(path)
         full = os.path.join(folder, *path.split("/")) if folder else ""
         size = os.path.getsize(full) if full and os.path.isfile(full) else None
         found.append(Attachment(path, title, FORMATS.get(suffix.lower(), suffix.lstrip(".").upper()),
                                 size_text(size) if size is not None else ""))
     return found
+
+
+def file_title(path: str) -> str:
+    """An attachment's title from its file name, without the extension and a 附件N- prefix."""
+    name = posixpath.splitext(posixpath.basename(path))[0]
+    return re.sub(r"^(附件\s*\d*\s*[-_.、：:]?\s*)", "", name) or name
 
 
 def size_text(n: int) -> str:

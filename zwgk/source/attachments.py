@@ -10,6 +10,8 @@ import csv
 import io
 import logging
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from zwgk.source.text import ATTACHMENT_TEXT, SourceError, decode
@@ -183,3 +185,48 @@ def describe(place: dict) -> str:
             text += f"第 {place['column']} 列"
         return text
     return ""
+
+
+# A line of a PDF that ends without one of these was broken by the page width, not the author.
+_SENTENCE_END = tuple("。；：！？”）】」』.;:!?)")
+# Kangxi and CJK radicals that PDF fonts often give for ideographs (⼾ for 户, ⺠ for 民). NFKC
+# turns a Kangxi radical into its ideograph, in the traditional form where they differ: those,
+# and the simplified radicals of the supplement (which NFKC leaves alone), are listed here.
+_RADICALS = re.compile("[\u2e80-\u2fdf]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．]")
+_SIMPLIFIED_RADICALS = dict(zip(
+    "⼾⾨⾙⾞⾧⾴⾵⾶⾺⿂⿃⿆⿈⿒⿓⿔⾒⻌⺠⻬⻓⻔⻚⻛⻜⻢⻥⻦⻨⻩⻰⻳⻮⻉⻋⻅⻈⻝⻙⻠⺟⺮",
+    "户门贝车长页风飞马鱼鸟麦黄齿龙龟见辶民齐长门页风飞马鱼鸟麦黄龙龟齿贝车见讠食韦饣母竹"))
+
+
+def _ideograph(radical: str) -> str:
+    return _SIMPLIFIED_RADICALS.get(radical) or unicodedata.normalize("NFKC", radical)
+
+
+def searchable_text(got: Extracted | None) -> str:
+    """An attachment's text for search: its pieces in order, a PDF's lines that the page width broke
+    joined again, radicals that stand for ideographs as the ideographs."""
+    if got is None or got.unreadable:
+        return ""
+    lines = [piece.text.strip() for piece in got.pieces if piece.text.strip()]
+    joined = []
+    for line in lines:
+        if joined and "page" in got.pieces[0].place and not joined[-1].endswith(_SENTENCE_END) \
+                and not _NUMBERED.match(line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return _RADICALS.sub(lambda m: _ideograph(m.group()), "\n".join(joined))
+
+
+def attachment_searchable_texts(root: str, county: str, paths) -> dict[str, str]:
+    """Each attachment's text for search (path relative to content/<county>/), for a reader
+    that has not had the personal-information scan extract them already."""
+    found = {}
+    for path in dict.fromkeys(paths):
+        full = os.path.join(root, "content", county, *path.split("/"))
+        if os.path.isfile(full) and not os.path.islink(full):
+            text = searchable_text(extract(full))
+            if text:
+                found[path] = text
+    return found

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from zwgk.base import Problem
-from zwgk.source.attachments import Extracted, Piece, describe, extract
+from zwgk.source.attachments import Extracted, Piece, describe, extract, searchable_text
 
 # Callers and tests name the finders as this module's too: the scan and what it finds go together.
 from zwgk.source.piifind import (  # noqa: F401
@@ -88,6 +88,7 @@ class PiiReport:
     unchecked: list[tuple[str, str]] = field(default_factory=list)   # (path, why) attachments not read
     textless: list[str] = field(default_factory=list)   # PDF attachments with no text layer (scans)
     texts: dict[str, str] = field(default_factory=dict, repr=False)   # text attachments (.txt, .csv): their text
+    searchable: dict[str, str] = field(default_factory=dict, repr=False)   # every attachment read: its text for search
 
     def problems(self) -> list[Problem]:
         problems = [f.problem() for f in self.findings]
@@ -146,6 +147,7 @@ class _Scanner:
             self.report.textless.append(path)
         if path.lower().endswith((".txt", ".csv")):
             self.report.texts[path] = "\n".join(piece.text for piece in got.pieces)
+        self.report.searchable[path] = searchable_text(got)
         leaked = False
         for piece in got.pieces:
             matches = find_personal_info(piece.text)

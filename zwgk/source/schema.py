@@ -52,6 +52,11 @@ class FileKind:
     fields: tuple[Field, ...] = field(default_factory=tuple)
 
 
+SYNONYM_FIELDS = (
+    Field("terms", TEXT_LIST, "同义词", "互相当作对方检索的两个或更多词语，简称、俗称在前。", ["一卡通", "惠民惠农财政补贴资金一卡通"], required=True),
+    Field("source", TEXT, "出处", "全称出自哪里（文件名称和文号），便于核对。", "本县惠民惠农补贴资金发放办法"),
+)
+
 PII_ALLOW_FIELDS = (
     Field("value", TEXT, "允许公开的号码", "允许出现在网站上的号码或地址原文，例如单位的公开服务热线。", "0311-12345678", required=True),
     Field("reason", TEXT, "理由", "为什么允许公开，会列入检查报告。", "县政务服务中心对外公开咨询电话", required=True),
@@ -85,6 +90,7 @@ SITE = FileKind("site", "站点配置", "site.yaml", (
     Field("level_names", TEXT_MAP, "公开层级名称", "本地对“县级”“乡级”的称呼，如区里写“区级”“镇(街)级”。", {"县级": "区级", "乡级": "镇(街)级"}),
     Field("stale_days", INT, "更新期限（天）", "超过多少天未更新的事项和文件在检查中提示。", 365, default=365),
     Field("inspection", MAPPING, "检查期限", "zwgk check --inspection 使用的更新期限和发布时限；不填时用默认值。", {}, fields=INSPECTION_FIELDS),
+    Field("synonyms", RECORDS, "检索同义词", "本地补充的同义词和简称：一组中的词互相当作对方检索（内置词表见 docs/search.md）。", [{"terms": ["一卡通", "惠民惠农财政补贴资金一卡通"], "source": "本县惠民惠农补贴资金发放办法"}], fields=SYNONYM_FIELDS),
     Field("pii_allow", RECORDS, "允许公开的号码", "检查个人信息时放行的号码（如公开热线），每条须写明理由。", [{"value": "0311-12345678", "reason": "县政务服务中心咨询电话"}], fields=PII_ALLOW_FIELDS),
 ))
 

@@ -11,19 +11,21 @@ from typing import Callable
 from zwgk.base import never
 from zwgk.library import Library
 from zwgk.outputs.search.browser_index import build_index
+from zwgk.outputs.search.synonyms import synonym_groups
 from zwgk.outputs.search.records import PORTAL_FACETS, PortalRecords, county_portal_records, county_records, portal_records
 
 
 def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
     """The county's own index under <county>/search/: items, documents (full text) and pages.
     checkpoint is called between the index's steps (a build that is asked to stop, stops)."""
-    return build_index(county_records(library, slug), slug, checkpoint=checkpoint)
+    return build_index(county_records(library, slug), slug, checkpoint=checkpoint, synonyms=synonym_groups(library.site))
 
 
 def portal_search_outputs(library: Library, kept: PortalRecords | None = None,
                           checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
-    """The cross-county index under search/: every record's titles, names and 公开内容."""
-    return build_index(portal_records(library, kept), "", PORTAL_FACETS, checkpoint=checkpoint)
+    """The cross-county index under search/: every county's records, full text included."""
+    return build_index(portal_records(library, kept), "", PORTAL_FACETS, checkpoint=checkpoint,
+                       synonyms=synonym_groups(library.site))
 
 
 def prepare_portal_records(library: Library, kept: PortalRecords) -> None:

@@ -168,3 +168,70 @@ def parse_query(query: str) -> list[Part]:
 def query_terms(parts: list[Part]) -> list[str]:
     """Every distinct term of the query, in order of appearance."""
     return list(dict.fromkeys(t for part in parts for t in part.terms))
+
+
+# At most this many ways of writing one part (itself included): a query of several
+# abbreviations must not fan out into hundreds of term lookups.
+MAX_ALTERNATIVES = 8
+
+
+def alternatives(part: Part, synonyms: tuple[tuple[str, ...], ...]) -> list[Part]:
+    """The part itself, then the part with each synonym-dictionary term it contains replaced by
+    each of that term's equivalents, in dictionary order. A quoted phrase stays as written.
+    synonyms: groups of normalised terms that are searched as each other."""
+    found = [part]
+    if part.phrase:
+        return found
+    seen = {part.text}
+    for group in synonyms:
+        for term in group:
+            if term not in part.text:
+                continue
+            for other in group:
+                text = part.text.replace(term, other)
+                if text in seen or len(found) >= MAX_ALTERNATIVES:
+                    continue
+                seen.add(text)
+                found.extend(parse_query(text)[:1])
+    return found
+
+
+# Words of a question that a split query leaves out (创业补贴怎么申领 looks for 创业补贴 and 申领).
+QUESTION_WORDS = frozenset({"怎么", "怎样", "如何", "哪里", "在哪", "在哪里", "什么", "哪些", "多少", "能否", "可以", "吗", "呢", "的", "了"})
+
+
+def split_unmatched(part: Part, synonyms: tuple[tuple[str, ...], ...], holds) -> list[Part]:
+    """A part typed without spaces that no record holds, neither as typed nor through a synonym
+    (申请低保: no record has the pair 请低), as the words it is made of; otherwise [part].
+
+    Words are cut from the left, each as long as some record holds all its terms
+    (`holds(terms)`); a term of the synonym dictionary is never cut and counts as a word.
+    Only parts found nowhere are split, so every record holding the query as typed is
+    still found, and nothing else is then."""
+    if part.phrase or any(holds(a.terms) for a in alternatives(part, synonyms)):
+        return [part]
+    text = part.text
+    inside = [False] * (len(text) + 1)          # a cut here would split a dictionary term
+    terms = set()
+    for term in sorted({t for group in synonyms for t in group}, key=lambda t: (-len(t), t)):
+        at = text.find(term)
+        while at >= 0:
+            end = at + len(term)
+            if not any(inside[at:end + 1]):     # overlaps no longer term already taken
+                inside[at + 1:end] = [True] * (len(term) - 1)
+                terms.add(text[at:end])
+            at = text.find(term, at + 1)
+    cuts = [i for i in range(1, len(text) + 1) if not inside[i]]
+    words, start = [], 0
+    while start < len(text):
+        ends = [e for e in cuts if e > start]
+        end = next((e for e in reversed(ends) if _is_word(text[start:e], terms, holds)), ends[0])
+        if text[start:end] not in QUESTION_WORDS:
+            words += parse_query(text[start:end])[:1]
+        start = end
+    return words or [part]
+
+
+def _is_word(piece: str, terms: set[str], holds) -> bool:
+    found = parse_query(piece)
+    return bool(found) and (piece in terms or holds(found[0].terms))

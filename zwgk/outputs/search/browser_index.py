@@ -28,6 +28,7 @@ import numpy as np
 from zwgk.base import never
 from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
 from zwgk.outputs.search.postings import char_postings, pair_postings, shard_texts, varint_string
+from zwgk.outputs.search.rank import BM25_B, BM25_K1, INTENTS, ZONE_WEIGHTS
 from zwgk.outputs.search.records import DEMOTED, FACETS, ZONES, Record
 
 FORMAT = 1
@@ -36,8 +37,6 @@ FORMAT = 1
 # cold query; the query itself took 5 instead of 10 ms.
 PIECE = 4096
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
-ZONE_WEIGHTS = (8, 5, 3, 2, 1)   # title, names, content, basis, body
-BM25_K1, BM25_B = 1.2, 0.75
 
 _WORD = np.zeros(0x110000, bool)
 for _lo, _hi in WORD_RANGES:
@@ -109,7 +108,8 @@ def _pieces(original: str, exp_at: np.ndarray, exp_extra: np.ndarray, size: int)
 
 
 def _url_template(record: Record, base: str) -> str:
-    """The record's URL relative to the site folder, with its id as {id}."""
+    """The record's URL relative to the site folder, with its id as {id} (an attachment's,
+    which leads to its document's page, as it is)."""
     if not base:
         rel = record.url
     elif record.url.startswith(base + "/"):
@@ -117,6 +117,8 @@ def _url_template(record: Record, base: str) -> str:
     else:
         rel = posixpath.relpath(record.url, base)
     tail = f"{record.id}.html"
+    if record.parent:
+        return rel
     assert rel.endswith(tail), (rel, tail)
     return rel[:-len(tail)] + "{id}.html"
 
@@ -125,13 +127,15 @@ def _name(prefix: str, k: int) -> str:
     return f"{prefix}/{np.base_repr(k, 36).lower()}"
 
 
-def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
-    """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal)."""
+def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never,
+                synonyms: tuple[tuple[str, ...], ...] = ()) -> list[tuple[str, bytes]]:
+    """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal);
+    synonyms: the normalised groups of terms a query is widened with."""
     prefix = f"{base}/search/" if base else "search/"
     if not records:
         empty = np.zeros((0, len(ZONES) - 1), np.int64)
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), empty, 1, 1)
+        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), empty, 1, 1, synonyms)
         payload["version"] = _version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
@@ -188,7 +192,7 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         r = int(np.searchsorted(norm_starts, start, side="right")) - 1
         head = records[r].head if 0 <= r and norm_starts[r] < start else ""
         files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
-    payload = _index_payload(records, base, facets, lengths, norm_zone_len[:, :-1], shards, len(pieces))
+    payload = _index_payload(records, base, facets, lengths, norm_zone_len[:, :-1], shards, len(pieces), synonyms)
     payload["version"] = _version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
@@ -202,7 +206,7 @@ def _version(files: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:12]
 
 
-def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) -> dict:
+def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces, synonyms) -> dict:
     names = [name for name, _label in facets]
     blanks = [""] * len(names)
     rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
@@ -213,7 +217,7 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) ->
     tuples: dict[tuple, int] = {}
     runs: list[int] = []                     # (tuple, count) runs over the records in order
     for r, row in zip(records, rows):
-        u = url_index.setdefault((r.type, _url_template(r, base)), len(url_index))
+        u = url_index.setdefault((r.type, _url_template(r, base), *((r.parent,) if r.parent else ())), len(url_index))
         k = tuples.setdefault((u, *map(getitem, value_index, row)), len(tuples))
         if runs and runs[-2] == k:
             runs[-1] += 1
@@ -229,5 +233,6 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces) ->
         "lengths": varint_string(lengths), "zoned": used, "zones": varint_string(zone_lens[:, :used].reshape(-1)),
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
-        "demoted": DEMOTED,
+        "demoted": DEMOTED, "intents": [[list(types), pattern] for types, pattern in INTENTS],
+        "synonyms": [list(group) for group in synonyms],
     }

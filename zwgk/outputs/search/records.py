@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from zwgk.library import County, Document, Item, Library, Page, urls
+from zwgk.render import attachment_titles, file_title
 from zwgk.outputs.search.analysis import normalize
 
 ZONES = ("title", "names", "content", "basis", "body")
-TYPES = ("item", "document", "page")
-TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面"}
+TYPES = ("item", "document", "page", "attachment")
+TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面", "attachment": "附件"}
 
 # Facets in display order: (name, label). The portal adds the county.
 FACETS = (("type", "类型"), ("domain", "领域"), ("mode", "公开方式"), ("audience", "公开对象"),
@@ -36,6 +37,13 @@ class Record:
     url: str                        # output path relative to the output root
     zones: tuple[str, ...]          # original text of each zone in ZONES
     facets: tuple[tuple[str, str], ...]   # (facet name, value); a missing facet is absent
+    parent: str = ""                # an attachment's document title (its url is the document's page)
+    source: str = ""                # an attachment's file, relative to content/<county>/
+
+    @property
+    def key(self) -> str:
+        """Unique within an index: a document's attachments share its id."""
+        return f"{self.type}/{self.id}" + (f"/{self.source}" if self.source else "")
 
     @property
     def title(self) -> str:
@@ -80,47 +88,74 @@ def _facets(**values: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, values[name]) for name in ALL_FACETS if values.get(name))
 
 
-def item_record(library: Library, county: County, item: Item, full: bool = True) -> Record:
+def item_record(library: Library, county: County, item: Item) -> Record:
     domain = next(d for d in county.domains if d.slug == item.domain)
     levels = [library.site.level_names.get(lv, lv) for lv in item.level]
     audience = item.audience + (f"（{item.audience_note}）" if item.audience_note else "")
-    body = "" if not full else _lines(f"公开时限：{item.deadline}" if item.deadline else "", f"公开主体：{item.subject}",
+    body = _lines(f"公开时限：{item.deadline}" if item.deadline else "", f"公开主体：{item.subject}",
                   "公开渠道：" + "、".join(item.channels), f"公开对象：{audience}", f"公开方式：{item.mode}",
                   "公开层级：" + "、".join(levels), item.note)
     zones = (_line(item.name), _lines(item.id, item.names, domain.name), _lines(item.content),
-             _lines(item.basis) if full else "", body if full else "")
+             _lines(item.basis), body)
     return Record(item.id, "item", county.slug, urls.item_page(county.slug, item.id), zones,
                   _facets(county=county.name, type=TYPE_LABELS["item"], domain=domain.name, mode=item.mode,
                           audience=item.audience))
 
 
-def document_record(library: Library, county: County, doc: Document, full: bool = True) -> Record:
+def document_record(library: Library, county: County, doc: Document) -> Record:
     items = [library.item(county.slug, ref) for ref in doc.items]
     items = [i for i in items if i is not None]
-    domain = next((d.name for d in county.domains for i in items[:1] if d.slug == i.domain), "")
     meta = _lines(doc.issuer, doc.topic, doc.validity, f"发布日期：{doc.published.isoformat()}",
                   f"成文日期：{doc.written.isoformat()}" if doc.written else "")
     zones = (_line(doc.title), _lines(doc.id, doc.doc_no, doc.index_no), meta,
-             _lines([i.name for i in items]) if full else "", markdown_to_text(doc.body) if full else "")
+             _lines([i.name for i in items]), markdown_to_text(doc.body))
     return Record(doc.id, "document", county.slug, urls.doc_page(county.slug, doc.id), zones,
-                  _facets(county=county.name, type=TYPE_LABELS["document"], domain=domain,
-                          year=str(doc.published.year), issuer=doc.issuer, validity=doc.validity))
+                  _document_facets(county, doc, items, "document"))
 
 
-def page_record(county: str, county_name: str, page: Page, full: bool = True) -> Record:
+def _document_facets(county: County, doc: Document, items: list[Item], type: str):
+    domain = next((d.name for d in county.domains for i in items[:1] if d.slug == i.domain), "")
+    return _facets(county=county.name, type=TYPE_LABELS[type], domain=domain,
+                   year=str(doc.published.year), issuer=doc.issuer, validity=doc.validity)
+
+
+def attachment_records(library: Library, county: County, doc: Document) -> list[Record]:
+    """A record for each attachment of the document that has text: found by what is inside
+    it, shown as that attachment of that document."""
+    records = []
+    facets = _document_facets(county, doc, [i for ref in doc.items if (i := library.item(county.slug, ref))], "attachment")
+    # The body's 附件 line names them, as on the document's page.
+    named = attachment_titles("".join(f"<p>{line}</p>" for line in markdown_to_text(doc.body).splitlines()),
+                              len(doc.attachments))
+    for n, path in enumerate(doc.attachments):
+        text = county.attachment_texts.get(path)
+        if not text:
+            continue
+        title = named[n] if named else file_title(path)
+        if not re.search(r"[\u4e00-\u9fff]", title):
+            title = f"附件（{path.rpartition('/')[2]}）"     # a file name says nothing to a citizen
+        zones = (_line(title), _lines(doc.id, path.rpartition("/")[2]), "", "", text)
+        records.append(Record(doc.id, "attachment", county.slug, urls.doc_page(county.slug, doc.id), zones,
+                              facets, parent=doc.title, source=path))
+    return records
+
+
+def page_record(county: str, county_name: str, page: Page) -> Record:
     """A page as the county shows it (every county has its own copy of the shared ones);
     county '' is the portal's copy."""
-    zones = (_line(page.title), page.slug, "", "", markdown_to_text(page.body) if full else "")
+    zones = (_line(page.title), page.slug, "", "", markdown_to_text(page.body))
     return Record(page.slug, "page", county, urls.page_page(county, page.slug), zones,
                   _facets(county=county_name, type=TYPE_LABELS["page"]))
 
 
-def county_records(library: Library, slug: str) -> list[Record]:
-    """Every record a county's own search covers: its items, documents and pages."""
+def county_records(library: Library, slug: str, shared_pages: bool = True) -> list[Record]:
+    """Every record a county's own search covers: its items, documents, pages (the shared ones
+    too, unless shared_pages is False) and the attachments of its documents."""
     county = library.county(slug)
     records = [item_record(library, county, item) for item in county.items]
     records += [document_record(library, county, doc) for doc in county.documents]
-    records += [page_record(slug, county.name, page) for page in county.pages]
+    records += [page_record(slug, county.name, page) for page in county.pages if shared_pages or page.county]
+    records += [a for doc in county.documents for a in attachment_records(library, county, doc)]
     return records
 
 
@@ -145,17 +180,14 @@ class PortalRecords:
 
 
 def portal_records(library: Library, kept: PortalRecords | None = None) -> list[Record]:
-    """Every county's records for the cross-county search, each shared page once.
-
-    They carry titles, names, ids, 文号 and 公开内容 but no full text, which each
-    county's own search has: the portal index stays small enough for a first query.
-    """
+    """Every county's records for the cross-county search, each shared page once: the same
+    records as each county's own search, so the portal finds what the counties find."""
     kept = kept or PortalRecords()
     records = []
     for county in library.counties:
         records += county_portal_records(library, county, kept)
     kept.keep_only(library.counties)
-    records += [page_record("", "", page, full=False) for page in library.pages]
+    records += [page_record("", "", page) for page in library.pages]
     return records
 
 
@@ -163,9 +195,7 @@ def county_portal_records(library: Library, county: County, kept: PortalRecords)
     """One county's part of the portal's records, made once for its County object."""
     records = kept.get(county)
     if records is None:
-        records = [item_record(library, county, item, full=False) for item in county.items]
-        records += [document_record(library, county, doc, full=False) for doc in county.documents]
-        records += [page_record(county.slug, county.name, page, full=False) for page in county.pages if page.county]
+        records = county_records(library, county.slug, shared_pages=False)
         kept.put(county, records)
     return records
 

@@ -1,10 +1,9 @@
 """`zwgk search` in Python: a whoosh index per county, cached and updated only for what changed.
 
 This is the only module that imports whoosh (the whoosh-reloaded fork). It tokenizes
-with the same analysis as the browser and matches the same way: AND of the query's
-terms, quoted phrases checked against the normalised text, records holding every part
-exactly first. Replacing whoosh (SQLite FTS5 with its trigram tokenizer, say) means
-replacing this module only.
+with the same analysis as the browser and finds the records that hold the query's terms
+(each part through any of its synonyms); rank.py orders them as the browser does.
+Replacing whoosh (SQLite FTS5 with its trigram tokenizer, say) means replacing this module only.
 """
 from __future__ import annotations
 
@@ -19,15 +18,15 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import And, Or, Term
-from whoosh.scoring import BM25F
 
 from zwgk.library import Library
-from zwgk.outputs.search.analysis import Part, parse_query, query_terms
+from zwgk.outputs.search.analysis import Part, alternatives
 from zwgk.outputs.search.analysis import tokenize as tokens_of  # whoosh passes a `tokenize` flag to tokenizers
-from zwgk.outputs.search.browser_index import ZONE_WEIGHTS
-from zwgk.outputs.search.records import DEMOTED, ZONES, Record, county_records
+from zwgk.outputs.search.rank import ZONE_WEIGHTS, Ranker
+from zwgk.outputs.search.records import TYPE_LABELS, ZONES, Record, county_records
+from zwgk.outputs.search.synonyms import synonym_groups
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
 
 
@@ -64,7 +63,7 @@ def _digest(record: Record) -> str:
 
 
 def _key(record: Record) -> str:
-    return f"{record.type}/{record.id}"
+    return record.key
 
 
 def open_index(folder: str, records: list[Record]):
@@ -99,45 +98,46 @@ def open_index(folder: str, records: list[Record]):
     return ix
 
 
-def search_index(ix, query: str) -> list[dict]:
-    """Every record matching query, best first: {id, type, title, url} with url from the output root."""
-    parts = parse_query(query)
-    terms = query_terms(parts)
-    if not terms:
-        return []
+def candidates(ix, parts: list[Part], synonyms: tuple[tuple[str, ...], ...]) -> set[str]:
+    """Keys of the records holding every part's terms, through any of its alternatives."""
+    if not parts:
+        return set()
     fields = [f"z_{name}" for name in ZONES]
-    q = And([Or([Term(f, t) for f in fields]) for t in terms])
-    with ix.searcher(weighting=BM25F()) as searcher:
-        hits = [(hit.score, hit.fields()) for hit in searcher.search(q, limit=None)]
-    ranked = []
-    for score, fields in hits:
-        if not all(p.text in fields["text"] for p in parts if p.phrase):
-            continue
-        exact = _exact_parts(parts, fields["text"])
-        ranked.append((-exact, DEMOTED.get(fields.get("validity", ""), 0), -score, fields["key"], fields))
-    ranked.sort(key=lambda x: x[:4])
-    return [{"id": f["id"], "type": f["type"], "title": f["title"], "url": f["url"]} for *_k, f in ranked]
-
-
-def _exact_parts(parts: list[Part], text: str) -> int:
-    return sum(1 for p in parts if p.text in text)
+    q = And([Or([And([Or([Term(f, t) for f in fields]) for t in alt.terms]) for alt in alternatives(part, synonyms)])
+             for part in parts])
+    with ix.searcher() as searcher:
+        return {hit["key"] for hit in searcher.search(q, limit=None, scored=False)}
 
 
 def search_site(library: Library, query: str, county: str | None = None, cache: str | None = None) -> dict:
-    """{"total", "results"} for one county (urls from its folder) or all (urls from the output root)."""
+    """{"total", "results"} for one county (urls from its folder) or all (urls from the output root),
+    in the order the browser gives them."""
     cache = cache or os.path.join(library.site.root or ".", CACHE)
+    synonyms = synonym_groups(library.site)
     slugs = [county] if county else [c.slug for c in library.counties]
     results = []
     for slug in slugs:
-        ix = open_index(os.path.join(cache, slug), county_records(library, slug))
-        for hit in search_index(ix, query):
-            if county:
-                hit["url"] = posixpath.relpath(hit["url"], county)
-            results.append(hit)
+        records = county_records(library, slug)
+        ranker = Ranker(records, synonyms)
+        parts = ranker.parts(query)
+        found = candidates(open_index(os.path.join(cache, slug), records), parts, synonyms)
+        for hit in ranker.search(parts, [i for i, r in enumerate(records) if r.key in found]):
+            record = records[hit.index]
+            url = posixpath.relpath(record.url, county) if county else record.url
+            results.append({"id": record.id, "type": record.type, "title": record.title, "url": url,
+                            "via": list(hit.via), "of": record.parent})
     return {"total": len(results), "results": results}
 
 
-TYPE_NAMES = {"item": "事项", "document": "文件", "page": "页面"}
+
+
+def with_attachments(library: Library) -> Library:
+    """The library with its documents' attachment texts, as a build gives the browser's index."""
+    from zwgk.source import attachment_searchable_texts
+    for county in library.counties:
+        paths = [p for doc in county.documents for p in doc.attachments]
+        library = library.with_attachment_texts(county.slug, attachment_searchable_texts(library.site.root, county.slug, paths))
+    return library
 
 
 def run_search_command(args) -> int:
@@ -148,7 +148,7 @@ def run_search_command(args) -> int:
     if county and county not in {c.slug for c in library.counties}:
         print(f"zwgk: 找不到县（区）'{county}'（--county 的值是 catalog/ 下的目录名）", file=sys.stderr)
         return 2
-    found = search_site(library, args.query, county)
+    found = search_site(with_attachments(library), args.query, county)
     if getattr(args, "json", False):
         print(json.dumps(found, ensure_ascii=False))
         return 0
@@ -157,5 +157,7 @@ def run_search_command(args) -> int:
         return 0
     print(f"找到 {found['total']} 条与“{args.query}”相关的结果：")
     for n, hit in enumerate(found["results"], 1):
-        print(f"{n:>4}. [{TYPE_NAMES.get(hit['type'], hit['type'])}] {hit['title']}  {hit['url']}")
+        note = "".join([f"（《{hit['of']}》的附件）" if hit["of"] else "",
+                        f"（按同义词“{'、'.join(hit['via'])}”找到）" if hit["via"] else ""])
+        print(f"{n:>4}. [{TYPE_LABELS.get(hit['type'], hit['type'])}] {hit['title']}{note}  {hit['url']}")
     return 0
