@@ -317,13 +317,27 @@
             var slice = size === Infinity ? ordered : ordered.slice((page - 1) * size, page * size);
             return Promise.all(slice.map(function (h) { return self.result(h, parts); })).then(function (results) {
               return { total: shown.length, page: page, size: size, results: results, facets: facets,
-                       words: parts.length !== typed.length ? parts.map(function (p) { return p.text; }) : null };
+                       words: parts.length !== typed.length ? parts.map(function (p) { return p.text; }) : null,
+                       suggestions: shown.length ? [] : suggestions(parts) };
             });
           });
         });
       });
     });
   };
+
+  /** What to try when nothing is found: each part's synonyms, each part alone, halves of long ones. */
+  function suggestions(parts) {
+    var out = [], query = parts.map(function (p) { return p.text; }).join(" ");
+    function add(text) { if (text && text !== query && out.indexOf(text) < 0 && out.length < 6) out.push(text); }
+    parts.forEach(function (p) { p.alts.slice(1).forEach(function (a) { add(a.text); }); });
+    if (parts.length > 1) parts.forEach(function (p) { add(p.text); });
+    parts.forEach(function (p) {
+      var cps = Array.from(p.text), half = Math.ceil(cps.length / 2);
+      if (cps.length >= 4) { add(cps.slice(0, half).join("")); add(cps.slice(half).join("")); }
+    });
+    return out;
+  }
 
   var QUESTION_WORDS = new Set(["怎么", "怎样", "如何", "哪里", "在哪", "在哪里", "什么", "哪些", "多少", "能否", "可以", "吗", "呢", "的", "了"]);
 

@@ -214,3 +214,75 @@ def test_a_repealed_document_comes_after_the_one_in_force_in_both_engines(demo, 
     js = [r["id"] for r in js["results"]]
     for ids in (py, js):
         assert in_force in ids and repealed in ids and ids.index(in_force) < ids.index(repealed), ids
+
+
+def test_a_phrase_only_in_an_attachment_is_found_as_that_attachment_of_its_document(demo):
+    """户政大队 stands only in the PDF attached to the 户口迁移 公告: both engines find it there."""
+    library, out, cache = demo
+    (js,) = _node_queries(os.path.join(out, "linjiang"), ["户政大队"])
+    assert js == search_site(library, "户政大队", "linjiang", cache=cache)
+    (hit,) = js["results"]
+    assert (hit["type"], hit["id"], hit["title"]) == ("attachment", "2025-gaj-001", "户口迁移办理指引")
+    assert hit["of"] == "临江县公安局关于户口迁移办理事项的公告" and hit["url"] == "docs/2025-gaj-001.html"
+
+
+def test_an_abbreviation_finds_the_full_form_and_says_so(demo):
+    library, out, cache = demo
+    texts = {(r.type, r.id): r.searchable for r in county_records(library, "linjiang")}
+    (js,) = _node_queries(os.path.join(out, "linjiang"), ["低保"])
+    found = {(r["type"], r["id"]): r["via"] for r in js["results"]}
+    only_full = {key for key, text in texts.items() if "最低生活保障" in text and "低保" not in text}
+    assert only_full and only_full <= found.keys()                       # 最低生活保障 without 低保
+    assert all(found[key] == ["最低生活保障"] for key in only_full)       # … says it was found as a synonym
+    assert all(via == [] for key, via in found.items() if "低保" in texts[key])
+
+
+def test_a_query_typed_without_spaces_that_nothing_holds_is_looked_for_as_its_words(demo):
+    """申请低保: no text holds it as typed; the records holding 申请 and 低保 (or 最低生活保障) are found."""
+    library, out, cache = demo
+    texts = {(r.type, r.id, r.title): r.searchable for r in county_records(library, "linjiang")}
+    assert not any("申请低保" in t for t in texts.values())
+    (js,) = _node_queries(os.path.join(out, "linjiang"), ["申请低保"])
+    expected = {key for key, t in texts.items() if "申请" in t and ("低保" in t or "最低生活保障" in t)}
+    assert expected and {_key(r) for r in js["results"]} == expected
+    assert js == search_site(library, "申请低保", "linjiang", cache=cache)
+
+
+def test_site_yaml_adds_synonyms_to_both_engines(make_site, tmp_path):
+    site = make_site({"site.yaml": open(os.path.join(make_site(), "site.yaml"), encoding="utf-8").read()
+                      + "synonyms:\n  - terms: [一卡通, 惠民惠农财政补贴资金社会保障卡]\n    source: 本县补贴发放办法\n",
+                      "content/jia/docs/2024-czj-009.md": "---\ntitle: 关于补贴发放的通知\nissuer: 甲县财政局\n"
+                      "published: 2024-03-01\n---\n\n补贴通过惠民惠农财政补贴资金社会保障卡发放。\n"})
+    library = load_library(site).library
+    for dest, data in county_search_outputs(library, "jia"):
+        path = tmp_path / "out" / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (js,) = _node_queries(str(tmp_path / "out" / "jia"), ["一卡通"])
+    assert [(r["id"], r["via"]) for r in js["results"]] == [("2024-czj-009", ["惠民惠农财政补贴资金社会保障卡"])]
+    assert js == search_site(library, "一卡通", "jia", cache=str(tmp_path / "cache"))
+
+
+def test_the_shipped_dictionary_has_a_source_for_every_group_and_no_term_twice():
+    import yaml
+    with open(os.path.join(REPO, "zwgk", "outputs", "search", "synonyms.yaml"), encoding="utf-8") as fh:
+        groups = yaml.safe_load(fh)
+    terms = [t for g in groups for t in g["terms"]]
+    assert sum(len(g["terms"]) - 1 for g in groups) >= 100                 # pairs of a short and a full form
+    assert all(g["source"].strip() and len(set(g["terms"])) == len(g["terms"]) >= 2 for g in groups)
+    assert len(terms) == len(set(terms))
+
+
+def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_included(tmp_path):
+    """The portal's index is made from the counties' county.json files, as a merged build makes it."""
+    from zwgk.build import build_site
+    out = str(tmp_path / "public")
+    build_site(REPO, out)
+    queries = ["低保", "户政大队", "征地补偿", "申请低保", "社会救助资金", "2024"]
+    portal = _node_queries(out, queries)
+    counties = {slug: _node_queries(os.path.join(out, slug), queries) for slug in ("linjiang", "shiqiao")}
+    for n, q in enumerate(queries):
+        found = {(r["type"], r["title"], r["url"]) for r in portal[n]["results"] if r["type"] != "page"}
+        expected = {(r["type"], r["title"], f"{slug}/{r['url']}") for slug, got in counties.items()
+                    for r in got[n]["results"] if r["type"] != "page"}
+        assert found == expected and found, q

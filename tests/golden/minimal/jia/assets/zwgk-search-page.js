@@ -10,7 +10,7 @@
   var statusEl = document.getElementById("search-status"), facetsEl = document.getElementById("search-facets");
   var resultsEl = document.getElementById("search-results"), pagesEl = document.getElementById("search-pages");
   var base = app.getAttribute("data-index"), scope = app.getAttribute("data-scope");
-  var SIZE = 10, TYPE_LABELS = { item: "事项", document: "文件", page: "页面" };
+  var SIZE = 10, TYPE_LABELS = { item: "事项", document: "文件", page: "页面", attachment: "附件" };
   var pending = new Map(), run = 0, baseTitle = document.title;
 
   // Index files call zwgkData(name, payload) when their <script> runs.
@@ -94,6 +94,14 @@
     if (!found.total) {
       var filtered = Object.keys(state.filters).length;
       statusEl.textContent = "没有找到包含“" + state.q + "”的结果。" + (filtered ? "请去掉筛选条件，或换一个词。" : "请换一个词，或用更短的词再试。");
+      if (found.suggestions.length && !filtered) {
+        statusEl.appendChild(document.createTextNode("可以试试："));
+        found.suggestions.forEach(function (word, i) {
+          if (i) statusEl.appendChild(document.createTextNode("、"));
+          statusEl.appendChild(link(word, { q: word, page: 1, filters: {} }));
+        });
+        statusEl.appendChild(document.createTextNode("。"));
+      }
       // Where else to look: the catalog itself, and asking for the information (依申请公开).
       if (app.dataset.catalog) {
         statusEl.appendChild(document.createTextNode("也可以浏览"));
@@ -105,7 +113,10 @@
       return;
     }
     var pages = Math.ceil(found.total / SIZE);
-    statusEl.textContent = "找到 " + found.total + " 条包含“" + state.q + "”的结果" + (pages > 1 ? "，第 " + found.page + "/" + pages + " 页" : "") + "。";
+    // A query no record holds as typed was looked for as its words: say so.
+    var what = found.words ? "同时包含“" + found.words.join("”“") + "”" : "包含“" + state.q + "”";
+    statusEl.textContent = (found.words ? "没有完整包含“" + state.q + "”的结果，" : "") + "找到 " + found.total + " 条" + what +
+      "的结果" + (pages > 1 ? "，第 " + found.page + "/" + pages + " 页" : "") + "。";
   }
 
   function drawFacets(state, facets) {
@@ -149,6 +160,11 @@
     if (where.length) meta.appendChild(el("small", where.join(" · ")));
     if (f.validity) meta.appendChild(el("span", f.validity, { "class": "validity" + (f.validity === "现行有效" ? "" : " old") }));
     if (meta.firstChild) li.appendChild(meta);
+    // Where the words were found: in an attachment of a document, or only as a synonym of what was typed.
+    var notes = [];
+    if (r.of) notes.push("《" + r.of + "》的附件");
+    if (r.via && r.via.length) notes.push("按同义词“" + r.via.join("”“") + "”找到");
+    if (notes.length) li.appendChild(el("p", notes.join("；"), { "class": "found-via" }));
     return li;
   }
 

@@ -11,7 +11,7 @@
 })(typeof self !== "undefined" ? self : this, function (A) {
   "use strict";
 
-  var BASE = 43;
+  var BASE = 43, MAX_ALTERNATIVES = 8, SCALE = 1000000;
   var ALPHABET = "";
   for (var c = 0x21; c < 0x7F; c++) if ("\"&',<>\\~".indexOf(String.fromCharCode(c)) < 0) ALPHABET += String.fromCharCode(c);
   var DIGIT = new Int16Array(128).fill(-1);
@@ -269,26 +269,56 @@
   Engine.prototype.search = function (query, options) {
     var self = this, opts = options || {}, filters = opts.filters || {};
     var size = opts.size || 10, page = Math.max(1, opts.page || 1);
-    var parts = A.parseQuery(query || ""), terms = A.queryTerms(parts);
+    var typed = A.parseQuery(query || ""), parts;
     return this.ready().then(function (ix) {
-      if (!terms.length) return { total: 0, page: 1, size: size, results: [], facets: self.facets([], filters) };
-      return Promise.all(terms.map(function (t) { return self.term(t); })).then(function (list) {
-        var data = new Map();
-        list.forEach(function (d) { data.set(d.term, d); });
-        list.sort(function (x, y) { return x.recs.size - y.recs.size; });
+      if (!typed.length) return { total: 0, page: 1, size: size, results: [], facets: self.facets([], filters) };
+      var synonyms = ix.synonyms || [], data = new Map();
+      function fetch(ps) {
+        var terms = [];
+        ps.forEach(function (p) { alternatives(p, synonyms).forEach(function (a) { a.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); }); });
+        return Promise.all(terms.map(function (t) { return self.term(t); })).then(function (list) {
+          list.forEach(function (d) { data.set(d.term, d); });
+        });
+      }
+      function holds(terms) {      // some record holds every term (only terms already fetched are known)
+        if (!terms.every(function (t) { return data.has(t); })) return false;
+        var ds = terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
+        for (var r of ds[0].recs.keys()) if (ds.every(function (d) { return d.recs.has(r); })) return true;
+        return false;
+      }
+      return fetch(typed).then(function () {
+        parts = [];
+        typed.forEach(function (p) { parts.push.apply(parts, splitUnmatched(p, synonyms, holds)); });
+        return fetch(parts);
+      }).then(function () {
+        parts.forEach(function (p) { p.alts = alternatives(p, synonyms); });
+        // A part matches where any of its alternatives holds all its terms.
+        var sets = parts.map(function (p) {
+          var found = new Set();
+          p.alts.forEach(function (a) {
+            var ds = a.terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
+            ds[0].recs.forEach(function (_e, r) {
+              for (var i = 1; i < ds.length; i++) if (!ds[i].recs.has(r)) return;
+              found.add(r);
+            });
+          });
+          return found;
+        }).sort(function (x, y) { return x.size - y.size; });
         var cands = [];
-        list[0].recs.forEach(function (_e, r) {
-          for (var i = 1; i < list.length; i++) if (!list[i].recs.has(r)) return;
+        sets[0].forEach(function (r) {
+          for (var i = 1; i < sets.length; i++) if (!sets[i].has(r)) return;
           cands.push(r);
         });
         cands.sort(function (x, y) { return x - y; });
-        return self.rank(parts, cands, data, list).then(function (hits) {
+        return self.rank(parts, cands, data).then(function (hits) {
           var facets = self.facets(hits, filters);
           var shown = hits.filter(function (h) { return self.passes(h.r, filters); });
           return self.order(parts, shown, page * size).then(function (ordered) {
             var slice = size === Infinity ? ordered : ordered.slice((page - 1) * size, page * size);
             return Promise.all(slice.map(function (h) { return self.result(h, parts); })).then(function (results) {
-              return { total: shown.length, page: page, size: size, results: results, facets: facets };
+              return { total: shown.length, page: page, size: size, results: results, facets: facets,
+                       words: parts.length !== typed.length ? parts.map(function (p) { return p.text; }) : null,
+                       suggestions: shown.length ? [] : suggestions(parts) };
             });
           });
         });
@@ -296,75 +326,192 @@
     });
   };
 
-  /** Score every candidate and settle its phrases: [{r, score, states}]. */
-  Engine.prototype.rank = function (parts, cands, data, list) {
+  /** What to try when nothing is found: each part's synonyms, each part alone, halves of long ones. */
+  function suggestions(parts) {
+    var out = [], query = parts.map(function (p) { return p.text; }).join(" ");
+    function add(text) { if (text && text !== query && out.indexOf(text) < 0 && out.length < 6) out.push(text); }
+    parts.forEach(function (p) { p.alts.slice(1).forEach(function (a) { add(a.text); }); });
+    if (parts.length > 1) parts.forEach(function (p) { add(p.text); });
+    parts.forEach(function (p) {
+      var cps = Array.from(p.text), half = Math.ceil(cps.length / 2);
+      if (cps.length >= 4) { add(cps.slice(0, half).join("")); add(cps.slice(half).join("")); }
+    });
+    return out;
+  }
+
+  var QUESTION_WORDS = new Set(["怎么", "怎样", "如何", "哪里", "在哪", "在哪里", "什么", "哪些", "多少", "能否", "可以", "吗", "呢", "的", "了"]);
+
+  /** A part that no record holds, neither as typed nor through a synonym, as the words it is
+   *  made of (zwgk/outputs/search/analysis.py's split_unmatched, which says how). */
+  function splitUnmatched(part, synonyms, holds) {
+    if (part.phrase || alternatives(part, synonyms).some(function (a) { return holds(a.terms); })) return [part];
+    var text = part.text, inside = new Array(text.length + 1).fill(false), terms = new Set(), all = new Set();
+    synonyms.forEach(function (g) { g.forEach(function (t) { all.add(t); }); });
+    Array.from(all).sort(function (x, y) { return y.length - x.length || (x < y ? -1 : x > y ? 1 : 0); }).forEach(function (term) {
+      var at = text.indexOf(term);
+      while (at >= 0) {
+        var end = at + term.length;
+        if (!inside.slice(at, end + 1).some(Boolean)) {
+          for (var i = at + 1; i < end; i++) inside[i] = true;
+          terms.add(term);
+        }
+        at = text.indexOf(term, at + 1);
+      }
+    });
+    var cuts = [];
+    for (var c = 1; c <= text.length; c++) if (!inside[c]) cuts.push(c);
+    var words = [], start = 0;
+    while (start < text.length) {
+      var ends = cuts.filter(function (e) { return e > start; }), end = ends[0];
+      for (var k = ends.length - 1; k >= 0; k--) {
+        var piece = text.slice(start, ends[k]), found = A.parseQuery(piece);
+        if (found.length && (terms.has(piece) || holds(found[0].terms))) { end = ends[k]; break; }
+      }
+      if (!QUESTION_WORDS.has(text.slice(start, end))) words.push.apply(words, A.parseQuery(text.slice(start, end)).slice(0, 1));
+      start = end;
+    }
+    return words.length ? words : [part];
+  }
+
+  /** The part as typed, then with each synonym-dictionary term it holds replaced by each of its
+   *  equivalents (zwgk/outputs/search/analysis.py's alternatives). A quoted phrase stays as written. */
+  function alternatives(part, synonyms) {
+    var found = [part];
+    if (part.phrase) return found;
+    var seen = new Set([part.text]);
+    synonyms.forEach(function (group) {
+      group.forEach(function (term) {
+        if (part.text.indexOf(term) < 0) return;
+        group.forEach(function (other) {
+          var text = part.text.split(term).join(other);
+          if (seen.has(text) || found.length >= MAX_ALTERNATIVES) return;
+          seen.add(text);
+          found.push.apply(found, A.parseQuery(text).slice(0, 1));
+        });
+      });
+    });
+    return found;
+  }
+
+  /** Score every candidate and settle its phrases: [{r, score, states, via}]. states[i]: for part i,
+   *  the state of each alternative that matches the record; its first one is scored (BM25F). */
+  Engine.prototype.rank = function (parts, cands, data) {
     var self = this, ix = this.index, n = ix.count, k1 = ix.k1, b = ix.b;
-    var idf = list.map(function (d) { var df = d.recs.size; return Math.log(1 + (n - df + 0.5) / (df + 0.5)); });
+    var wants = wantedTypes(parts, ix.intents || []), newest = newestYear(ix);
     var hits = cands.map(function (r) {
+      var alts = [], states = [], chosen = [], via = [];
+      parts.forEach(function (p) {
+        var matching = p.alts.filter(function (a) { return a.terms.every(function (t) { return data.get(t).recs.has(r); }); });
+        alts.push(matching);
+        states.push(matching.map(function (a) { return self.chain(a, r, data); }));
+        chosen.push(matching[0]);
+        if (matching[0] !== p.alts[0]) via.push(matching[0].text);
+      });
+      var terms = [];
+      chosen.forEach(function (a) { a.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
       var score = 0, norm = k1 * (1 - b + b * ix.lengthOf[r] / ix.avg);
-      list.forEach(function (d, i) { var tf = d.recs.get(r).tf; score += idf[i] * tf * (k1 + 1) / (tf + norm); });
-      return { r: r, score: score, states: parts.map(function (p) { return self.chain(p, r, data); }) };
+      terms.forEach(function (t) {
+        var d = data.get(t), df = d.recs.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), tf = d.recs.get(r).tf;
+        score += idf * tf * (k1 + 1) / (tf + norm);
+      });
+      var t = self.tuple(r), type = ix.urls[t[0]][0];
+      return {
+        r: r, alts: alts, states: states, via: via,
+        intent: wants.indexOf(type) >= 0 ? wants.indexOf(type) : wants.length ? wants.length : type === "attachment" ? 1 : 0,
+        value: Math.floor(score * self.recency(r, type, newest) * SCALE + 0.5)
+      };
     });
     // A quoted phrase filters: settle every undecided one now.
     var jobs = [];
     hits.forEach(function (h) {
       parts.forEach(function (p, i) {
-        if (p.phrase && h.states[i].exact === null) {
-          jobs.push(self.verify(p, h.r, h.states[i]).then(function (s) { h.states[i] = s; }));
+        if (p.phrase && h.states[i][0].exact === null) {
+          jobs.push(self.verify(p, h.r, h.states[i][0]).then(function (s) { h.states[i][0] = s; }));
         }
       });
     });
     return Promise.all(jobs).then(function () {
-      return hits.filter(function (h) { return parts.every(function (p, i) { return !p.phrase || h.states[i].exact; }); });
+      return hits.filter(function (h) { return parts.every(function (p, i) { return !p.phrase || h.states[i][0].exact; }); });
     });
   };
 
+  /** The record types the query asks for first ([] when it does not say): index.js carries the
+   *  patterns (zwgk/outputs/search/rank.py's INTENTS). */
+  function wantedTypes(parts, intents) {
+    var text = parts.map(function (p) { return p.text; }).join(" ");
+    for (var i = 0; i < intents.length; i++) if (new RegExp(intents[i][1]).test(text)) return intents[i][0];
+    return [];
+  }
+
+  function newestYear(ix) {
+    var f = ix.facets.find(function (x) { return x.name === "year"; }), newest = 0;
+    if (f) f.values.forEach(function (v) { newest = Math.max(newest, parseInt(v, 10) || 0); });
+    return newest;
+  }
+
+  Engine.prototype.recency = function (r, type, newest) {
+    var ix = this.index, t = this.tuple(r), f = ix.facets.findIndex(function (x) { return x.name === "year"; });
+    var year = f >= 0 && t[f + 1] ? parseInt(ix.facets[f].values[t[f + 1] - 1], 10) : 0;
+    if ((type === "document" || type === "attachment") && year && newest) return 1 + 1 / (1 + newest - year);
+    return 2;
+  };
+
+  /** How many parts stand exactly (undecided ones counted when optimistic). */
   function exactCount(h, optimistic) {
     var n = 0;
-    h.states.forEach(function (s) { if (s.exact || (optimistic && s.exact === null)) n++; });
+    h.states.forEach(function (alts) {
+      if (alts.some(function (s) { return s.exact || (optimistic && s.exact === null); })) n++;
+    });
     return n;
   }
 
   /** The zone weights of where each part stands exactly: a title holding the query
-   *  outranks names, then 公开内容, 公开依据, body. Undecided parts count as the title. */
+   *  outranks names, then 公开内容, 公开依据, body. Undecided ones count as the title. */
   function exactWeight(h, weights, optimistic) {
     var sum = 0;
-    h.states.forEach(function (s) {
-      if (s.exact) sum += weights[s.zone];
-      else if (optimistic && s.exact === null) sum += weights[0];
+    h.states.forEach(function (alts) {
+      var best = 0;
+      alts.forEach(function (s) {
+        if (s.exact) best = Math.max(best, weights[s.zone]);
+        else if (optimistic && s.exact === null) best = Math.max(best, weights[0]);
+      });
+      sum += best;
     });
     return sum;
   }
 
   function before(x, y) {
     if (x.key !== y.key) return x.key > y.key;
-    if (x.demoted !== y.demoted) return x.demoted < y.demoted;
     if (x.where !== y.where) return x.where > y.where;
-    if (x.score !== y.score) return x.score > y.score;
+    if (x.demoted !== y.demoted) return x.demoted < y.demoted;
+    if (x.intent !== y.intent) return x.intent < y.intent;
+    if (x.value !== y.value) return x.value > y.value;
     return x.r < y.r;
   }
 
-  /** The first `want` hits in rank order (exact parts, the zones they stand in, then
-   *  score, then record order).
-   *  Undecided parts count as exact until read, so only hits that could reach the
-   *  wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
+  /** The first `want` hits in rank order (zwgk/outputs/search/rank.py says which).
+   *  Undecided parts count as exact in the title until read, so only hits that could reach
+   *  the wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
   Engine.prototype.order = function (parts, hits, want) {
     var self = this, out = [], weights = this.index.weights, ix = this.index;
     var v = ix.facets.findIndex(function (f) { return f.name === "validity"; });
     hits.forEach(function (h) {
       h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
       var t = v < 0 ? null : self.tuple(h.r);
-      // Among hits matching alike, one no longer (or not yet) in force comes later: index.js carries
-      // the table zwgk search orders by (zwgk/outputs/search/records.py).
       h.demoted = t && t[v + 1] ? ix.demoted[ix.facets[v].values[t[v + 1] - 1]] || 0 : 0;
     });
     var heap = hits.slice().sort(function (x, y) { return before(x, y) ? -1 : before(y, x) ? 1 : 0; });
+    function undecided(h) {
+      for (var i = 0; i < h.states.length; i++)
+        for (var j = 0; j < h.states[i].length; j++) if (h.states[i][j].exact === null) return [i, j];
+      return null;
+    }
     function step() {
       while (heap.length && out.length < want) {
-        var h = heap[0], i = h.states.findIndex(function (s) { return s.exact === null; });
-        if (i < 0) { out.push(heap.shift()); continue; }
-        return self.verify(parts[i], h.r, h.states[i]).then(function (s) {
-          h.states[i] = s; h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
+        var h = heap[0], at = undecided(h);
+        if (!at) { out.push(heap.shift()); continue; }
+        return self.verify(h.alts[at[0]][at[1]], h.r, h.states[at[0]][at[1]]).then(function (s) {
+          h.states[at[0]][at[1]] = s; h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
           heap.shift();
           var lo = 0, hi = heap.length;
           while (lo < hi) { var mid = (lo + hi) >> 1; if (before(heap[mid], h)) lo = mid + 1; else hi = mid; }
@@ -419,7 +566,8 @@
         ix.facets.forEach(function (f, k) { if (t[k + 1]) facets[f.name] = f.values[t[k + 1] - 1]; });
         return {
           index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id),
-          exact: exactCount(h, false) === parts.length, excerpt: ex.segments, facets: facets
+          exact: exactCount(h, false) === parts.length, excerpt: ex.segments, facets: facets,
+          via: h.via, of: url[2] || ""     // the synonyms it was found through; an attachment's document
         };
       });
     });
@@ -431,13 +579,16 @@
     var ix = this.index, r = h.r, s0 = ix.starts[r], end = s0 + ix.lengthOf[r];
     var zone = ix.urls[this.tuple(r)[0]][0] === "item" ? 1 : 3, first = ix.zoneStarts[r * 4 + zone];
     var body = s0 + (first !== Infinity && s0 + first < end ? first : ix.zoneStarts[r * 4]), at = -1;
-    h.states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.exact) at = s.at; });
-    h.states.forEach(function (s) { if (at < 0 && s.at >= 0) at = s.at; });
+    var states = [].concat.apply([], h.states);
+    states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.exact) at = s.at; });
+    states.forEach(function (s) { if (at < 0 && s.at >= 0) at = s.at; });
     if (at < 0 || at < body) at = Math.max(at, body);   // a match in the title: show what follows it
     var a = Math.max(body, at - 30), b = Math.min(end, a + 110);
     if (a >= b) return Promise.resolve({ segments: [], text: null });
     var needles = [];
-    parts.forEach(function (p) { needles.push(p.text); p.runs.forEach(function (run) { needles.push(run[1]); }); });
+    h.alts.forEach(function (alts) {
+      alts.forEach(function (a) { needles.push(a.text); a.runs.forEach(function (run) { needles.push(run[1]); }); });
+    });
     return this.text(a, b).then(function (t) {
       var chars = t.chars.slice(a - t.start, b - t.start), from = t.from.slice(a - t.start, b - t.start);
       var marked = new Array(chars.length).fill(false), norm = chars.join("");
