@@ -198,7 +198,7 @@
     return this.text(a, b).then(function (t) { return t.chars.slice(a - t.start, b - t.start).join(""); });
   };
 
-  /** Title and id of a record: the first two lines of its text. `near` is text already
+  /** Title, id and names of a record: its first two zones. `near` is text already
    *  fetched inside the record: a piece that begins inside a record carries its head. */
   Engine.prototype.head = function (r, near) {
     var ix = this.index, s = ix.starts[r];
@@ -211,7 +211,7 @@
 
   function splitHead(text) {
     var lines = text.split("\n");
-    return { title: lines[0], id: lines[1] || "" };
+    return { title: lines[0], id: lines[1] || "", names: lines.slice(2) };
   }
 
   /* ---- matching ---- */
@@ -567,7 +567,10 @@
         return {
           index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id),
           exact: exactCount(h, false) === parts.length, excerpt: ex.segments, facets: facets,
-          via: h.via, of: url[2] || ""     // the synonyms it was found through; an attachment's document
+          via: h.via, of: url[2] || "",     // the synonyms it was found through; an attachment's document
+          // An item's 事项 above it (its names but its own and the 领域), a document's date.
+          above: url[0] === "item" ? head.names.slice(0, -1).filter(function (n) { return n !== head.title; }) : [],
+          date: head.names.filter(function (n) { return /^\d{4}-\d{2}-\d{2}$/.test(n); })[0] || ""
         };
       });
     });

@@ -51,8 +51,9 @@ class Record:
 
     @property
     def head(self) -> str:
-        """Title and id, the first two lines of the text."""
-        return f"{self.zones[0]}\n{self.zones[1].partition(chr(10))[0]}"
+        """Title and names (id first), the first two zones of the text: what a result shows
+        besides its excerpt (an item's 事项 above it, a document's 文号 and date)."""
+        return f"{self.zones[0]}\n{self.zones[1]}"
 
     @property
     def text(self) -> str:
@@ -105,9 +106,8 @@ def item_record(library: Library, county: County, item: Item) -> Record:
 def document_record(library: Library, county: County, doc: Document) -> Record:
     items = [library.item(county.slug, ref) for ref in doc.items]
     items = [i for i in items if i is not None]
-    meta = _lines(doc.issuer, doc.topic, doc.validity, f"发布日期：{doc.published.isoformat()}",
-                  f"成文日期：{doc.written.isoformat()}" if doc.written else "")
-    zones = (_line(doc.title), _lines(doc.id, doc.doc_no, doc.index_no), meta,
+    meta = _lines(doc.issuer, doc.topic, doc.validity, f"成文日期：{doc.written.isoformat()}" if doc.written else "")
+    zones = (_line(doc.title), _lines(doc.id, doc.doc_no, doc.index_no, doc.published.isoformat()), meta,
              _lines([i.name for i in items]), markdown_to_text(doc.body))
     return Record(doc.id, "document", county.slug, urls.doc_page(county.slug, doc.id), zones,
                   _document_facets(county, doc, items, "document"))
@@ -134,7 +134,7 @@ def attachment_records(library: Library, county: County, doc: Document) -> list[
         title = named[n] if named else file_title(path)
         if not re.search(r"[\u4e00-\u9fff]", title):
             title = f"附件（{path.rpartition('/')[2]}）"     # a file name says nothing to a citizen
-        zones = (_line(title), _lines(doc.id, path.rpartition("/")[2]), "", "", text)
+        zones = (_line(title), _lines(doc.id, path.rpartition("/")[2], doc.published.isoformat()), "", "", text)
         records.append(Record(doc.id, "attachment", county.slug, urls.doc_page(county.slug, doc.id), zones,
                               facets, parent=doc.title, source=path))
     return records

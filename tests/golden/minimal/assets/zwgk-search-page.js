@@ -156,7 +156,8 @@
     if (excerpt.firstChild) li.appendChild(excerpt);
     // Where it belongs, instead of its address: the county and domain of an item, the issuer and
     // year of a document, with its 有效性.
-    var f = r.facets || {}, where = [f.county, f.domain, f.issuer, f.year && f.year + "年"].filter(Boolean);
+    var f = r.facets || {}, place = [f.domain].concat(r.above || []).filter(Boolean).join(" › ");
+    var where = [f.county, place, f.issuer, r.date || (f.year && f.year + "年")].filter(Boolean);
     if (where.length) meta.appendChild(el("small", where.join(" · ")));
     if (f.validity) meta.appendChild(el("span", f.validity, { "class": "validity" + (f.validity === "现行有效" ? "" : " old") }));
     if (meta.firstChild) li.appendChild(meta);
