@@ -110,7 +110,7 @@ def test_whoosh_cache_is_updated_only_for_what_changed(make_site, tmp_path):
     found = search_site(library, "财政收入", "jia", cache=cache)
     after = {f["key"]: f["digest"] for f in index.open_dir(os.path.join(cache, "jia")).searcher().all_stored_fields()}
     assert [r["id"] for r in found["results"]] == ["2024-czj-001"]
-    assert {k for k in after if after[k] != before.get(k)} == {"document/2024-czj-001"}
+    assert {k for k in after if after[k] != before.get(k)} == {"jia/document/2024-czj-001"}
 
 
 def test_search_command_json_and_text(make_site, capsys):
@@ -286,3 +286,7 @@ def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_
         expected = {(r["type"], r["title"], f"{slug}/{r['url']}") for slug, got in counties.items()
                     for r in got[n]["results"] if r["type"] != "page"}
         assert found == expected and found, q
+    # zwgk search without --county is the portal's search, in the same order.
+    library = with_attachments(load_library(REPO).library)
+    for q, js in zip(queries, portal):
+        assert search_site(library, q, cache=str(tmp_path / "cache")) == js, q

@@ -21,7 +21,7 @@ TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面", "attach
 # Facets in display order: (name, label). The portal adds the county.
 FACETS = (("type", "类型"), ("domain", "领域"), ("mode", "公开方式"), ("audience", "公开对象"),
           ("year", "年份"), ("issuer", "发文机关"), ("validity", "有效性"))
-PORTAL_FACETS = (("county", "县（区）"), ("type", "类型"), ("domain", "领域"))
+PORTAL_FACETS = (("county", "县（区）"), ("type", "类型"), ("domain", "领域"), ("year", "年份"), ("validity", "有效性"))
 ALL_FACETS = ("county",) + tuple(name for name, _label in FACETS)
 # Among records matching a query alike, a document no longer (or not yet) in force comes after
 # those in force: 现行有效 and records without 有效性 first, then 已修改 and 尚未生效, then 已废止.
@@ -42,8 +42,8 @@ class Record:
 
     @property
     def key(self) -> str:
-        """Unique within an index: a document's attachments share its id."""
-        return f"{self.type}/{self.id}" + (f"/{self.source}" if self.source else "")
+        """Unique within an index: the portal's holds every county's, and a document's attachments share its id."""
+        return f"{self.county}/{self.type}/{self.id}" + (f"/{self.source}" if self.source else "")
 
     @property
     def title(self) -> str:

@@ -23,11 +23,12 @@ from zwgk.library import Library
 from zwgk.outputs.search.analysis import Part, alternatives
 from zwgk.outputs.search.analysis import tokenize as tokens_of  # whoosh passes a `tokenize` flag to tokenizers
 from zwgk.outputs.search.rank import ZONE_WEIGHTS, Ranker
-from zwgk.outputs.search.records import TYPE_LABELS, ZONES, Record, county_records
+from zwgk.outputs.search.records import TYPE_LABELS, ZONES, Record, county_records, portal_records
 from zwgk.outputs.search.synonyms import synonym_groups
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
+PORTAL = "_portal"          # the cache folder of the cross-county index (no county slug starts with _)
 
 
 class ZwgkTokenizer(Tokenizer):
@@ -110,25 +111,21 @@ def candidates(ix, parts: list[Part], synonyms: tuple[tuple[str, ...], ...]) -> 
 
 
 def search_site(library: Library, query: str, county: str | None = None, cache: str | None = None) -> dict:
-    """{"total", "results"} for one county (urls from its folder) or all (urls from the output root),
-    in the order the browser gives them."""
+    """{"total", "results"} of one county's search (urls from its folder) or, without a county,
+    of the portal's (urls from the output root), in the order the browser gives them."""
     cache = cache or os.path.join(library.site.root or ".", CACHE)
     synonyms = synonym_groups(library.site)
-    slugs = [county] if county else [c.slug for c in library.counties]
+    records = county_records(library, county) if county else portal_records(library)
+    ranker = Ranker(records, synonyms)
+    parts = ranker.parts(query)
+    found = candidates(open_index(os.path.join(cache, county or PORTAL), records), parts, synonyms)
     results = []
-    for slug in slugs:
-        records = county_records(library, slug)
-        ranker = Ranker(records, synonyms)
-        parts = ranker.parts(query)
-        found = candidates(open_index(os.path.join(cache, slug), records), parts, synonyms)
-        for hit in ranker.search(parts, [i for i, r in enumerate(records) if r.key in found]):
-            record = records[hit.index]
-            url = posixpath.relpath(record.url, county) if county else record.url
-            results.append({"id": record.id, "type": record.type, "title": record.title, "url": url,
-                            "via": list(hit.via), "of": record.parent})
+    for hit in ranker.search(parts, [i for i, r in enumerate(records) if r.key in found]):
+        record = records[hit.index]
+        url = posixpath.relpath(record.url, county) if county else record.url
+        results.append({"id": record.id, "type": record.type, "title": record.title, "url": url,
+                        "via": list(hit.via), "of": record.parent})
     return {"total": len(results), "results": results}
-
-
 
 
 def with_attachments(library: Library) -> Library:
