@@ -1,8 +1,6 @@
 /* zwgk search: the query engine over the index that zwgk/outputs/search/browser_index.py writes.
- * AND of the query's terms; a quoted phrase must appear as written; BM25F (zone weights,
- * each zone normalised by its own length); records holding a part exactly come first,
- * those holding it in a heavier zone (title, names, content, basis, body) before the
- * others; facet counts; excerpts.
+ * Every part of the query (through any of its synonyms) must match; a quoted phrase must appear
+ * as written; results in the order zwgk/outputs/search/rank.py defines; facet counts; excerpts.
  * It fetches only what a query needs, through a `load(name)` function: <script> tags
  * in the browser (so file:// works), files in node. Plain script and CommonJS module. */
 (function (root, factory) {
@@ -58,55 +56,37 @@
     return p;
   };
 
-  /** Load index.js once: record lengths, zones and facet values. */
+  /** Load index.js once: record lengths and facet values. */
   Engine.prototype.ready = function () {
     var self = this;
     if (!this._ready) this._ready = this.file("index").then(function (ix) {
-      var n = ix.count, lengths = decode(ix.lengths), zones = decode(ix.zones), used = ix.zoned;
-      var starts = new Array(n), zoneStarts = new Float64Array(n * 4).fill(Infinity), pos = 0, total = 0;
-      for (var r = 0; r < n; r++) {
-        starts[r] = pos; pos += lengths[r] + 1; total += lengths[r];
-        var z = 0;
-        for (var k = 0; k < used; k++) { z += zones[r * used + k] + 1; zoneStarts[r * 4 + k] = z; }
-      }
+      var n = ix.count, lengths = decode(ix.lengths), starts = new Array(n), pos = 0, total = 0;
+      for (var r = 0; r < n; r++) { starts[r] = pos; pos += lengths[r] + 1; total += lengths[r]; }
       var width = ix.facets.length + 1, flat = decode(ix.tuples), tuples = [], runs = decode(ix.records);
       for (var t = 0; t < flat.length; t += width) tuples.push(flat.slice(t, t + width));
       var tupleOf = new Int32Array(n), at = 0;
       for (var i = 0; i < runs.length; i += 2) tupleOf.fill(runs[i], at, at += runs[i + 1]);
-      ix.lengthOf = lengths; ix.starts = starts; ix.zoneStarts = zoneStarts;
+      ix.lengthOf = lengths; ix.starts = starts;
       ix.avg = n ? total / n : 1; ix.tuples = tuples; ix.tupleOf = tupleOf;
-      ix.zoneScale = zoneScales(ix);
       self.index = ix;
       return ix;
     });
     return this._ready;
   };
 
-  /** Per record and zone, weight / BM25 length norm of that zone (BM25F): a long body
-   *  does not dilute a match in a short title. */
-  function zoneScales(ix) {
-    var n = ix.count, Z = 5, b = ix.b, len = new Float64Array(n * Z), sum = new Float64Array(Z);
-    for (var r = 0; r < n; r++) {
-      for (var z = 0, from = 0; z < Z; z++) {
-        var to = z < 4 && ix.zoneStarts[r * 4 + z] !== Infinity ? ix.zoneStarts[r * 4 + z] - 1 : ix.lengthOf[r];
-        var l = Math.max(0, to - from);
-        len[r * Z + z] = l; sum[z] += l;
-        if (to === ix.lengthOf[r]) break;     // zones after the last one stored are empty
-        from = to + 1;
+  /** Where zone number `zone` of the record holding global position `from` (itself in zone
+   *  `zoneFrom`) begins, read from the text: zones end with ix.zone_end. -1 if not within `span`. */
+  Engine.prototype.zoneStart = function (r, from, zoneFrom, zone, span) {
+    var ix = this.index, end = ix.starts[r] + ix.lengthOf[r], b = Math.min(end, from + span);
+    if (zone <= zoneFrom) return Promise.resolve(from);
+    if (from >= b) return Promise.resolve(-1);
+    return this.text(from, b).then(function (t) {
+      var seen = zoneFrom;
+      for (var p = from; p < b; p++) {
+        if (t.chars[p - t.start] === ix.zone_end && ++seen === zone) return p + 1 < end ? p + 1 : -1;
       }
-    }
-    var scale = new Float64Array(n * Z);
-    for (var i = 0; i < n * Z; i++) {
-      var avg = sum[i % Z] / n;
-      scale[i] = avg > 0 ? ix.weights[i % Z] / (1 - b + b * len[i] / avg) : 0;
-    }
-    return scale;
-  }
-
-  Engine.prototype.zoneOf = function (r, local) {
-    var zs = this.index.zoneStarts, z = 0;
-    while (z < 4 && local >= zs[r * 4 + z]) z++;
-    return z;
+      return -1;
+    });
   };
 
   /** A shard parsed into a Map from term to posting. */
@@ -143,28 +123,30 @@
     return p;
   };
 
+  /** A term's posting: per record its tf (each occurrence counted by its zone's weight) and,
+   *  for a pair, the range of its positions; each position with the zone it stands in. */
   Engine.prototype.parseTerm = function (term, posting) {
-    var ix = this.index, scale = ix.zoneScale, nums = decode(posting), recs = new Map();
+    var ix = this.index, weights = ix.weights, nums = decode(posting), recs = new Map();
     var pair = Array.from(term).length === 2;
     if (pair) {
-      var positions = new Array(nums.length), at = 0, r = -1, next = 0, entry = null;
+      var positions = new Array(nums.length), zones = new Int8Array(nums.length), at = 0, r = -1, next = 0, entry = null;
       for (var i = 0; i < nums.length; i++) {
-        at += nums[i]; positions[i] = at;
+        at += Math.floor(nums[i] / 5); positions[i] = at; zones[i] = nums[i] % 5;
         if (at >= next) {
           r = upperBound(ix.starts, at) - 1;
           next = r + 1 < ix.count ? ix.starts[r + 1] : Infinity;
           entry = { tf: 0, from: i, to: i };
           recs.set(r, entry);
         }
-        entry.tf += scale[r * 5 + this.zoneOf(r, at - ix.starts[r])];
+        entry.tf += weights[zones[i]];
         entry.to = i + 1;
       }
-      return { term: term, pair: true, recs: recs, positions: positions, set: new Set(positions) };
+      return { term: term, pair: true, recs: recs, positions: positions, zones: zones, set: new Set(positions) };
     }
     var rec = 0;
     for (var j = 0; j < nums.length; j++) {
       rec += Math.floor(nums[j] / 5);
-      recs.set(rec, { tf: scale[rec * 5 + nums[j] % 5], zone: nums[j] % 5 });
+      recs.set(rec, { tf: weights[nums[j] % 5], zone: nums[j] % 5 });
     }
     return { term: term, pair: false, recs: recs };
   };
@@ -201,13 +183,22 @@
   /** Title, id and names of a record: its first two zones. `near` is text already
    *  fetched inside the record: a piece that begins inside a record carries its head. */
   Engine.prototype.head = function (r, near) {
-    var ix = this.index, s = ix.starts[r];
+    var self = this, ix = this.index, s = ix.starts[r];
     if (near && near.start > s && near.head) return Promise.resolve(splitHead(near.head));
-    var end = Math.min(s + ix.zoneStarts[r * 4 + 1] - 1, s + ix.lengthOf[r]);
-    return this.text(s, end).then(function (t) {
-      return splitHead(t.orig.slice(t.from[s - t.start], t.from[end - 1 - t.start] + 1).join(""));
+    return this.zoneStart(r, s, 0, 2, 2048).then(function (names) {
+      var end = names > 0 ? names - 1 : Math.min(s + ix.lengthOf[r], s + 2048);
+      return self.text(s, end).then(function (t) {
+        var text = end > s ? t.orig.slice(t.from[s - t.start], t.from[end - 1 - t.start] + 1).join("") : "";
+        return splitHead(text.split(ix.zone_end).join("\n"));
+      });
     });
   };
+
+  /** An attachment's document: the title in its names' 《…》的附件 line (records.py's of_document). */
+  function ofDocument(names) {
+    for (var i = 0; i < names.length; i++) { var m = /^《(.*)》的附件$/.exec(names[i]); if (m) return m[1]; }
+    return "";
+  }
 
   function splitHead(text) {
     var lines = text.split("\n");
@@ -225,6 +216,7 @@
       if (runs.length === 1) return { exact: true, at: -1, zone: data.get(runs[0][1]).recs.get(r).zone };
       return { exact: null, at: -1, bases: null };
     }
+    // A part stands in one zone: the zone of its anchor pair where it stands.
     var aTerms = A.runTerms(runs[anchor][1]), aData = data.get(aTerms[0]), e = aData.recs.get(r);
     var bases = [];
     for (var j = e.from; j < e.to; j++) {
@@ -234,11 +226,11 @@
         if (terms.length === 1 && Array.from(terms[0]).length === 1) continue;
         for (var t = 0; ok && t < terms.length; t++) ok = data.get(terms[t]).set.has(base + runs[q][0] + t);
       }
-      if (ok) bases.push(base);
+      if (ok) bases.push([base, aData.zones[j]]);
     }
-    if (!bases.length) return { exact: false, at: aData.positions[e.from] - runs[anchor][0] };
-    if (runs.length === 1) return { exact: true, at: bases[0], zone: this.zoneOf(r, bases[0] - ix.starts[r]) };
-    return { exact: null, at: bases[0], bases: bases };
+    if (!bases.length) return { exact: false, at: aData.positions[e.from] - runs[anchor][0], zone: aData.zones[e.from] };
+    if (runs.length === 1) return { exact: true, at: bases[0][0], zone: bases[0][1] };
+    return { exact: null, at: bases[0][0], zone: bases[0][1], bases: bases };
   };
 
   /** Settle an undecided part by reading the text: exact somewhere in the record? */
@@ -248,16 +240,16 @@
       return state.bases.reduce(function (prev, base) {
         return prev.then(function (found) {
           if (found) return found;
-          return self.normText(base, base + len).then(function (s) {
-            return s === want ? { exact: true, at: base, zone: self.zoneOf(r, base - ix.starts[r]) } : null;
+          return self.normText(base[0], base[0] + len).then(function (s) {
+            return s === want ? { exact: true, at: base[0], zone: base[1] } : null;
           });
         });
-      }, Promise.resolve(null)).then(function (found) { return found || { exact: false, at: state.at }; });
+      }, Promise.resolve(null)).then(function (found) { return found || { exact: false, at: state.at, zone: state.zone }; });
     }
     var s0 = ix.starts[r];
     return this.normText(s0, s0 + ix.lengthOf[r]).then(function (s) {
-      var i = s.indexOf(want), local = i < 0 ? -1 : Array.from(s.slice(0, i)).length;
-      return i < 0 ? { exact: false, at: -1 } : { exact: true, at: s0 + local, zone: self.zoneOf(r, local) };
+      var i = s.indexOf(want), before = i < 0 ? "" : s.slice(0, i), local = Array.from(before).length;
+      return i < 0 ? { exact: false, at: -1 } : { exact: true, at: s0 + local, zone: before.split(ix.zone_end).length - 1 };
     });
   };
 
@@ -567,7 +559,7 @@
         return {
           index: r, id: head.id, type: url[0], title: head.title, url: url[1].replace("{id}", head.id),
           exact: exactCount(h, false) === parts.length, excerpt: ex.segments, facets: facets,
-          via: h.via, of: url[2] || "",     // the synonyms it was found through; an attachment's document
+          via: h.via, of: url[0] === "attachment" ? ofDocument(head.names) : "",   // synonyms it was found through; an attachment's document
           // An item's 事项 above it (its names but its own and the 领域), a document's date.
           above: url[0] === "item" ? head.names.slice(0, -1).filter(function (n) { return n !== head.title; }) : [],
           date: head.names.filter(function (n) { return /^\d{4}-\d{2}-\d{2}$/.test(n); })[0] || ""
@@ -579,40 +571,48 @@
   /** About 100 characters of the record's text around its first match there, as [{text, mark}]:
    *  an item's 公开内容 on, a document's or page's body, never the ids and metadata before them. */
   Engine.prototype.excerpt = function (h, parts) {
-    var ix = this.index, r = h.r, s0 = ix.starts[r], end = s0 + ix.lengthOf[r];
-    var zone = ix.urls[this.tuple(r)[0]][0] === "item" ? 1 : 3, first = ix.zoneStarts[r * 4 + zone];
-    var body = s0 + (first !== Infinity && s0 + first < end ? first : ix.zoneStarts[r * 4]), at = -1;
+    var self = this, ix = this.index, r = h.r, s0 = ix.starts[r], end = s0 + ix.lengthOf[r];
+    var want = ix.urls[this.tuple(r)[0]][0] === "item" ? 2 : 4, at = -1, zone = 0;
     var states = [].concat.apply([], h.states);
-    states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.exact) at = s.at; });
-    states.forEach(function (s) { if (at < 0 && s.at >= 0) at = s.at; });
-    if (at < 0 || at < body) at = Math.max(at, body);   // a match in the title: show what follows it
-    var a = Math.max(body, at - 30), b = Math.min(end, a + 110);
-    if (a >= b) return Promise.resolve({ segments: [], text: null });
+    states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.exact) { at = s.at; zone = s.zone; } });
+    states.forEach(function (s) { if (at < 0 && s.at >= 0 && s.zone !== undefined) { at = s.at; zone = s.zone; } });
+    if (at < 0) { at = s0; zone = 0; }
+    // A match before the text to show (in the title, ids or metadata): show that text's start instead.
+    var start = zone >= want ? Promise.resolve(at) : this.zoneStart(r, at, zone, want, 4096).then(function (p) {
+      return p >= 0 ? p : self.zoneStart(r, at, zone, 1, 4096).then(function (q) { return q >= 0 ? q : at; });
+    });
     var needles = [];
     h.alts.forEach(function (alts) {
       alts.forEach(function (a) { needles.push(a.text); a.runs.forEach(function (run) { needles.push(run[1]); }); });
     });
-    return this.text(a, b).then(function (t) {
-      var chars = t.chars.slice(a - t.start, b - t.start), from = t.from.slice(a - t.start, b - t.start);
-      var marked = new Array(chars.length).fill(false), norm = chars.join("");
-      needles.forEach(function (needle) {
-        if (!needle) return;
-        var cps = Array.from(needle).length, i = norm.indexOf(needle);
-        while (i >= 0) {
-          var k = Array.from(norm.slice(0, i)).length;
-          for (var j = k; j < k + cps; j++) marked[j] = true;
-          i = norm.indexOf(needle, i + 1);
+    return start.then(function (from) {
+      var a = Math.max(s0, from === at ? at - 30 : from), b = Math.min(end, a + 110);
+      if (a >= b) return { segments: [], text: null };
+      return self.text(a, b).then(function (t) {
+        var chars = t.chars.slice(a - t.start, b - t.start), from0 = t.from.slice(a - t.start, b - t.start);
+        // Never show the end of an earlier zone before the match.
+        var cut = from === at ? chars.lastIndexOf(ix.zone_end, Math.max(0, at - a - 1)) + 1 : 0;
+        chars = chars.slice(cut); from0 = from0.slice(cut); a += cut;
+        var marked = new Array(chars.length).fill(false), norm = chars.join("");
+        needles.forEach(function (needle) {
+          if (!needle) return;
+          var cps = Array.from(needle).length, i = norm.indexOf(needle);
+          while (i >= 0) {
+            var k = Array.from(norm.slice(0, i)).length;
+            for (var j = k; j < k + cps; j++) marked[j] = true;
+            i = norm.indexOf(needle, i + 1);
+          }
+        });
+        var segs = [], o0 = from0[0], o1 = from0[from0.length - 1] + 1, markOrig = new Map();
+        for (var i = 0; i < from0.length; i++) markOrig.set(from0[i], (markOrig.get(from0[i]) || false) || marked[i]);
+        for (var o = o0; o < o1; o++) {
+          var ch = t.orig[o] === "\n" || t.orig[o] === ix.zone_end ? " " : t.orig[o], m = !!markOrig.get(o), last = segs[segs.length - 1];
+          if (last && last.mark === m) last.text += ch; else segs.push({ text: ch, mark: m });
         }
+        if (cut === 0 && from === at && a > s0 && segs.length) segs[0].text = "…" + segs[0].text;
+        if (b < end && segs.length) segs[segs.length - 1].text += "…";
+        return { segments: segs, text: t };
       });
-      var segs = [], o0 = from[0], o1 = from[from.length - 1] + 1, markOrig = new Map();
-      for (var i = 0; i < from.length; i++) markOrig.set(from[i], (markOrig.get(from[i]) || false) || marked[i]);
-      for (var o = o0; o < o1; o++) {
-        var ch = t.orig[o] === "\n" ? " " : t.orig[o], m = !!markOrig.get(o), last = segs[segs.length - 1];
-        if (last && last.mark === m) last.text += ch; else segs.push({ text: ch, mark: m });
-      }
-      if (a > body && segs.length) segs[0].text = "…" + segs[0].text;
-      if (b < end && segs.length) segs[segs.length - 1].text += "…";
-      return { segments: segs, text: t };
     });
   };
 

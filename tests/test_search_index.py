@@ -106,10 +106,10 @@ def test_postings_hold_exactly_the_tokens_of_the_text():
         for z in rec.zones:
             bounds.append(bounds[-1] + len(normalize(z)) + 1)
         for tok, pos in tokenize(rec.text):
+            zone = max(i for i, b in enumerate(bounds[:-1]) if pos >= b)
             if len(tok) == 2:
-                want_pairs.setdefault(tok, []).append(starts[r] + pos)
+                want_pairs.setdefault(tok, []).append((starts[r] + pos, zone))
             else:
-                zone = max(i for i, b in enumerate(bounds[:-1]) if pos >= b)
                 want_chars.setdefault(tok, {})
                 want_chars[tok][r] = min(want_chars[tok].get(r, 9), zone)
     got_pairs, got_chars = {}, {}
@@ -126,8 +126,9 @@ def test_postings_hold_exactly_the_tokens_of_the_text():
                 sink[term] = _decode(posting)
     assert set(got_pairs) == set(want_pairs)
     for term, nums in got_pairs.items():
-        positions = [sum(nums[:i + 1]) for i in range(len(nums))]
-        assert positions == want_pairs[term], term
+        positions = [sum(v // len(ZONES) for v in nums[:i + 1]) for i in range(len(nums))]
+        assert positions == [p for p, _zone in want_pairs[term]], term
+        assert [v % len(ZONES) for v in nums] == [zone for _p, zone in want_pairs[term]], term   # each with its zone
         assert all(text[p:p + 2] == term for p in positions)
     assert set(got_chars) == set(want_chars)
     for term, nums in got_chars.items():

@@ -1,11 +1,13 @@
 """Search records → the browser index: small JS files that <script> tags load, even from file://.
 
 Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
-  index.js     records: text lengths, zone lengths, facet values; shard and piece counts.
+  index.js     records: text lengths, facet values; shard and piece counts; the ranking's
+               constants and the synonym groups.
   s/<h>.js     shard h (base 36) = FNV-1a(term) % shards: ["<characters>", "<pairs>"], each
                a comma list of term + posting. A pair's posting is the ascending positions
-               of the pair in the site text (all records joined by newlines); a character's
-               is its records, each with the best zone it occurs in. A term whose posting
+               of the pair in the site text (all records joined by newlines), each with the
+               zone it stands in; a character's is its records, each with the best zone it
+               occurs in. A term whose posting
                is long is written as `term~n` and lives in s/<h>-<n>.js.
   t/<k>.js     [start, text, head]: the original text whose normalised positions are
                k*PIECE .. (k+1)*PIECE, and the title and id of the record it begins in;
@@ -29,13 +31,17 @@ from zwgk.base import never
 from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
 from zwgk.outputs.search.postings import char_postings, pair_postings, shard_texts, varint_string
 from zwgk.outputs.search.rank import BM25_B, BM25_K1, INTENTS, ZONE_WEIGHTS
-from zwgk.outputs.search.records import DEMOTED, FACETS, ZONES, Record
+from zwgk.outputs.search.records import DEMOTED, FACETS, ZONE_END, ZONES, Record
 
 FORMAT = 1
 # Normalised code points per text piece. Measured on a 2,000-record county: 1,024 made 4
 # times the files (a city build creates 60,000) for 112 KB instead of 117 KB fetched by a
 # cold query; the query itself took 5 instead of 10 ms.
 PIECE = 4096
+# The portal's records are a whole city's, with their full text: showing a result costs its
+# piece. Measured on the 22-county city (低保, first page): 1,024 fetched 30 KB of pieces
+# instead of 105 KB, for 19,600 piece files instead of 4,900.
+PORTAL_PIECE = 1024
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
 
 _WORD = np.zeros(0x110000, bool)
@@ -108,8 +114,7 @@ def _pieces(original: str, exp_at: np.ndarray, exp_extra: np.ndarray, size: int)
 
 
 def _url_template(record: Record, base: str) -> str:
-    """The record's URL relative to the site folder, with its id as {id} (an attachment's,
-    which leads to its document's page, as it is)."""
+    """The record's URL relative to the site folder, with its id as {id}."""
     if not base:
         rel = record.url
     elif record.url.startswith(base + "/"):
@@ -117,8 +122,6 @@ def _url_template(record: Record, base: str) -> str:
     else:
         rel = posixpath.relpath(record.url, base)
     tail = f"{record.id}.html"
-    if record.parent:
-        return rel
     assert rel.endswith(tail), (rel, tail)
     return rel[:-len(tail)] + "{id}.html"
 
@@ -133,9 +136,8 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     synonyms: the normalised groups of terms a query is widened with."""
     prefix = f"{base}/search/" if base else "search/"
     if not records:
-        empty = np.zeros((0, len(ZONES) - 1), np.int64)
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), empty, 1, 1, synonyms)
+        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, synonyms)
         payload["version"] = _version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
@@ -159,13 +161,12 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     dense = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
 
     checkpoint()          # a build asked to stop (zwgk serve: a newer save) stops here
-    pairs = pair_postings(cp, word, dense, chars)
-    checkpoint()
-    # Made only now, so that they and the pairs' temporary arrays are not held at once.
-    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, newline, ...
+    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, its end, ...
     zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
-    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
     del seg
+    pairs = pair_postings(cp, word, dense, chars, zone_at)
+    checkpoint()
+    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
     singles = char_postings(cp, word, dense, chars, rec_at, zone_at, n)
     del zone_at, rec_at, word, dense
     checkpoint()
@@ -184,7 +185,8 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         files.append((name, f'zwgkData("{name}",["{char_texts[s]}","{pair_texts[s]}"]);\n'.encode("utf-8")))
     for key in sorted(own):
         files.append((f"s/{key}", js_data(f"s/{key}", own[key])))
-    pieces = _pieces(original, exp_at, exp_extra, PIECE)
+    piece_size = PIECE if base else PORTAL_PIECE
+    pieces = _pieces(original, exp_at, exp_extra, piece_size)
     norm_starts = norm_edges[:, 0] if n else np.zeros(0, np.int64)
     for k, (start, piece) in enumerate(pieces):
         # A piece that begins inside a record carries that record's title and id, so a
@@ -192,7 +194,8 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         r = int(np.searchsorted(norm_starts, start, side="right")) - 1
         head = records[r].head if 0 <= r and norm_starts[r] < start else ""
         files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
-    payload = _index_payload(records, base, facets, lengths, norm_zone_len[:, :-1], shards, len(pieces), synonyms)
+    payload = _index_payload(records, base, facets, lengths, shards, len(pieces), synonyms)
+    payload["piece"] = piece_size
     payload["version"] = _version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
@@ -206,7 +209,7 @@ def _version(files: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:12]
 
 
-def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces, synonyms) -> dict:
+def _index_payload(records, base, facets, lengths, shards, pieces, synonyms) -> dict:
     names = [name for name, _label in facets]
     blanks = [""] * len(names)
     rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
@@ -217,20 +220,17 @@ def _index_payload(records, base, facets, lengths, zone_lens, shards, pieces, sy
     tuples: dict[tuple, int] = {}
     runs: list[int] = []                     # (tuple, count) runs over the records in order
     for r, row in zip(records, rows):
-        u = url_index.setdefault((r.type, _url_template(r, base), *((r.parent,) if r.parent else ())), len(url_index))
+        u = url_index.setdefault((r.type, _url_template(r, base)), len(url_index))
         k = tuples.setdefault((u, *map(getitem, value_index, row)), len(tuples))
         if runs and runs[-2] == k:
             runs[-1] += 1
         else:
             runs += [k, 1]
     urls = [list(key) for key in url_index]
-    # The last zone any record uses runs to the end of the text: no lengths are stored
-    # for it or after it (the portal's records have no basis or body).
-    used = next((z for z in range(len(ZONES) - 1, 0, -1) if any(r.zones[z] for r in records)), 0)
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
         "piece": PIECE, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
-        "lengths": varint_string(lengths), "zoned": used, "zones": varint_string(zone_lens[:, :used].reshape(-1)),
+        "lengths": varint_string(lengths), "zone_end": ZONE_END,
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
         "demoted": DEMOTED, "intents": [[list(types), pattern] for types, pattern in INTENTS],

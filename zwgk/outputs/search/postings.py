@@ -116,8 +116,10 @@ def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     return out
 
 
-def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray) -> Postings:
-    """Every pair of word characters with the ascending positions where it starts.
+def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray,
+                  zone_at: np.ndarray) -> Postings:
+    """Every pair of word characters with the ascending positions where it starts, each
+    written as delta * len(ZONES) + the zone it stands in (the browser needs no zone table).
 
     Built in place where it can be: the portal of a city has millions of pairs, and each
     temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
@@ -139,7 +141,10 @@ def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np
     term = key[first] >> np.uint64(pos_bits)
     key &= np.uint64((1 << pos_bits) - 1)          # now the positions
     positions = key.view(np.int64)
-    codes, width = _varints(_deltas(positions, first))
+    values = _deltas(positions, first)
+    values *= len(ZONES)
+    values += zone_at[positions]
+    codes, width = _varints(values)
     del key, positions
     a = (term >> np.uint64(bits)).astype(np.int64)
     b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)

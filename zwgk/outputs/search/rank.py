@@ -11,7 +11,7 @@ alternative matches when the record holds all its terms. Matches are ordered by,
 4. what the query asks for: a query naming a kind of document (通知, 公告, a 文号, a year …)
    puts documents first, then their attachments; one naming a service (办理, 申请 …) the 事项;
    otherwise an attachment comes after the rest, which match it alike (its document is the answer);
-5. relevance × recency: BM25F over the zones, times 2 for a document of the newest year in the
+5. relevance × recency: BM25 (each occurrence counted by its zone's weight), times 2 for a document of the newest year in the
    index (and for 事项 and pages, which are always current), 1.5 for the year before, …;
 6. the record's place in the index.
 
@@ -57,21 +57,14 @@ class Hit:
 
 class Ranker:
     """A county's (or the portal's) records as the browser index holds them: normalised texts,
-    zone lengths and the averages BM25F needs."""
+    zone lengths and the average length BM25 needs."""
 
     def __init__(self, records: list[Record], synonyms: tuple[tuple[str, ...], ...] = ()):
         self.records = records
         self.synonyms = synonyms
         self.texts = [r.searchable for r in records]
         self.zone_lengths = [[len(normalize(z)) for z in r.zones] for r in records]
-        n = len(records)
-        self.avg = sum(len(t) for t in self.texts) / n if n else 1
-        sums = [0.0] * len(ZONES)
-        for lengths in self.zone_lengths:
-            for z, length in enumerate(lengths):
-                sums[z] += length
-        self.scales = [[(ZONE_WEIGHTS[z] / (1 - BM25_B + BM25_B * length / (sums[z] / n)) if sums[z] > 0 else 0)
-                        for z, length in enumerate(lengths)] for lengths in self.zone_lengths]
+        self.avg = sum(len(t) for t in self.texts) / len(records) if records else 1
         years = [int(r.facet("year")) for r in records if r.facet("year")]
         self.newest = max(years) if years else 0
         self._df: dict[str, int] = {}
@@ -89,15 +82,15 @@ class Ranker:
             self._df[term] = sum(1 for t in self.texts if term in t)
         return self._df[term]
 
-    def tf(self, r: int, term: str) -> float:
-        """A pair counts every place it stands, by its zone's scale; a character only its heaviest zone."""
-        text, scale = self.texts[r], self.scales[r]
+    def tf(self, r: int, term: str) -> int:
+        """A pair counts every place it stands, by its zone's weight; a character only its heaviest zone."""
+        text = self.texts[r]
         at = text.find(term)
         if len(term) == 1:
-            return scale[self.zone_of(r, at)]
-        tf = 0.0
+            return ZONE_WEIGHTS[self.zone_of(r, at)]
+        tf = 0
         while at >= 0:
-            tf += scale[self.zone_of(r, at)]
+            tf += ZONE_WEIGHTS[self.zone_of(r, at)]
             at = text.find(term, at + 1)
         return tf
 

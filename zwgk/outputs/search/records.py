@@ -1,9 +1,10 @@
 """The library as search records: what each item, document and page offers to search.
 
-A record's text is its zones joined by newlines, in weight order: title, names (ids,
-事项 names, 文号), content, basis, body. Newlines separate, so no query spans two fields.
-The first line is the title and the second the record's id: the browser reads both
-from the text itself.
+A record's text is its zones in weight order: title, names (ids, 事项 names, 文号), content,
+basis, body, each ended by ZONE_END (the last by the newline between records); lines within
+a zone are separated by newlines. Neither is a word character, so no query spans two
+fields. The browser finds the zones in the text itself: the title, then the record's id
+on the first line of its names.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from zwgk.render import attachment_titles, file_title
 from zwgk.outputs.search.analysis import normalize
 
 ZONES = ("title", "names", "content", "basis", "body")
+ZONE_END = "\x1f"      # between a record's zones in its text (the browser's twin is in zwgk-search.js)
 TYPES = ("item", "document", "page", "attachment")
 TYPE_LABELS = {"item": "事项", "document": "文件", "page": "页面", "attachment": "附件"}
 
@@ -57,7 +59,7 @@ class Record:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.zones)
+        return ZONE_END.join(self.zones)
 
     @property
     def searchable(self) -> str:
@@ -134,10 +136,17 @@ def attachment_records(library: Library, county: County, doc: Document) -> list[
         title = named[n] if named else file_title(path)
         if not re.search(r"[\u4e00-\u9fff]", title):
             title = f"附件（{path.rpartition('/')[2]}）"     # a file name says nothing to a citizen
-        zones = (_line(title), _lines(doc.id, path.rpartition("/")[2], doc.published.isoformat()), "", "", text)
+        # Its names say whose it is (the browser shows that line); the url is its document's page.
+        zones = (_line(title), _lines(doc.id, of_document(doc.title), path.rpartition("/")[2], doc.published.isoformat()),
+                 "", "", text)
         records.append(Record(doc.id, "attachment", county.slug, urls.doc_page(county.slug, doc.id), zones,
                               facets, parent=doc.title, source=path))
     return records
+
+
+def of_document(title: str) -> str:
+    """The line of an attachment's names that says which document it belongs to."""
+    return f"《{_line(title)}》的附件"
 
 
 def page_record(county: str, county_name: str, page: Page) -> Record:
@@ -192,10 +201,14 @@ def portal_records(library: Library, kept: PortalRecords | None = None) -> list[
 
 
 def county_portal_records(library: Library, county: County, kept: PortalRecords) -> list[Record]:
-    """One county's part of the portal's records, made once for its County object."""
+    """One county's part of the portal's records, made once for its County object. Records with
+    the same facets stand together: index.js stores a run of them as one number (a city's
+    documents, newest first, changed facets at almost every record: 26 KB of runs)."""
     records = kept.get(county)
     if records is None:
         records = county_records(library, county.slug, shared_pages=False)
+        order = {name: n for n, name in enumerate(TYPES)}
+        records.sort(key=lambda r: (order[r.type], r.facet("domain"), -int(r.facet("year") or 0), r.facet("validity")))
         kept.put(county, records)
     return records
 
