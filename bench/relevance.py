@@ -28,7 +28,7 @@ QUERIES = os.path.join(REPO, "bench", "relevance_queries.yaml")
 def build(engine: str, site: str, out: str) -> None:
     env = dict(os.environ, PYTHONPATH=engine)
     subprocess.run([sys.executable, "-m", "zwgk", "build", site, "--out", out], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_queries(engine: str, site_dir: str, queries: list[str]) -> list[list[str]]:

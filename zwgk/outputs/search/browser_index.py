@@ -30,7 +30,7 @@ import numpy as np
 from zwgk.base import never
 from zwgk.outputs.search.analysis import BMP_CHANGES, WORD_RANGES, normalize_char
 from zwgk.outputs.search.postings import char_postings, pair_postings, shard_texts, varint_string
-from zwgk.outputs.search.rank import BM25_B, BM25_K1, INTENTS, ZONE_WEIGHTS
+from zwgk.outputs.search.rank import BM25_B, BM25_K1, COMMON, INTENTS, ZONE_WEIGHTS
 from zwgk.outputs.search.records import DEMOTED, FACETS, ZONE_END, ZONES, Record
 
 FORMAT = 1
@@ -233,6 +233,6 @@ def _index_payload(records, base, facets, lengths, shards, pieces, synonyms) -> 
         "lengths": varint_string(lengths), "zone_end": ZONE_END,
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],
-        "demoted": DEMOTED, "intents": [[list(types), pattern] for types, pattern in INTENTS],
+        "demoted": DEMOTED, "common": COMMON, "intents": [[list(types), pattern] for types, pattern in INTENTS],
         "synonyms": [list(group) for group in synonyms],
     }

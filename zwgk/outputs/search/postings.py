@@ -90,6 +90,7 @@ class Postings:
     codes: np.ndarray
     starts: np.ndarray
     lengths: np.ndarray
+    counts: np.ndarray      # entries (positions, or records) of each term's posting
 
 
 def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, width: np.ndarray) -> Postings:
@@ -97,7 +98,8 @@ def _grouped(terms: list[np.ndarray], first: np.ndarray, codes: np.ndarray, widt
     group_starts = np.flatnonzero(first)
     char_starts = np.concatenate(([0], np.cumsum(width, dtype=np.int64)))[group_starts]
     ends = np.concatenate((char_starts[1:], [len(codes)]))
-    return Postings(terms, codes, char_starts, ends - char_starts)
+    counts = np.diff(np.concatenate((group_starts, [len(first)])))
+    return Postings(terms, codes, char_starts, ends - char_starts, counts)
 
 
 def _group_starts(sorted_keys: np.ndarray, low_bits: int = 0) -> np.ndarray:
@@ -191,11 +193,13 @@ def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Post
 
 
 def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> list[str]:
-    """Each shard's section: a comma list of term + posting. Long postings go to `own`."""
+    """Each shard's section: a comma list of term + posting. Long postings go to `own`, and the
+    shard says `~n~count`: its file's number and how many entries it holds (a query may leave
+    a very common pair for the text to settle instead of fetching it: rank.COMMON)."""
     cols = post.terms
     shard = (_hash_codes(cols) % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard, kind="stable")             # terms are already in code point order
-    starts, lengths, codes = post.starts[order], post.lengths[order].copy(), post.codes
+    starts, lengths, codes, counts = post.starts[order], post.lengths[order].copy(), post.codes, post.counts[order]
     shard = shard[order]
     cols = [c[order] for c in cols]
     big_at = np.flatnonzero(lengths > BIG_TERM)
@@ -207,7 +211,7 @@ def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str
             n = len(big.setdefault(s, []))
             big[s].append(t)
             own[f"{np.base_repr(s, 36).lower()}-{n}"] = codes[starts[t]:starts[t] + lengths[t]].tobytes().decode("utf-32-le")
-            marker = [_TILDE] + [ord(c) for c in str(n)]
+            marker = [_TILDE] + [ord(c) for c in str(n)] + [_TILDE] + [ord(c) for c in str(int(counts[t]))]
             starts[t], lengths[t] = len(codes) + len(extra), len(marker)
             extra.extend(marker)
         codes = np.concatenate((codes, np.array(extra, np.uint32)))

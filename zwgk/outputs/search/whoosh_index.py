@@ -99,12 +99,13 @@ def open_index(folder: str, records: list[Record]):
     return ix
 
 
-def candidates(ix, parts: list[Part], synonyms: tuple[tuple[str, ...], ...]) -> set[str]:
+def candidates(ix, parts: list[Part], ranker: Ranker) -> set[str]:
     """Keys of the records holding every part's terms, through any of its alternatives."""
     if not parts:
         return set()
     fields = [f"z_{name}" for name in ZONES]
-    q = And([Or([And([Or([Term(f, t) for f in fields]) for t in alt.terms]) for alt in alternatives(part, synonyms)])
+    q = And([Or([And([Or([Term(f, t) for f in fields]) for t in ranker.kept(alt)])
+                 for alt in alternatives(part, ranker.synonyms)])
              for part in parts])
     with ix.searcher() as searcher:
         return {hit["key"] for hit in searcher.search(q, limit=None, scored=False)}
@@ -118,7 +119,7 @@ def search_site(library: Library, query: str, county: str | None = None, cache: 
     records = county_records(library, county) if county else portal_records(library)
     ranker = Ranker(records, synonyms)
     parts = ranker.parts(query)
-    found = candidates(open_index(os.path.join(cache, county or PORTAL), records), parts, synonyms)
+    found = candidates(open_index(os.path.join(cache, county or PORTAL), records), parts, ranker)
     results = []
     for hit in ranker.search(parts, [i for i, r in enumerate(records) if r.key in found]):
         record = records[hit.index]

@@ -44,6 +44,8 @@
     this.files = new Map();
     this.index = null;
     this.terms = new Map();
+    this.lookups = new Map();
+    this.infos = new Map();
   }
 
   Engine.prototype.file = function (name) {
@@ -108,19 +110,48 @@
   };
 
   /** What the index holds for one term: per record, BM25F tf and (for pairs) positions. */
+  /** What the term's shard says of it: {posting, count: 0}, or {file, count} for a posting with
+   *  a file of its own (count: its entries). Kept in this.infos once known. */
+  Engine.prototype.lookup = function (term) {
+    var self = this;
+    if (!this.lookups.has(term)) this.lookups.set(term, this.ready().then(function (ix) {
+      return self.shard(termHash(term) % ix.shards);
+    }).then(function (shard) {
+      var posting = shard.map.get(term), info = { posting: posting || "", count: 0 };
+      if (posting && posting.charAt(0) === "~") {
+        var marker = posting.slice(1).split("~");
+        info = { file: shard.name + "-" + marker[0], count: Number(marker[1]) };
+      }
+      self.infos.set(term, info);
+      return info;
+    }));
+    return this.lookups.get(term);
+  };
+
+  /** What the index holds for one term: per record its tf and (for pairs) positions. */
   Engine.prototype.term = function (term) {
     var self = this;
     if (this.terms.has(term)) return this.terms.get(term);
-    var p = this.ready().then(function (ix) {
-      return self.shard(termHash(term) % ix.shards);
-    }).then(function (shard) {
-      var posting = shard.map.get(term);
-      if (posting === undefined) return "";
-      if (posting.charAt(0) === "~") return self.file(shard.name + "-" + posting.slice(1));
-      return posting;
+    var p = this.lookup(term).then(function (info) {
+      return info.file ? self.file(info.file) : info.posting;
     }).then(function (posting) { return self.parseTerm(term, posting); });
     this.terms.set(term, p);
     return p;
+  };
+
+  /** The terms a part is looked up by, from what the shards said (rank.py's kept_terms): its
+   *  pairs but the very common ones, unless all are. A term not looked up counts as rare. */
+  Engine.prototype.kept = function (terms) {
+    var infos = this.infos, common = this.index.common;
+    function count(t) { var i = infos.get(t); return i ? i.count : 0; }
+    var pairs = terms.filter(function (t) { return Array.from(t).length === 2; });
+    var many = pairs.filter(function (t) { return count(t) > common; });
+    var kept = terms.filter(function (t) { return many.indexOf(t) < 0; });
+    if (pairs.length && many.length === pairs.length) {
+      var least = many.reduce(function (x, y) { return count(y) < count(x) || (count(y) === count(x) && pairs.indexOf(y) < pairs.indexOf(x)) ? y : x; });
+      kept.push(least);
+    }
+    return terms.filter(function (t) { return kept.indexOf(t) >= 0; });
   };
 
   /** A term's posting: per record its tf (each occurrence counted by its zone's weight) and,
@@ -210,26 +241,25 @@
   /** How one part stands in one record: {exact: true|false|null, at: global position or -1,
    *  bases, zone: the heaviest zone holding it exactly (once known)}. */
   Engine.prototype.chain = function (part, r, data) {
-    var ix = this.index, runs = part.runs, anchor = -1;
-    for (var i = 0; i < runs.length; i++) if (Array.from(runs[i][1]).length > 1) { anchor = i; break; }
-    if (anchor < 0) {
+    var ix = this.index, runs = part.runs, kept = part.kept || part.terms, pairs = [];
+    runs.forEach(function (run) {
+      if (Array.from(run[1]).length > 1) A.runTerms(run[1]).forEach(function (t, i) { pairs.push([run[0] + i, t]); });
+    });
+    var looked = pairs.filter(function (p) { return kept.indexOf(p[1]) >= 0; });
+    if (!looked.length) {
       if (runs.length === 1) return { exact: true, at: -1, zone: data.get(runs[0][1]).recs.get(r).zone };
       return { exact: null, at: -1, bases: null };
     }
-    // A part stands in one zone: the zone of its anchor pair where it stands.
-    var aTerms = A.runTerms(runs[anchor][1]), aData = data.get(aTerms[0]), e = aData.recs.get(r);
-    var bases = [];
+    // Where the pairs looked up stand in line, the part may stand as written; it stands in one
+    // zone, its first pair's. With every pair looked up and one run, it does.
+    var first = looked[0], aData = data.get(first[1]), e = aData.recs.get(r), bases = [];
     for (var j = e.from; j < e.to; j++) {
-      var base = aData.positions[j] - runs[anchor][0], ok = base >= ix.starts[r];
-      for (var q = 0; ok && q < runs.length; q++) {
-        var terms = A.runTerms(runs[q][1]);
-        if (terms.length === 1 && Array.from(terms[0]).length === 1) continue;
-        for (var t = 0; ok && t < terms.length; t++) ok = data.get(terms[t]).set.has(base + runs[q][0] + t);
-      }
+      var base = aData.positions[j] - first[0], ok = base >= ix.starts[r];
+      for (var q = 1; ok && q < looked.length; q++) ok = data.get(looked[q][1]).set.has(base + looked[q][0]);
       if (ok) bases.push([base, aData.zones[j]]);
     }
-    if (!bases.length) return { exact: false, at: aData.positions[e.from] - runs[anchor][0], zone: aData.zones[e.from] };
-    if (runs.length === 1) return { exact: true, at: bases[0][0], zone: bases[0][1] };
+    if (!bases.length) return { exact: false, at: aData.positions[e.from] - first[0], zone: aData.zones[e.from] };
+    if (runs.length === 1 && looked.length === pairs.length) return { exact: true, at: bases[0][0], zone: bases[0][1] };
     return { exact: null, at: bases[0][0], zone: bases[0][1], bases: bases };
   };
 
@@ -265,14 +295,20 @@
     return this.ready().then(function (ix) {
       if (!typed.length) return { total: 0, page: 1, size: size, results: [], facets: self.facets([], filters) };
       var synonyms = ix.synonyms || [], data = new Map();
-      function fetch(ps) {
-        var terms = [];
-        ps.forEach(function (p) { alternatives(p, synonyms).forEach(function (a) { a.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); }); });
-        return Promise.all(terms.map(function (t) { return self.term(t); })).then(function (list) {
+      function fetch(ps) {        // look up every alternative's terms, then fetch those it is looked up by
+        var alts = [], terms = [];
+        ps.forEach(function (p) { alts.push.apply(alts, alternatives(p, synonyms)); });
+        alts.forEach(function (a) { a.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
+        return Promise.all(terms.map(function (t) { return self.lookup(t); })).then(function () {
+          var wanted = [];
+          alts.forEach(function (a) { self.kept(a.terms).forEach(function (t) { if (wanted.indexOf(t) < 0) wanted.push(t); }); });
+          return Promise.all(wanted.map(function (t) { return self.term(t); }));
+        }).then(function (list) {
           list.forEach(function (d) { data.set(d.term, d); });
         });
       }
       function holds(terms) {      // some record holds every term (only terms already fetched are known)
+        terms = self.kept(terms);
         if (!terms.every(function (t) { return data.has(t); })) return false;
         var ds = terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
         for (var r of ds[0].recs.keys()) if (ds.every(function (d) { return d.recs.has(r); })) return true;
@@ -283,12 +319,15 @@
         typed.forEach(function (p) { parts.push.apply(parts, splitUnmatched(p, synonyms, holds)); });
         return fetch(parts);
       }).then(function () {
-        parts.forEach(function (p) { p.alts = alternatives(p, synonyms); });
+        parts.forEach(function (p) {
+          p.alts = alternatives(p, synonyms);
+          p.alts.forEach(function (a) { a.kept = self.kept(a.terms); });
+        });
         // A part matches where any of its alternatives holds all its terms.
         var sets = parts.map(function (p) {
           var found = new Set();
           p.alts.forEach(function (a) {
-            var ds = a.terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
+            var ds = a.kept.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
             ds[0].recs.forEach(function (_e, r) {
               for (var i = 1; i < ds.length; i++) if (!ds[i].recs.has(r)) return;
               found.add(r);
@@ -393,14 +432,14 @@
     var hits = cands.map(function (r) {
       var alts = [], states = [], chosen = [], via = [];
       parts.forEach(function (p) {
-        var matching = p.alts.filter(function (a) { return a.terms.every(function (t) { return data.get(t).recs.has(r); }); });
+        var matching = p.alts.filter(function (a) { return a.kept.every(function (t) { return data.get(t).recs.has(r); }); });
         alts.push(matching);
         states.push(matching.map(function (a) { return self.chain(a, r, data); }));
         chosen.push(matching[0]);
         if (matching[0] !== p.alts[0]) via.push(matching[0].text);
       });
       var terms = [];
-      chosen.forEach(function (a) { a.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
+      chosen.forEach(function (a) { a.kept.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
       var score = 0, norm = k1 * (1 - b + b * ix.lengthOf[r] / ix.avg);
       terms.forEach(function (t) {
         var d = data.get(t), df = d.recs.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), tf = d.recs.get(r).tf;
