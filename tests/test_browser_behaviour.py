@@ -364,4 +364,6 @@ def test_search_results_say_where_they_belong_and_their_snippets_are_text(new_pa
     documents = [results.nth(n) for n in range(results.count()) if "文件" in results.nth(n).locator(".kind").inner_text()]
     assert documents, "the demo's 预算 finds documents"
     meta = documents[0].locator("p").last
-    assert _re.search(r"\d{4}年", meta.inner_text()) and meta.locator(".validity").count() == 1
+    assert _re.search(r"\d{4}-\d{2}-\d{2}", meta.inner_text()) and meta.locator(".validity").count() == 1   # its date
+    items = [results.nth(n) for n in range(results.count()) if "事项" in results.nth(n).locator(".kind").inner_text()]
+    assert items and all(" › " in item.locator("p").last.inner_text() for item in items)   # 领域 › 一级事项

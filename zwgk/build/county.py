@@ -38,7 +38,7 @@ class CountyContext:
     site_fingerprint: str
     identity: str                            # what county.json says the county was made from
     sources: dict[str, SourceDigests]          # county slug -> its source files' digests
-    assets: list[tuple[str, str]]            # theme assets: (path under assets/, source file)
+    assets: list[tuple[str, bytes]]          # theme assets: (path under assets/, the bytes served)
     producers: list[CountyProducer]
     finishers: list[CountyFinisher]
     files: StageFiles
@@ -120,8 +120,8 @@ def _build_county(ctx: CountyContext, slug: str, result: CountyResult) -> None:
         put(job.dest, renderer.render(job), fingerprint)
         result.rendered += 1
     lap("render")
-    for rel, src in ctx.assets:
-        put_file(f"{urls.assets(slug)}/{rel}", src)
+    for rel, data in ctx.assets:
+        put(f"{urls.assets(slug)}/{rel}", data, whole)
     for path, src in county_attachments(ctx.root, library, slug):
         put_file(urls.attachment(slug, path), src)
     for name, image, _link, _alt in county.footer.furniture:

@@ -11,7 +11,7 @@ from zwgk.base import SEARCH_RUNTIME_FILES, Problem, digest, never, search_runti
 from zwgk.build.cache import BuildCache
 from zwgk.library import Page, Site, portal_library, unknown_counties, validate_shared_pages, validate_site_config
 from zwgk.publish import CountyDigests, engine_fingerprint, folders_fingerprint, read_source_digests
-from zwgk.render import theme_dirs
+from zwgk.render import served, theme_dirs
 from zwgk.source import History, read_history, read_site
 
 
@@ -28,7 +28,7 @@ class Plan:
     identity: str                            # written into every county.json
     site_fingerprint: str                    # the identity and zwgk's code: the base of every fingerprint
     sources: CountyDigests                   # county -> its source files' digests, read when first needed
-    assets: list[tuple[str, str]]
+    assets: list[tuple[str, bytes]]
     check_personal_info: bool
     cache: BuildCache
     checkpoint: Callable[[], None] = never   # where a build asked to stop (zwgk serve) stops
@@ -62,9 +62,9 @@ def read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool, c
                 cache)
 
 
-def theme_assets(themes: list[str]) -> list[tuple[str, str]]:
-    """Theme assets and the search runtime (path under assets/, source file), copied into the
-    portal and every county; the site theme wins over the default one."""
+def theme_assets(themes: list[str]) -> list[tuple[str, bytes]]:
+    """Theme assets and the search runtime (path under assets/, the bytes served), written into
+    the portal and every county; the site theme wins over the default one."""
     found: dict[str, str] = {}
     for theme in reversed(themes):
         static = os.path.join(theme, "static")
@@ -75,4 +75,8 @@ def theme_assets(themes: list[str]) -> list[tuple[str, str]]:
     runtime = search_runtime()
     for name in SEARCH_RUNTIME_FILES:
         found.setdefault(name, os.path.join(runtime, name))
-    return sorted(found.items())
+    assets = []
+    for rel, path in sorted(found.items()):
+        with open(path, "rb") as fh:
+            assets.append((rel, served(rel, fh.read())))
+    return assets

@@ -57,10 +57,8 @@ def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: s
     jobs = plan_portal(library)
     for job in jobs:
         put(job.dest, renderer.render(job))
-    for rel, src in plan.assets:
-        dest = f"{urls.assets('')}/{rel}"
-        hexdigest, written = files.put_file(dest, src)
-        entries.append((dest, hexdigest, fingerprint, written))
+    for rel, data in plan.assets:
+        put(f"{urls.assets('')}/{rel}", data)
     for producer in PORTAL_PRODUCERS if producers else ():
         plan.checkpoint()
         for dest, data in producer(library, plan):
