@@ -13,6 +13,7 @@ that engine's browser search (node search/query.mjs), which `zwgk search` orders
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -26,21 +27,22 @@ QUERIES = os.path.join(REPO, "bench", "relevance_queries.yaml")
 
 
 def build(engine: str, site: str, out: str) -> None:
+    # Run from the engine's folder: `python -m` puts the working folder first on the path.
     env = dict(os.environ, PYTHONPATH=engine)
-    subprocess.run([sys.executable, "-m", "zwgk", "build", site, "--out", out], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "zwgk", "build", site, "--out", out], env=env, cwd=engine, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_queries(engine: str, site_dir: str, queries: list[str]) -> list[list[str]]:
     """The result keys (type:id) of every query, in rank order, from the engine's browser search."""
-    module = json.dumps("file://" + os.path.join(engine, "search", "query.mjs"))
-    script = (f"const {{query}} = await import({module});"
-              "const qs = JSON.parse(process.argv[2]); const out = [];"
-              "for (const q of qs) out.push((await query(process.argv[1], q)).results.map((r) => r.type + ':' + r.id));"
-              "process.stdout.write(JSON.stringify(out));")
-    run = subprocess.run(["node", "--input-type=module", "-e", script, site_dir, json.dumps(queries)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(run.stdout)
+    script = os.path.join(engine, "search", "query.mjs")
+    run = subprocess.run(["node", script, site_dir, "--many", json.dumps(queries)], capture_output=True, text=True)
+    if run.returncode == 0:
+        found = json.loads(run.stdout)
+    else:       # an older checkout's query.mjs takes one query at a time
+        found = [json.loads(subprocess.run(["node", script, site_dir, q], capture_output=True, text=True,
+                                           check=True).stdout) for q in queries]
+    return [[f"{r['type']}:{r['id']}" for r in got["results"]] for got in found]
 
 
 def first_right(keys: list[str], expect: list[str]) -> int:
@@ -55,6 +57,7 @@ def main(argv=None) -> int:
     parser.add_argument("--show", action="store_true", help="print every query's rank")
     args = parser.parse_args(argv)
     engine = os.path.abspath(args.engine)
+    work = os.path.join(args.work, hashlib.sha1(engine.encode()).hexdigest()[:8])    # each engine its own outputs
     with open(QUERIES, encoding="utf-8") as fh:
         judged = yaml.safe_load(fh)
     corpus = os.path.join(args.work, "corpus")
@@ -64,7 +67,7 @@ def main(argv=None) -> int:
     sites = {"demo": REPO, "corpus": corpus}
     ranks: dict[str, list[int]] = {}
     for name, site in sites.items():
-        out = os.path.join(args.work, "out-" + name)
+        out = os.path.join(work, "out-" + name)
         build(engine, site, out)
         mine = [q for q in judged if q["site"] == name]
         by_county: dict[str, list[dict]] = {}

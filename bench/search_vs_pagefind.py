@@ -124,14 +124,9 @@ def serve(root: str):
 def zwgk_search(site_dir: str, queries: list[str]) -> list[dict]:
     """{"total", "urls"} of each query, with search/query.mjs (the browser's engine) over a
     built county folder, or the output root for the portal."""
-    module = json.dumps("file://" + os.path.join(REPO, "search", "query.mjs"))
-    script = (f"const {{query}} = await import({module}); const out = [];"
-              "for (const q of JSON.parse(process.argv[2])) { const r = await query(process.argv[1], q);"
-              "  out.push({total: r.total, urls: r.results.map(x => x.url)}); }"
-              "process.stdout.write(JSON.stringify(out));")
-    run = subprocess.run(["node", "--input-type=module", "-e", script, site_dir, json.dumps(queries)],
+    run = subprocess.run(["node", os.path.join(REPO, "search", "query.mjs"), site_dir, "--many", json.dumps(queries)],
                          capture_output=True, text=True, check=True)
-    return json.loads(run.stdout)
+    return [{"total": r["total"], "urls": [x["url"] for x in r["results"]]} for r in json.loads(run.stdout)]
 
 
 # Each query's result URLs, or with urls false only how many results it has.

@@ -30,14 +30,18 @@ SYNONYM_QUERIES = ["低保", "户口", "特困", "社保", "户口迁移", "低�
 
 def _node_queries(site_dir: str, queries: list[str]) -> list[dict]:
     """Run every query through the browser engine in one node process."""
-    module = json.dumps("file://" + os.path.join(REPO, "search", "query.mjs"))
-    script = (f"const {{query}} = await import({module});"
-              "const qs = JSON.parse(process.argv[2]); const out = [];"
-              "for (const q of qs) out.push(await query(process.argv[1], q));"
-              "process.stdout.write(JSON.stringify(out));")
-    run = subprocess.run(["node", "--input-type=module", "-e", script, site_dir, json.dumps(queries)],
+    run = subprocess.run(["node", os.path.join(REPO, "search", "query.mjs"), site_dir, "--many", json.dumps(queries)],
                          capture_output=True, text=True, check=True)
     return json.loads(run.stdout)
+
+
+def _write_index(library, slug: str, out) -> str:
+    """The county's browser index under out/; its folder."""
+    for dest, data in county_search_outputs(library, slug):
+        path = out / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return str(out / slug)
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +51,7 @@ def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-search")
     library = with_attachments(load_library(REPO).library)
     for county in library.counties:
-        for dest, data in county_search_outputs(library, county.slug):
-            path = out / dest
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        _write_index(library, county.slug, out)
     return library, str(out), str(tmp_path_factory.mktemp("whoosh-cache"))
 
 
@@ -193,10 +194,7 @@ def test_a_title_holding_the_query_ranks_above_names_content_and_body(make_site,
                       "content/jia/docs/2023-zfb-001.md": TITLE_DOC_MD,
                       "content/jia/docs/2023-zfb-002.md": BODY_DOC_MD})
     library = load_library(site).library
-    for dest, data in county_search_outputs(library, "jia"):
-        path = tmp_path / "out" / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    _write_index(library, "jia", tmp_path / "out")
     (got,) = _node_queries(str(tmp_path / "out" / "jia"), ["征地补偿"])
     assert [r["id"] for r in got["results"]] == ["2023-zfb-001", "zdbc-tz-01", "czyjs-ys-01", "2023-zfb-002"]
     py = search_site(library, "征地补偿", "jia", cache=str(tmp_path / "cache"))
@@ -255,10 +253,7 @@ def test_site_yaml_adds_synonyms_to_both_engines(make_site, tmp_path):
                       "content/jia/docs/2024-czj-009.md": "---\ntitle: 关于补贴发放的通知\nissuer: 甲县财政局\n"
                       "published: 2024-03-01\n---\n\n补贴通过惠民惠农财政补贴资金社会保障卡发放。\n"})
     library = load_library(site).library
-    for dest, data in county_search_outputs(library, "jia"):
-        path = tmp_path / "out" / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    _write_index(library, "jia", tmp_path / "out")
     (js,) = _node_queries(str(tmp_path / "out" / "jia"), ["一卡通"])
     assert [(r["id"], r["via"]) for r in js["results"]] == [("2024-czj-009", ["惠民惠农财政补贴资金社会保障卡"])]
     assert js == search_site(library, "一卡通", "jia", cache=str(tmp_path / "cache"))
@@ -302,10 +297,7 @@ def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(mon
     monkeypatch.setattr(browser_index, "COMMON", 3)
     monkeypatch.setattr(postings, "BIG_TERM", 2)      # as in a city, a common pair's posting has a file of its own
     library = with_attachments(load_library(REPO).library)
-    for dest, data in county_search_outputs(library, "linjiang"):
-        path = tmp_path / "out" / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    _write_index(library, "linjiang", tmp_path / "out")
     records = county_records(library, "linjiang")
     texts = {(r.type, r.id, r.title): r.searchable for r in records}
     queries = QUERIES + SYNONYM_QUERIES + MULTI
