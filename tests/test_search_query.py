@@ -307,3 +307,15 @@ def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(mon
         assert js == search_site(library, q, "linjiang", cache=str(tmp_path / "cache")), q
         truth = {key for key, text in texts.items() if all(p.text in text for p in parse_query(q))}
         assert truth <= {_key(r) for r in js["results"]}, q              # recall of the query as typed
+
+
+def test_zwgk_search_reads_attachments_too(tmp_path, capsys):
+    """`zwgk search 户政大队`: the phrase stands only in a PDF attachment of the demo."""
+    import shutil
+    site = tmp_path / "site"
+    for name in ("catalog", "content"):
+        shutil.copytree(os.path.join(REPO, name), site / name)
+    shutil.copy(os.path.join(REPO, "site.yaml"), site / "site.yaml")
+    assert run_search_command(argparse.Namespace(query="户政大队", site=str(site), county=None, json=False)) == 0
+    out = capsys.readouterr().out
+    assert "[附件] 户口迁移办理指引（《临江县公安局关于户口迁移办理事项的公告》的附件）  linjiang/docs/2025-gaj-001.html" in out
