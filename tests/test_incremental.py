@@ -392,3 +392,27 @@ def test_a_cancelled_build_leaves_the_live_site_and_its_work_for_the_next_build(
     build_site(site, out)
     assert not os.path.exists(os.path.join(out, "jia", "catalog", "items", "czyjs-10.html"))
     assert_same_as_clean_build(site, out, tmp_path)
+
+
+@pytest.mark.slow       # five builds in other processes
+def test_four_ci_shards_of_a_generated_city_merge_into_the_same_output_as_one_build(tmp_path):
+    """What docs/scale.md sets up in GitLab CI, Gitea or GitHub Actions: `--shard I/4` jobs, then `--merge`."""
+    site = str(tmp_path / "city")
+    subprocess.run([sys.executable, os.path.join(REPO, "bench", "gen_corpus.py"), "--out", site, "--counties", "6",
+                    "--items-per-domain", "2", "--docs-per-county", "6"], check=True, capture_output=True)
+    whole = str(tmp_path / "whole")
+    build_site(site, whole)
+    jobs = []
+    for index in range(1, 5):
+        job = str(tmp_path / f"shard-{index}")
+        done = run_zwgk("build", site, "--shard", f"{index}/4", "--out", job)
+        assert done.returncode == 0, done.stderr
+        jobs += ["--merge", job]
+    counties = sorted(e for e in os.listdir(whole) if os.path.isfile(os.path.join(whole, e, "county.json")))
+    assert sorted(e for e in os.listdir(str(tmp_path / "shard-2")) if e in counties) == counties[1::4]
+    merged = str(tmp_path / "merged")
+    done = run_zwgk("build", site, *jobs, "--out", merged)
+    assert done.returncode == 0, done.stderr
+    assert_same_tree(merged, whole)                # byte for byte, the manifest included
+    refused = run_zwgk("build", site, "--shard", "7/4", "--out", str(tmp_path / "no"))
+    assert refused.returncode == 2 and "--shard" in refused.stderr

@@ -83,8 +83,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.options.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.options.add_argument("--county", action="append", default=[], metavar="县",
                            help="只生成这些县（区），可重复；输出中已有的其他县（区）保持不变")
+    p.options.add_argument("--shard", metavar="第几份/共几份",
+                           help="把各县（区）按目录名排序后轮流分成几份，只生成其中一份，如 --shard 2/4（供 CI 并行生成，再用 --merge 合并）")
     p.options.add_argument("--merge", action="append", default=[], metavar="目录",
-                           help="合并其他 --county 生成的输出目录（可重复）：各县（区）照原样并入，门户按它们重新生成")
+                           help="合并其他 --county 或 --shard 生成的输出目录（可重复）：各县（区）照原样并入，门户按它们重新生成")
     p.options.add_argument("-v", "--verbose", action="store_true", help="显示每个阶段的耗时")
 
     p = _command(sub, "serve", "边改边看：生成并预览网站，保存文件后自动更新浏览器",
@@ -183,13 +185,34 @@ def _site_dir(path: str) -> str:
     return path
 
 
+def _shard(site: str, spec: str) -> tuple[str, ...]:
+    """The counties of shard I of N (`I/N`, I from 1, as GitLab's CI_NODE_INDEX counts): every
+    Nth county folder in name order, starting with the Ith."""
+    from zwgk.source import read_site
+    try:
+        index, total = (int(n) for n in spec.split("/"))
+        if not 1 <= index <= total:
+            raise ValueError
+    except ValueError:
+        print(f"zwgk: --shard 的值 '{spec}' 应写成 第几份/共几份，如 2/4（第几份从 1 数起，不大于共几份）", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR)
+    every = sorted(read_site(site, with_counties=False).counties)
+    if index > len(every):
+        print(f"zwgk: 站点只有 {len(every)} 个县（区），分不出第 {index} 份；请把份数减到 {len(every)} 以内", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR)
+    return tuple(every[index - 1::total])
+
+
 def _cmd_build(args) -> int:
     from zwgk.build import Reporter, build_site
     from zwgk.publish import OutputRefused
     site = _site_dir(args.site)
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
+    counties = tuple(args.county)
+    if args.shard:
+        counties += _shard(site, args.shard)
     try:
-        result = build_site(site, args.out, strict=args.strict, counties=tuple(args.county), log=log,
+        result = build_site(site, args.out, strict=args.strict, counties=counties, log=log,
                             merge=tuple(args.merge), progress=Reporter.for_stream(sys.stderr))
     except OutputRefused as exc:
         print(f"zwgk: {exc}", file=sys.stderr)
