@@ -135,6 +135,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.options.add_argument("--county", metavar="县", help="只搜索这个县（区）")
     p.options.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
 
+    p = _command(sub, "export-search", "把跨县（区）检索的全部记录导出为 OpenSearch 或 Meilisearch 的批量导入文件",
+                 "  zwgk export-search 导出目录 --format opensearch\n  zwgk export-search 导出目录 站点目录 --format meilisearch")
+    p.arguments.add_argument("out", metavar="导出目录", help="写入导入文件的目录（不能在站点的源文件目录里）")
+    p.arguments.add_argument("site", nargs="?", default=".", metavar="站点目录", help="站点目录（默认当前目录）")
+    p.options.add_argument("--format", required=True, choices=["opensearch", "meilisearch"], help="检索服务器的种类")
+
     p = _command(sub, "new", "新建一个可以直接生成的示例站点（含流水线文件和编辑说明）", "  zwgk new 本县站点")
     p.arguments.add_argument("dir", metavar="目录", help="新站点的目录（不存在或为空）")
 
@@ -256,6 +262,11 @@ def _cmd_import(args) -> int:
     return run_import_command(args)
 
 
+def _cmd_export_search(args) -> int:
+    from zwgk.commands.export_search import run_export_search
+    return run_export_search(_site_dir(args.site), args.out, args.format)
+
+
 def _cmd_search(args) -> int:
     from zwgk.outputs import run_search_command
     return run_search_command(args)
@@ -280,4 +291,5 @@ COMMANDS = {
     "search": _cmd_search,
     "new": _cmd_new,
     "new-county": _cmd_new_county,
+    "export-search": _cmd_export_search,
 }

@@ -42,6 +42,14 @@ def search_outputs(library: Library) -> list[tuple[str, bytes]]:
     return out + portal_search_outputs(library)
 
 
+def search_server_files(library: Library, fmt: str) -> list[tuple[str, bytes]]:
+    """The portal's records (attachment texts read) as bulk files for OpenSearch or Meilisearch."""
+    from zwgk.outputs.search.export import export_files
+    from zwgk.outputs.search.whoosh_index import with_attachments
+    library = with_attachments(library)
+    return export_files(portal_records(library), synonym_groups(library.site), fmt)
+
+
 def run_search_command(args) -> int:
     """`zwgk search QUERY [SITE] [--county C] [--json]`."""
     from zwgk.outputs.search.whoosh_index import run_search_command as run
