@@ -15,13 +15,15 @@ from zwgk.outputs.search.records import ZONES
 
 BIG_TERM = 4096         # a posting longer than this (in characters) gets a file of its own
 MATRIX_CELLS = 64_000_000   # character x record tables up to this size; larger ones sort
+assert MATRIX_CELLS < 2 ** 31
 
 BASE = 43
 # The digits: the first BASE end a number, the other BASE carry on (the runtime reads the same).
 ALPHABET = [c for c in map(chr, range(0x21, 0x7F)) if c not in "\"&',<>\\~"]
 assert len(ALPHABET) == 2 * BASE
-_FINAL = np.array([ord(c) for c in ALPHABET[:BASE]], np.uint32)
-_CONT = np.array([ord(c) for c in ALPHABET[BASE:]], np.uint32)
+_FINAL = np.array([ord(c) for c in ALPHABET[:BASE]], np.uint8)
+_CONT = np.array([ord(c) for c in ALPHABET[BASE:]], np.uint8)
+CHUNK = 1 << 22         # values encoded at a time: the temporary arrays stay a few tens of MB
 _COMMA, _TILDE = ord(","), ord("~")
 
 
@@ -36,16 +38,23 @@ def varint(n: int) -> str:
 
 
 def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the varints of values (non-negative), and how many each one took.
-    values may be overwritten (an int64 array the caller no longer needs)."""
-    v = values if values.dtype == np.int64 else values.astype(np.int64)
+    """The varints of values (non-negative) as ASCII bytes, and how many bytes each one took.
+    Encoded a chunk at a time: a city portal has tens of millions of positions."""
+    pieces = [_varint_chunk(values[i:i + CHUNK]) for i in range(0, len(values), CHUNK)]
+    if not pieces:
+        return np.zeros(0, np.uint8), np.zeros(0, np.uint8)
+    return np.concatenate([c for c, _w in pieces]), np.concatenate([w for _c, w in pieces])
+
+
+def _varint_chunk(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    v = values.astype(np.int64, copy=False)
     width = np.ones(len(v), np.uint8)
     limit = BASE
     while len(v) and (v >= limit).any():
         width += v >= limit
         limit *= BASE
     ends = np.cumsum(width, dtype=np.int64)
-    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint32)
+    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint8)
     ends -= 1
     out[ends] = _FINAL[v % BASE]
     todo = np.flatnonzero(width > 1)        # higher digits, for the ever fewer values that have them
@@ -65,7 +74,7 @@ def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def varint_string(values) -> str:
     """The varints of values, one after another, as the index stores a list of numbers."""
     codes, _ = _varints(np.asarray(values, np.int64))
-    return codes.tobytes().decode("utf-32-le")
+    return codes.tobytes().decode("ascii")
 
 
 def term_hash(term: str) -> int:
@@ -125,18 +134,18 @@ def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np
 
     Built in place where it can be: the portal of a city has millions of pairs, and each
     temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
-    pos = np.flatnonzero(word[:-1] & word[1:]) if len(cp) > 1 else np.zeros(0, np.int64)
     bits, pos_bits = int(len(chars)).bit_length(), max(1, int(len(cp)).bit_length())
     assert 2 * bits + pos_bits <= 64
-    d = dense[cp]
-    key = d[pos].astype(np.uint64)
+    pos = _pair_starts(word)
+    d = dense[cp].view(np.uint32)             # dense indexes are never negative
+    key = np.empty(len(pos), np.uint64)
+    part = _gather(d, pos)                    # one temporary, used for both characters
+    key[:] = part
     key <<= np.uint64(bits)
-    pos += 1
-    key |= d[pos].astype(np.uint64)
-    pos -= 1
-    del d
+    key |= _gather(d[1:], pos, part)
+    del d, part
     key <<= np.uint64(pos_bits)
-    key |= pos.view(np.uint64)
+    key |= pos
     del pos
     key.sort()
     first = _group_starts(key, pos_bits)
@@ -146,24 +155,50 @@ def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np
     values = _deltas(positions, first)
     values *= len(ZONES)
     values += zone_at[positions]
-    codes, width = _varints(values)
     del key, positions
+    codes, width = _varints(values)
+    del values
     a = (term >> np.uint64(bits)).astype(np.int64)
     b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)
     return _grouped([chars[a], chars[b]], first, codes, width)
 
 
+def _gather(values: np.ndarray, at: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """values[at] a chunk at a time: numpy turns uint32 indexes into a 64-bit copy first."""
+    out = np.empty(len(at), values.dtype) if out is None else out
+    for start in range(0, len(at), CHUNK):
+        np.take(values, at[start:start + CHUNK], out=out[start:start + CHUNK])
+    return out
+
+
+def _pair_starts(word: np.ndarray) -> np.ndarray:
+    """Where a word character is followed by another: the positions of every pair, as uint32
+    (a city portal's 60 million characters), found a chunk at a time."""
+    if len(word) < 2:
+        return np.zeros(0, np.uint32)
+    both = word[:-1] & word[1:]
+    pos = np.empty(int(np.count_nonzero(both)), np.uint32)
+    done = 0
+    for start in range(0, len(both), CHUNK):
+        found = np.flatnonzero(both[start:start + CHUNK])
+        pos[done:done + len(found)] = found
+        pos[done:done + len(found)] += start
+        done += len(found)
+    return pos
+
+
 def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Postings:
     """Every word character with its records, each with the heaviest zone it is in."""
-    at = np.flatnonzero(word)
     if len(chars) * records <= MATRIX_CELLS:
         # A character x record table, lightest zone written first so the heaviest stays.
         best = np.full(len(chars) * records, len(ZONES), np.int8)
-        cell = dense[cp[at]].astype(np.int64) * records + rec_at[at]
-        zone = zone_at[at]
+        cell = dense[cp[word]]                    # int32: the table has fewer than 2**31 cells
+        cell *= records
+        cell += rec_at[word]
+        zone = zone_at[word]
         for z in range(len(ZONES) - 1, -1, -1):
             best[cell[zone == z]] = z
-        del at, cell, zone
+        del cell, zone
         cells = np.flatnonzero(best < len(ZONES))
         zone = best[cells]
         del best
@@ -171,17 +206,20 @@ def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Post
         del cells
     else:
         rec_bits = max(1, records.bit_length())
-        key = dense[cp[at]].astype(np.uint64)          # in place, as in pair_postings
-        key <<= np.uint64(rec_bits + 3)
-        key |= rec_at[at].astype(np.uint64) << np.uint64(3)
-        key |= zone_at[at].astype(np.uint64)
-        del at
+        key = np.empty(int(np.count_nonzero(word)), np.uint64)     # in place, as in pair_postings
+        key[:] = dense[cp[word]]
+        key <<= np.uint64(rec_bits)
+        key |= rec_at[word].view(np.uint32)
+        key <<= np.uint64(3)
+        key |= zone_at[word].view(np.uint8)
         key.sort()
-        first = _group_starts(key, 3)
-        key = key[first]
-        char = (key >> np.uint64(rec_bits + 3)).astype(np.int32)
-        rec = ((key >> np.uint64(3)) & np.uint64((1 << rec_bits) - 1)).astype(np.int64)
-        zone = (key & np.uint64(7)).astype(np.int8)
+        key = key[_group_starts(key, 3)]             # each character and record once, its heaviest zone
+        zone = key.astype(np.uint8)                  # taken apart in place: no temporary of the whole
+        zone &= 7
+        key >>= np.uint64(3)
+        rec = (key & np.uint64((1 << rec_bits) - 1)).view(np.int64)
+        key >>= np.uint64(rec_bits)
+        char = key.astype(np.int32)
         del key
     first = _group_starts(char)
     values = _deltas(rec, first)
@@ -210,11 +248,11 @@ def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str
             s = int(shard[t])
             n = len(big.setdefault(s, []))
             big[s].append(t)
-            own[f"{np.base_repr(s, 36).lower()}-{n}"] = codes[starts[t]:starts[t] + lengths[t]].tobytes().decode("utf-32-le")
+            own[f"{np.base_repr(s, 36).lower()}-{n}"] = codes[starts[t]:starts[t] + lengths[t]].tobytes().decode("ascii")
             marker = [_TILDE] + [ord(c) for c in str(n)] + [_TILDE] + [ord(c) for c in str(int(counts[t]))]
             starts[t], lengths[t] = len(codes) + len(extra), len(marker)
             extra.extend(marker)
-        codes = np.concatenate((codes, np.array(extra, np.uint32)))
+        codes = np.concatenate((codes, np.array(extra, np.uint8)))
     width = len(cols)
     lens = lengths + width + 1
     ends = np.cumsum(lens)
