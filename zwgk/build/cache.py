@@ -12,12 +12,13 @@ from zwgk.library import DecodedSnapshots
 from zwgk.outputs import PortalRecords
 from zwgk.publish import FileDigests, Manifests
 from zwgk.render import CompiledTemplates
-from zwgk.source import ParsedYaml
+from zwgk.source import ExtractedTexts, ParsedYaml
 
 
 @dataclass
 class BuildCache:
     parsed: ParsedYaml = field(default_factory=ParsedYaml)            # YAML Nodes (capacity 0: none kept)
+    extracted: ExtractedTexts = field(default_factory=ExtractedTexts)  # attachments' text (capacity 0: none kept)
     file_digests: FileDigests = field(default_factory=FileDigests)        # source files' content hashes
     manifests: Manifests = field(default_factory=Manifests)               # the outputs' parsed manifests
     snapshots: DecodedSnapshots = field(default_factory=DecodedSnapshots)  # county.json files, decoded

@@ -18,7 +18,7 @@ from zwgk.library import Library, Page, Site, build_library, columns_key, county
 from zwgk.outputs import county_verdicts
 from zwgk.publish import SourceDigests, StageFiles, Stamp
 from zwgk.render import CompiledTemplates, Renderer, plan_county
-from zwgk.source import History, ParsedYaml, read_county
+from zwgk.source import ExtractedTexts, History, ParsedYaml, read_county
 
 # A producer is handed the build's checkpoint, to call between long steps.
 CountyProducer = Callable[[Library, str, Callable[[], None]], Iterable[tuple[str, bytes]]]
@@ -44,6 +44,7 @@ class CountyContext:
     files: StageFiles
     templates: CompiledTemplates             # the theme, compiled once for the build (and kept by serve)
     parsed: ParsedYaml                       # YAML parsed by earlier builds (zwgk serve keeps some)
+    extracted: ExtractedTexts                # attachments' text read by earlier builds (zwgk serve keeps it)
     strict: bool = False
     check_personal_info: bool = True
     validate_only: bool = False              # the site itself has errors: only collect the counties' problems
@@ -162,7 +163,7 @@ def _load(ctx: CountyContext, slug: str, result: CountyResult) -> tuple[Library 
     extracted = None
     if ctx.check_personal_info:
         from zwgk.source import scan_site
-        report = scan_site(ctx.root, sources.texts, ctx.site.pii_allow, [slug])
+        report = scan_site(ctx.root, sources.texts, ctx.site.pii_allow, [slug], ctx.extracted)
         problems += report.problems()
         extracted = {path.removeprefix(f"content/{slug}/"): text for path, text in report.searchable.items()}
     if draft is not None and not ctx.validate_only:

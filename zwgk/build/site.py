@@ -131,8 +131,8 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
     if todo:
         ctx = CountyContext(plan.root, plan.site, plan.shared_pages, plan.history, plan.site_fingerprint,
                             plan.identity, plan.sources, plan.assets, list(COUNTY_PRODUCERS),
-                            list(COUNTY_FINISHERS), writer.files, plan.cache.templates, plan.cache.parsed, strict,
-                            plan.check_personal_info)
+                            list(COUNTY_FINISHERS), writer.files, plan.cache.templates, plan.cache.parsed,
+                            plan.cache.extracted, strict, plan.check_personal_info)
         ctx.validate_only = bool(errors_only(result.problems, strict))
         ctx.checkpoint = plan.checkpoint
         if partial:

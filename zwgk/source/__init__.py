@@ -3,7 +3,7 @@
 checks, git history, attachment text, and the personal-information scan.
 
 What other packages may use is imported here; the rest is the package's own."""
-from zwgk.source.attachments import attachment_searchable_texts
+from zwgk.source.attachments import ExtractedTexts, attachment_searchable_texts
 from zwgk.source.fields import FieldChecker, empty_value, stays_inside, suggestion
 from zwgk.source.files import CountySources, MarkdownSource, Sources, YamlSource, read_county, read_site
 from zwgk.source.history import History, read_history
@@ -16,4 +16,4 @@ from zwgk.source.text import ATTACHMENT_TEXT, SOURCE_TEXT, TABLE_TEXT, SourceErr
 from zwgk.source.tree import DiskTree, Entry, MemoryTree, SourceTree, as_tree
 from zwgk.source.yamlfile import ParsedYaml, parse_yaml
 
-__all__ = ["ATTACHMENT_TEXT", "attachment_searchable_texts", "ParsedYaml", "COUNTY", "CountySources", "DOCUMENT", "DOMAIN", "DiskTree", "Entry", "MemoryTree", "SourceTree", "as_tree", "FieldChecker", "History", "ID_PATTERN", "KIND_LABELS", "MarkdownSource", "PAGE", "PiiReport", "REPORT", "SCHEMA_DIR", "SITE", "SOURCE_TEXT", "WORDLIST", "SourceError", "Sources", "TABLE_TEXT", "TextPolicy", "YamlSource", "decode", "empty_value", "field_schema", "kind_of", "links_leaving_county", "markdown_parser", "mask_texts", "modeline", "parse_yaml", "placeholders", "read_county", "read_history", "read_site", "rewrite_href", "scan_site", "stays_inside", "suggestion", "value_schema", "write_schemas"]
+__all__ = ["ATTACHMENT_TEXT", "ExtractedTexts", "attachment_searchable_texts", "ParsedYaml", "COUNTY", "CountySources", "DOCUMENT", "DOMAIN", "DiskTree", "Entry", "MemoryTree", "SourceTree", "as_tree", "FieldChecker", "History", "ID_PATTERN", "KIND_LABELS", "MarkdownSource", "PAGE", "PiiReport", "REPORT", "SCHEMA_DIR", "SITE", "SOURCE_TEXT", "WORDLIST", "SourceError", "Sources", "TABLE_TEXT", "TextPolicy", "YamlSource", "decode", "empty_value", "field_schema", "kind_of", "links_leaving_county", "markdown_parser", "mask_texts", "modeline", "parse_yaml", "placeholders", "read_county", "read_history", "read_site", "rewrite_href", "scan_site", "stays_inside", "suggestion", "value_schema", "write_schemas"]

@@ -38,6 +38,27 @@ class Extracted:
     unreadable: str = ""  # why the text could not be read (Chinese), or ""
 
 
+class ExtractedTexts:
+    """Attachments' text by the identity of their file (size, time, inode). `zwgk serve` keeps
+    one, so a save does not read every PDF again (145 ms for the demo's one-page PDF); a plain
+    build keeps none (capacity 0)."""
+
+    def __init__(self, capacity: int = 0):
+        self.capacity = capacity
+        self._known: dict[tuple, Extracted | None] = {}
+
+    def extract(self, path: str) -> Extracted | None:
+        if not self.capacity:
+            return extract(path)
+        st = os.stat(path)
+        key = (path, st.st_size, st.st_mtime_ns, st.st_ino)
+        if key not in self._known:
+            if len(self._known) >= self.capacity:
+                self._known.pop(next(iter(self._known)))
+            self._known[key] = extract(path)
+        return self._known[key]
+
+
 def extract(path: str) -> Extracted | None:
     """The text of an attachment; None for formats without text to check (images, audio ...)."""
     ext = os.path.splitext(path)[1].lower()

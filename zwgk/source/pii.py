@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from zwgk.base import Problem
-from zwgk.source.attachments import Extracted, Piece, describe, extract, searchable_text
+from zwgk.source.attachments import Extracted, ExtractedTexts, Piece, describe, extract, searchable_text
 
 # Callers and tests name the finders as this module's too: the scan and what it finds go together.
 from zwgk.source.piifind import (  # noqa: F401
@@ -260,13 +260,14 @@ def attachment_files(root: str, counties: Sequence[str] | None = None) -> list[t
 
 
 def scan_site(root: str, texts: Mapping[str, str], allow: Iterable[tuple[str, str]],
-              counties: Sequence[str] | None = None) -> PiiReport:
-    """Scan every source text (YAML, Markdown) and every attachment of the given counties."""
+              counties: Sequence[str] | None = None, extracted: ExtractedTexts | None = None) -> PiiReport:
+    """Scan every source text (YAML, Markdown) and every attachment of the given counties
+    (their text from `extracted` when a long-running process keeps it)."""
     scanner = _Scanner(Allowlist(allow))
     for path in sorted(texts):
         scanner.text(path, texts[path])
     for rel, full in attachment_files(root, counties):
-        got = extract(full)
+        got = extracted.extract(full) if extracted else extract(full)
         if got is not None:
             scanner.attachment(rel, got)
     return scanner.report

@@ -32,6 +32,7 @@ def serve(site: str, host: str = "127.0.0.1", port: int = 8000, out_dir: str | N
     outcome = preview.build()
     preview.accept(outcome)
     preview.cache.parsed.capacity = 2000      # from now on: a few counties' catalogs and documents
+    preview.cache.extracted.capacity = 2000   # and their attachments' text
     preview.warm_up()
     if outcome.ok:
         log(f"已生成：渲染 {outcome.result.pages} 个页面，用时 {outcome.seconds:.1f} 秒。")
