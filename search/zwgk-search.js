@@ -307,12 +307,20 @@
           list.forEach(function (d) { data.set(d.term, d); });
         });
       }
+      /** The records holding every term, in posting order; only the first one when `one`. */
+      function holding(terms, one) {
+        var ds = terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
+        var found = [];
+        for (var r of ds[0].recs.keys()) {
+          if (!ds.every(function (d) { return d.recs.has(r); })) continue;
+          found.push(r);
+          if (one) break;
+        }
+        return found;
+      }
       function holds(terms) {      // some record holds every term (only terms already fetched are known)
         terms = self.kept(terms);
-        if (!terms.every(function (t) { return data.has(t); })) return false;
-        var ds = terms.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
-        for (var r of ds[0].recs.keys()) if (ds.every(function (d) { return d.recs.has(r); })) return true;
-        return false;
+        return terms.every(function (t) { return data.has(t); }) && holding(terms, true).length > 0;
       }
       return fetch(typed).then(function () {
         parts = [];
@@ -326,13 +334,7 @@
         // A part matches where any of its alternatives holds all its terms.
         var sets = parts.map(function (p) {
           var found = new Set();
-          p.alts.forEach(function (a) {
-            var ds = a.kept.map(function (t) { return data.get(t); }).sort(function (x, y) { return x.recs.size - y.recs.size; });
-            ds[0].recs.forEach(function (_e, r) {
-              for (var i = 1; i < ds.length; i++) if (!ds[i].recs.has(r)) return;
-              found.add(r);
-            });
-          });
+          p.alts.forEach(function (a) { holding(a.kept, false).forEach(function (r) { found.add(r); }); });
           return found;
         }).sort(function (x, y) { return x.size - y.size; });
         var cands = [];

@@ -179,7 +179,7 @@ def _load(ctx: CountyContext, slug: str, result: CountyResult) -> tuple[Library 
 def _with_attachment_texts(root: str, library: Library, slug: str, extracted: dict[str, str] | None) -> Library:
     """The library with the text of the county's document attachments, for search: what the
     personal-information scan read, or read now when the scan is off."""
-    paths = [p for doc in library.county(slug).documents for p in doc.attachments]
+    paths = library.county(slug).document_attachments
     if extracted is None:
         from zwgk.source import attachment_searchable_texts
         extracted = attachment_searchable_texts(root, slug, paths)

@@ -223,6 +223,11 @@ class County:
     def items(self) -> tuple[Item, ...]:
         return tuple(i for d in self.domains for i in d.items)
 
+    @property
+    def document_attachments(self) -> tuple[str, ...]:
+        """The attachments its documents name (relative to content/<county>/), each once."""
+        return tuple(dict.fromkeys(p for doc in self.documents for p in doc.attachments))
+
 
 @dataclass(frozen=True, slots=True)
 class InspectionSettings:

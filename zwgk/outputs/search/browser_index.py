@@ -7,8 +7,8 @@ Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
                a comma list of term + posting. A pair's posting is the ascending positions
                of the pair in the site text (all records joined by newlines), each with the
                zone it stands in; a character's is its records, each with the best zone it
-               occurs in. A term whose posting
-               is long is written as `term~n` and lives in s/<h>-<n>.js.
+               occurs in. A term whose posting is long is written as `term~n~count` (count:
+               the posting's entries) and lives in s/<h>-<n>.js.
   t/<k>.js     [start, text, head]: the original text whose normalised positions are
                k*PIECE .. (k+1)*PIECE, and the title and id of the record it begins in;
                fetched only for results being shown or checked.
@@ -137,7 +137,7 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     prefix = f"{base}/search/" if base else "search/"
     if not records:
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, synonyms)
+        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, _piece_size(base), synonyms)
         payload["version"] = _version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
@@ -185,7 +185,7 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         files.append((name, f'zwgkData("{name}",["{char_texts[s]}","{pair_texts[s]}"]);\n'.encode("utf-8")))
     for key in sorted(own):
         files.append((f"s/{key}", js_data(f"s/{key}", own[key])))
-    piece_size = PIECE if base else PORTAL_PIECE
+    piece_size = _piece_size(base)
     pieces = _pieces(original, exp_at, exp_extra, piece_size)
     norm_starts = norm_edges[:, 0] if n else np.zeros(0, np.int64)
     for k, (start, piece) in enumerate(pieces):
@@ -194,8 +194,7 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         r = int(np.searchsorted(norm_starts, start, side="right")) - 1
         head = records[r].head if 0 <= r and norm_starts[r] < start else ""
         files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
-    payload = _index_payload(records, base, facets, lengths, shards, len(pieces), synonyms)
-    payload["piece"] = piece_size
+    payload = _index_payload(records, base, facets, lengths, shards, len(pieces), piece_size, synonyms)
     payload["version"] = _version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
@@ -209,7 +208,11 @@ def _version(files: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:12]
 
 
-def _index_payload(records, base, facets, lengths, shards, pieces, synonyms) -> dict:
+def _piece_size(base: str) -> int:
+    return PIECE if base else PORTAL_PIECE
+
+
+def _index_payload(records, base, facets, lengths, shards, pieces, piece_size, synonyms) -> dict:
     names = [name for name, _label in facets]
     blanks = [""] * len(names)
     rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
@@ -229,7 +232,7 @@ def _index_payload(records, base, facets, lengths, shards, pieces, synonyms) -> 
     urls = [list(key) for key in url_index]
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
-        "piece": PIECE, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
+        "piece": piece_size, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
         "lengths": varint_string(lengths), "zone_end": ZONE_END,
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],

@@ -141,11 +141,12 @@ class Ranker:
         if not parts:
             return []
         alts = [alternatives(p, self.synonyms) for p in parts]
+        kept = {id(a): self.kept(a) for group in alts for a in group}      # looked up once, not per record
         wants = wanted_types(parts)
         keyed = []
         for r in (range(len(self.records)) if candidates is None else candidates):
             text = self.texts[r]
-            matching = [[a for a in group if all(t in text for t in self.kept(a))] for group in alts]
+            matching = [[a for a in group if all(t in text for t in kept[id(a)])] for group in alts]
             if not all(matching) or any(p.phrase and p.text not in text for p in parts):
                 continue
             exact, where = 0, 0
@@ -156,18 +157,18 @@ class Ranker:
                     where += ZONE_WEIGHTS[min(zones)]
             record = self.records[r]
             intent = wants.index(record.type) if record.type in wants else len(wants) if wants else int(record.type == "attachment")
-            value = math.floor(self.score(r, [group[0] for group in matching]) * recency(record, self.newest) * SCALE + 0.5)
+            value = math.floor(self.score(r, [kept[id(group[0])] for group in matching]) * recency(record, self.newest) * SCALE + 0.5)
             via = tuple(group[0].text for group, a in zip(matching, alts) if group[0] is not a[0])
             keyed.append(((-exact, -where, DEMOTED.get(record.facet("validity"), 0), intent, -value, r), Hit(r, via)))
         keyed.sort(key=lambda k: k[0])
         return [hit for _key, hit in keyed]
 
-    def score(self, r: int, chosen: list[Part]) -> float:
+    def score(self, r: int, chosen: list[list[str]]) -> float:
         """BM25 of the terms each part's first matching alternative is looked up by, in query order."""
         n, k1, b = len(self.records), BM25_K1, BM25_B
         norm = k1 * (1 - b + b * len(self.texts[r]) / self.avg)
         score = 0.0
-        for term in dict.fromkeys(t for a in chosen for t in self.kept(a)):
+        for term in dict.fromkeys(t for terms in chosen for t in terms):
             df = self.df(term)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             tf = self.tf(r, term)

@@ -26,7 +26,7 @@ from zwgk.outputs.search.rank import ZONE_WEIGHTS, Ranker
 from zwgk.outputs.search.records import TYPE_LABELS, ZONES, Record, county_records, portal_records
 from zwgk.outputs.search.synonyms import synonym_groups
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 CACHE = os.path.join(".zwgk-cache", "search", "whoosh")
 PORTAL = "_portal"          # the cache folder of the cross-county index (no county slug starts with _)
 
@@ -54,8 +54,9 @@ class ZwgkTokenizer(Tokenizer):
 def _schema() -> Schema:
     zones = {f"z_{name}": TEXT(analyzer=ZwgkTokenizer(), phrase=False, field_boost=float(w))
              for name, w in zip(ZONES, ZONE_WEIGHTS)}
-    return Schema(key=ID(unique=True, stored=True), digest=STORED, id=STORED, type=STORED, title=STORED,
-                  url=STORED, text=STORED, validity=STORED, **zones)
+    # Only the key and the digest are read back (which records to update, which matched): the
+    # ranking reads the records themselves.
+    return Schema(key=ID(unique=True, stored=True), digest=STORED, **zones)
 
 
 def _digest(record: Record) -> str:
@@ -91,9 +92,7 @@ def open_index(folder: str, records: list[Record]):
         for key in stale:
             writer.delete_by_term("key", key)
         for record in fresh:
-            writer.add_document(key=_key(record), digest=_digest(record), id=record.id, type=record.type,
-                                title=record.title, url=record.url, text=record.searchable,
-                                validity=record.facet("validity"),
+            writer.add_document(key=_key(record), digest=_digest(record),
                                 **{f"z_{name}": zone for name, zone in zip(ZONES, record.zones)})
         writer.commit(optimize=len(fresh) > 1000)
     return ix
@@ -133,8 +132,8 @@ def with_attachments(library: Library) -> Library:
     """The library with its documents' attachment texts, as a build gives the browser's index."""
     from zwgk.source import attachment_searchable_texts
     for county in library.counties:
-        paths = [p for doc in county.documents for p in doc.attachments]
-        library = library.with_attachment_texts(county.slug, attachment_searchable_texts(library.site.root, county.slug, paths))
+        texts = attachment_searchable_texts(library.site.root, county.slug, county.document_attachments)
+        library = library.with_attachment_texts(county.slug, texts)
     return library
 
 
