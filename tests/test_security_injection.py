@@ -12,6 +12,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -115,20 +116,38 @@ def hostile_site(payload: str) -> dict[str, str]:
     }
 
 
+class Builds(Mapping):
+    """payload name -> output folder, plus CLEAN: the same site with harmless text. Each site is
+    built when a test first asks for it: a worker that runs only some payloads' tests builds
+    only those."""
+
+    def __init__(self, tmp_path_factory):
+        self._tmp = tmp_path_factory
+        self._out: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._out:
+            payload = CLEAN if name == "CLEAN" else PAYLOADS[name]
+            root = self._tmp.mktemp(f"site-{name}")
+            site = write_files(root / "site", hostile_site(payload))
+            try:
+                build_site(site, str(root / "public"))
+            except ContentErrors as exc:
+                raise AssertionError(f"{name}: {[p.as_text() for p in exc.problems]}")
+            self._out[name] = str(root / "public")
+            PRODUCED[name] = produced(self._out[name])
+        return self._out[name]
+
+    def __iter__(self):
+        return iter(["CLEAN", *PAYLOADS])
+
+    def __len__(self) -> int:
+        return 1 + len(PAYLOADS)
+
+
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """payload name -> output folder, plus CLEAN: the same site with harmless text."""
-    out = {}
-    for name, payload in [("CLEAN", CLEAN), *PAYLOADS.items()]:
-        root = tmp_path_factory.mktemp(f"site-{name}")
-        site = write_files(root / "site", hostile_site(payload))
-        try:
-            build_site(site, str(root / "public"))
-        except ContentErrors as exc:
-            raise AssertionError(f"{name}: {[p.as_text() for p in exc.problems]}")
-        out[name] = str(root / "public")
-        PRODUCED[name] = produced(str(root / "public"))
-    return out
+def builds(tmp_path_factory) -> Builds:
+    return Builds(tmp_path_factory)
 
 
 PRODUCED: dict[str, dict[str, bytes]] = {}
@@ -311,7 +330,8 @@ def test_text_that_xml_cannot_carry_is_refused_before_it_breaks_the_feed(make_si
 
 
 def _download(payload_name: str, file: str) -> bytes:
-    # Straight from the producer the build calls (downloads.download_outputs).
+    # Straight from the producer the build calls (downloads.download_outputs); the caller
+    # asked `builds` for the payload's site first.
     return PRODUCED[payload_name][f"jia/downloads/{file}"]
 
 
@@ -414,6 +434,7 @@ process.stdout.write(JSON.stringify(out));
 def test_search_index_files_are_one_data_call_each_with_the_payload_inside_strings(builds, name, tmp_path):
     import subprocess
     payload = PAYLOADS[name]
+    builds[name]
     index = {dest: data for dest, data in PRODUCED[name].items() if dest.endswith(".js")}
     assert any(dest.startswith("jia/search/") for dest in index) and any(dest.startswith("search/") for dest in index)
     paths = []
