@@ -2,6 +2,7 @@
 
     python bench/city.py                    # the default city, then 1k / 30k / 100k items
     python bench/city.py --no-scaling       # the default city only
+    python bench/city.py --noise            # full builds quiet and right after a mass delete
 
 It copies the engine (zwgk/, with themes/ and search/ inside it as the wheel has them) to a scratch folder first, so the figures
 belong to one version of the code even while others edit the working tree, generates
@@ -74,6 +75,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -267,12 +269,38 @@ def scaling(engine: str, work: str, run_dir: str, sizes: list[str]) -> None:
               f"{sampled.peak_rss_mb:7.0f} {done.seconds / items * 1000:10.2f}  [{summary(done)}] ({load()})")
 
 
+def noise(engine: str, work: str, run_dir: str, runs: int, quiet_seconds: float) -> None:
+    """The file system's part of a full build: a build into a new folder after a quiet spell
+    (nothing deleted for quiet_seconds), then one into the same place right after deleting
+    that output (70,000 files), as a CI job that starts with `rm -rf public` does."""
+    site = os.path.join(work, "city")
+    generate(site, 22)
+    print(f"== file-system noise: the city's full build into a new folder, {runs} rounds")
+    print(f"{'round':>5}  {'when':<28} {'wall s':>7} {'CPU s':>7} {'system s':>8}  load")
+    for n in range(1, runs + 1):
+        out = os.path.join(run_dir, f"noise-{n}")
+        time.sleep(quiet_seconds)
+        quiet = zwgk(engine, "build", site, "--out", out)
+        print(f"{n:5d}  {f'after {quiet_seconds:.0f} s with no delete':<28} {quiet.seconds:7.1f} {quiet.cpu:7.1f} "
+              f"{quiet.system:8.1f}  {load()}")
+        started = time.perf_counter()
+        shutil.rmtree(out)
+        deleted = time.perf_counter() - started
+        after = zwgk(engine, "build", site, "--out", out)
+        print(f"{n:5d}  {f'right after rm -rf ({deleted:.1f} s)':<28} {after.seconds:7.1f} {after.cpu:7.1f} "
+              f"{after.system:8.1f}  {load()}")
+        shutil.rmtree(out)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="City-scale build benchmark (issue 8).")
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "zwgk-bench"),
                         help="scratch folder, outside any git repository (default: %(default)s)")
     parser.add_argument("--no-scaling", action="store_true", help="only the default city")
     parser.add_argument("--sizes", default="1k,30k,100k", help="sizes for the scaling table (%(default)s)")
+    parser.add_argument("--noise", action="store_true", help="only the file-system noise rounds (quiet, then right after a delete)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --noise (%(default)s)")
+    parser.add_argument("--quiet", type=float, default=60, help="seconds with no delete before a quiet build (%(default)s)")
     args = parser.parse_args(argv)
     os.makedirs(args.work, exist_ok=True)
     engine = snapshot_engine(args.work)
@@ -281,6 +309,9 @@ def main(argv=None) -> int:
     # created within minutes of a mass delete are several times slower to create.
     run_dir = tempfile.mkdtemp(prefix="run-", dir=args.work)
     try:
+        if args.noise:
+            noise(engine, args.work, run_dir, args.rounds, args.quiet)
+            return 0
         city(engine, args.work, run_dir)
         if not args.no_scaling:
             scaling(engine, args.work, run_dir, args.sizes.split(","))

@@ -13,19 +13,20 @@
   var SIZE = 10, TYPE_LABELS = { item: "事项", document: "文件", page: "页面", attachment: "附件" };
   var pending = new Map(), run = 0, baseTitle = document.title;
 
-  // Index files call zwgkData(name, payload) when their <script> runs.
+  // Index files call zwgkData(name, payload) when their <script> runs; the script element
+  // tells which load it answers (the portal loads several counties' t/0.js, each naming itself t/0).
   window.zwgkData = function (name, payload) {
-    var p = pending.get(name);
-    if (p) { pending.delete(name); p.resolve(payload); }
+    var s = document.currentScript, p = pending.get(s);
+    if (p) { pending.delete(s); p.resolve(payload); }
   };
   function load(name, version) {
     return new Promise(function (resolve, reject) {
-      pending.set(name, { resolve: resolve, reject: reject });
       var s = document.createElement("script");
+      pending.set(s, { resolve: resolve, reject: reject });
       s.charset = "utf-8";
       s.src = base + name + ".js" + (version ? "?v=" + encodeURIComponent(version) : "");
-      s.onload = function () { s.remove(); if (pending.delete(name)) reject(new Error(name)); };
-      s.onerror = function () { s.remove(); pending.delete(name); reject(new Error(name)); };
+      s.onload = function () { s.remove(); if (pending.delete(s)) reject(new Error(name)); };
+      s.onerror = function () { s.remove(); pending.delete(s); reject(new Error(name)); };
       document.head.appendChild(s);
     });
   }

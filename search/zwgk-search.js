@@ -184,23 +184,29 @@
 
   /* ---- text pieces ---- */
 
-  Engine.prototype.piece = function (k) {
-    return this.file("t/" + k.toString(36));
+  /** The segment holding normalised position a: [folder, offset, first piece, pieces]. Its
+   *  pieces are t/ files of the folder ("" for this index's own; a county's for the portal),
+   *  and positions inside them count from the segment's offset. */
+  Engine.prototype.segment = function (a) {
+    var segs = this.index.segments, lo = 0, hi = segs.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (segs[mid][1] <= a) lo = mid; else hi = mid - 1; }
+    return segs[lo];
   };
 
-  /** Original text covering normalised positions [a, b), with each normalised code point
-   *  mapped to its original index: {chars, from, orig, start}. */
+  /** Original text covering normalised positions [a, b) (within one record), with each
+   *  normalised code point mapped to its original index: {chars, from, orig, start}. */
   Engine.prototype.text = function (a, b) {
-    var self = this, size = this.index.piece, first = Math.floor(a / size), last = Math.floor(Math.max(a, b - 1) / size);
-    last = Math.min(last, this.index.pieces - 1);
+    var self = this, size = this.index.piece, seg = this.segment(a), offset = seg[1];
+    var la = a - offset, first = Math.floor(la / size), last = Math.floor(Math.max(la, b - offset - 1) / size);
+    last = Math.min(last, seg[3] - 1);
     function fetch(from) {
       var ks = [];
       for (var k = from; k <= last; k++) ks.push(k);
-      return Promise.all(ks.map(function (k) { return self.piece(k); })).then(function (ps) {
-        if (ps[0][0] > a && from > 0) return fetch(from - 1);
+      return Promise.all(ks.map(function (k) { return self.file(seg[0] + "t/" + (seg[2] + k).toString(36)); })).then(function (ps) {
+        if (ps[0][0] > la && from > 0) return fetch(from - 1);
         var orig = ps.map(function (p) { return p[1]; }).join("");
         var m = A.normalizeMapped(orig);
-        return { chars: m.chars, from: m.from, orig: Array.from(orig), start: ps[0][0], head: ps[0][2] };
+        return { chars: m.chars, from: m.from, orig: Array.from(orig), start: offset + ps[0][0], head: ps[0][2] };
       });
     }
     return fetch(Math.min(first, last));

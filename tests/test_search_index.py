@@ -151,6 +151,33 @@ def test_pieces_rebuild_the_original_text_at_their_normalised_positions():
         done += piece
 
 
+def test_the_portal_reads_each_countys_text_from_that_countys_own_pieces():
+    """The portal writes no copy of a county's text: each county's records are the first
+    records of its own index, in the same order, and its pieces hold their text."""
+    from zwgk.outputs.search.records import portal_records
+    from zwgk.outputs.search.whoosh_index import with_attachments
+    library = with_attachments(load_library(REPO).library)
+    files = {dest: _payload(text)[1] for dest, text in _files(search_outputs(library)).items()}
+    segments = files["search/index.js"]["segments"]
+    records = portal_records(library)
+    groups = [[records[0]]]
+    for record in records[1:]:
+        if record.county == groups[-1][0].county:
+            groups[-1].append(record)
+        else:
+            groups.append([record])
+    assert len(segments) == len(groups) == len(library.counties) + 1        # the shared pages last
+    portal_text = "\n".join(r.text for r in records)
+    for (folder, offset, first, count), group in zip(segments, groups):
+        folder = os.path.normpath(os.path.join("search", folder))
+        assert folder == (f"{group[0].county}/search" if group[0].county else "search")
+        pieces = [files[f"{folder}/t/{_b36(first + k)}.js"] for k in range(count)]
+        text = "\n".join(r.text for r in group)
+        assert pieces[0][0] == 0 and "".join(p[1] for p in pieces).startswith(text)
+        assert normalize(portal_text[:portal_text.index(text)]) == normalize(portal_text)[:offset]
+    assert not [d for d in files if d.startswith("search/t/") and d != "search/t/0.js"]
+
+
 def _b36(k: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""

@@ -23,9 +23,10 @@ def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], 
 
 def portal_search_outputs(library: Library, kept: PortalRecords | None = None,
                           checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
-    """The cross-county index under search/: every county's records, full text included."""
+    """The cross-county index under search/: every county's records, full text included; the
+    text itself is read from the counties' own indexes (county_search_outputs)."""
     return build_index(portal_records(library, kept), "", PORTAL_FACETS, checkpoint=checkpoint,
-                       synonyms=synonym_groups(library.site))
+                       synonyms=synonym_groups(library.site), borrow_pieces=True)
 
 
 def prepare_portal_records(library: Library, kept: PortalRecords) -> None:

@@ -10,8 +10,10 @@ Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
                occurs in. A term whose posting is long is written as `term~n~count` (count:
                the posting's entries) and lives in s/<h>-<n>.js.
   t/<k>.js     [start, text, head]: the original text whose normalised positions are
-               k*PIECE .. (k+1)*PIECE, and the title and id of the record it begins in;
-               fetched only for results being shown or checked.
+               k*PIECE .. (k+1)*PIECE of its segment, and the title and id of the record it
+               begins in; fetched only for results being shown or checked. The portal's
+               index has files only for the shared pages: each county's part of its text
+               is that county's own t/ files (index.js `segments`).
 Numbers are varints in base 43 (ASCII that needs no escaping in JSON or HTML); positions
 are delta coded. Output is deterministic: same records, same bytes. This module lays out the
 text and the files; postings.py encodes the terms and their postings.
@@ -36,12 +38,9 @@ from zwgk.outputs.search.records import DEMOTED, FACETS, ZONE_END, ZONES, Record
 FORMAT = 1
 # Normalised code points per text piece. Measured on a 2,000-record county: 1,024 made 4
 # times the files (a city build creates 60,000) for 112 KB instead of 117 KB fetched by a
-# cold query; the query itself took 5 instead of 10 ms.
+# cold query; the query itself took 5 instead of 10 ms. The portal reads the counties'
+# pieces (segments, below).
 PIECE = 4096
-# The portal's records are a whole city's, with their full text: showing a result costs its
-# piece. Measured on the 22-county city (低保, first page): 1,024 fetched 30 KB of pieces
-# instead of 105 KB, for 19,600 piece files instead of 4,900.
-PORTAL_PIECE = 1024
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
 
 _WORD = np.zeros(0x110000, bool)
@@ -131,13 +130,15 @@ def _name(prefix: str, k: int) -> str:
 
 
 def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never,
-                synonyms: tuple[tuple[str, ...], ...] = ()) -> list[tuple[str, bytes]]:
+                synonyms: tuple[tuple[str, ...], ...] = (), borrow_pieces: bool = False) -> list[tuple[str, bytes]]:
     """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal);
-    synonyms: the normalised groups of terms a query is widened with."""
+    synonyms: the normalised groups of terms a query is widened with. borrow_pieces (the
+    portal): each county's records are the first records of that county's own index, in the
+    same order, so their text is read from the county's text pieces instead of copies."""
     prefix = f"{base}/search/" if base else "search/"
     if not records:
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, _piece_size(base), synonyms)
+        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, [["", 0, 0, 1]], synonyms)
         payload["version"] = _version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     original = "\n".join(r.text for r in records)
@@ -185,34 +186,62 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
         files.append((name, f'zwgkData("{name}",["{char_texts[s]}","{pair_texts[s]}"]);\n'.encode("utf-8")))
     for key in sorted(own):
         files.append((f"s/{key}", js_data(f"s/{key}", own[key])))
-    piece_size = _piece_size(base)
-    pieces = _pieces(original, exp_at, exp_extra, piece_size)
-    norm_starts = norm_edges[:, 0] if n else np.zeros(0, np.int64)
-    for k, (start, piece) in enumerate(pieces):
-        # A piece that begins inside a record carries that record's title and id, so a
-        # result needs only the piece around its match.
-        r = int(np.searchsorted(norm_starts, start, side="right")) - 1
-        head = records[r].head if 0 <= r and norm_starts[r] < start else ""
-        files.append((_name("t", k), js_data(_name("t", k), [start, piece, head])))
-    payload = _index_payload(records, base, facets, lengths, shards, len(pieces), piece_size, synonyms)
-    payload["version"] = _version(files)
+    segments, own_pieces = _text_segments(records, original, edges, norm_edges, exp_at, exp_extra, borrow_pieces)
+    files += own_pieces
+    payload = _index_payload(records, base, facets, lengths, shards, len(own_pieces), segments, synonyms)
+    payload["version"] = _version(files, records if borrow_pieces else ())
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
 
 
-def _version(files: list[tuple[str, bytes]]) -> str:
-    """Changes whenever a file of the index does (the browser's cache key)."""
+def _text_segments(records, original, edges, norm_edges, exp_at, exp_extra, borrow_pieces):
+    """The text pieces: index.js's segments ([folder, normalised offset, first piece, pieces],
+    folder "" for this index's own t/ files) and this index's own piece files.
+
+    A run of one county's records is a segment read from that county's own pieces when
+    borrow_pieces; every other run is cut into pieces of its own. Positions inside a piece
+    count from its segment's start, so a county's pieces serve the portal unchanged: the
+    portal's 19,600 piece files for the city were copies, and every edit anywhere shifted
+    and rewrote them all."""
+    runs, first = [], 0
+    for r in range(1, len(records) + 1):
+        if r == len(records) or records[r].county != records[first].county:
+            borrowed = borrow_pieces and records[first].county
+            runs.append((first, r, f"../{records[first].county}/search/" if borrowed else ""))
+            first = r
+    segments, files = [], []
+    for first, end, folder in runs:
+        offset = int(norm_edges[first, 0])
+        if folder:
+            segments.append([folder, offset, 0, max(1, -(-(int(norm_edges[end - 1, -1]) - offset) // PIECE))])
+            continue
+        o_start, o_end = int(edges[first, 0]), int(edges[end - 1, -1])
+        inside = (exp_at >= o_start) & (exp_at < o_end)
+        pieces = _pieces(original[o_start:o_end], exp_at[inside] - o_start, exp_extra[inside], PIECE)
+        starts = norm_edges[first:end, 0] - offset
+        segments.append(["", offset, len(files), len(pieces)])
+        for start, piece in pieces:
+            # A piece that begins inside a record carries that record's title and id, so a
+            # result needs only the piece around its match.
+            r = int(np.searchsorted(starts, start, side="right")) - 1
+            head = records[first + r].head if 0 <= r and starts[r] < start else ""
+            name = _name("t", len(files))
+            files.append((name, js_data(name, [start, piece, head])))
+    return segments, files
+
+
+def _version(files: list[tuple[str, bytes]], borrowed_from: list[Record] = ()) -> str:
+    """Changes whenever a file of the index does (the browser's cache key), and whenever the
+    text of the records whose pieces it borrows does."""
     h = hashlib.sha1()
     for _name, data in files:
         h.update(data)
+    for record in borrowed_from:
+        h.update(record.text.encode("utf-8"))
     return h.hexdigest()[:12]
 
 
-def _piece_size(base: str) -> int:
-    return PIECE if base else PORTAL_PIECE
-
-
-def _index_payload(records, base, facets, lengths, shards, pieces, piece_size, synonyms) -> dict:
+def _index_payload(records, base, facets, lengths, shards, pieces, segments, synonyms) -> dict:
     names = [name for name, _label in facets]
     blanks = [""] * len(names)
     rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
@@ -232,7 +261,7 @@ def _index_payload(records, base, facets, lengths, shards, pieces, piece_size, s
     urls = [list(key) for key in url_index]
     return {
         "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
-        "piece": piece_size, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
+        "piece": PIECE, "segments": segments, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
         "lengths": varint_string(lengths), "zone_end": ZONE_END,
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,
         "facets": [{"name": name, "label": label, "values": facet_values[name]} for name, label in facets],

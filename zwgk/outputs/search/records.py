@@ -158,14 +158,27 @@ def page_record(county: str, county_name: str, page: Page) -> Record:
 
 
 def county_records(library: Library, slug: str, shared_pages: bool = True) -> list[Record]:
-    """Every record a county's own search covers: its items, documents, pages (the shared ones
-    too, unless shared_pages is False) and the attachments of its documents."""
+    """Every record a county's own search covers: its items, documents, pages and the
+    attachments of its documents, in the order of `own_order`; then the shared pages (unless
+    shared_pages is False). Its records without the shared pages are exactly its part of the
+    portal's, in the same order, so the portal reads that part's text from the county's own
+    text pieces (browser_index.py's segments)."""
     county = library.county(slug)
     records = [item_record(library, county, item) for item in county.items]
     records += [document_record(library, county, doc) for doc in county.documents]
-    records += [page_record(slug, county.name, page) for page in county.pages if shared_pages or page.county]
+    records += [page_record(slug, county.name, page) for page in county.pages if page.county]
     records += [a for doc in county.documents for a in attachment_records(library, county, doc)]
+    records.sort(key=own_order)
+    if shared_pages:
+        records += [page_record(slug, county.name, page) for page in county.pages if not page.county]
     return records
+
+
+def own_order(record: Record) -> tuple:
+    """Records with the same facets stand together: index.js stores a run of them as one
+    number (a city's documents, newest first, changed facets at almost every record: 26 KB
+    of runs). The sort is stable: within a run, the library's order stays."""
+    return (TYPES.index(record.type), record.facet("domain"), -int(record.facet("year") or 0), record.facet("validity"))
 
 
 class PortalRecords:
@@ -201,14 +214,11 @@ def portal_records(library: Library, kept: PortalRecords | None = None) -> list[
 
 
 def county_portal_records(library: Library, county: County, kept: PortalRecords) -> list[Record]:
-    """One county's part of the portal's records, made once for its County object. Records with
-    the same facets stand together: index.js stores a run of them as one number (a city's
-    documents, newest first, changed facets at almost every record: 26 KB of runs)."""
+    """One county's part of the portal's records (its own search's, less the shared pages),
+    made once for its County object."""
     records = kept.get(county)
     if records is None:
         records = county_records(library, county.slug, shared_pages=False)
-        order = {name: n for n, name in enumerate(TYPES)}
-        records.sort(key=lambda r: (order[r.type], r.facet("domain"), -int(r.facet("year") or 0), r.facet("validity")))
         kept.put(county, records)
     return records
 
