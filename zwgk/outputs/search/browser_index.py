@@ -36,11 +36,12 @@ from zwgk.outputs.search.rank import BM25_B, BM25_K1, COMMON, INTENTS, ZONE_WEIG
 from zwgk.outputs.search.records import DEMOTED, FACETS, ZONE_END, ZONES, Record
 
 FORMAT = 1
-# Normalised code points per text piece. Measured on a 2,000-record county: 1,024 made 4
-# times the files (a city build creates 60,000) for 112 KB instead of 117 KB fetched by a
-# cold query; the query itself took 5 instead of 10 ms. The portal reads the counties'
-# pieces (segments, below).
-PIECE = 4096
+# Normalised code points per text piece. Showing a result costs its piece, and the portal
+# reads the counties' pieces (segments, below). Measured on the 22-county city's portal
+# (bench/search_vs_pagefind.py --portal, four queries): a cold query fetched 301-315 KB with
+# 4,096, 249-257 KB with 2,048, for 4,900 or 9,800 piece files; a 2,000-record county
+# fetched 117 KB with 4,096 and 112 KB with 1,024.
+PIECE = 2048
 SHARD_TARGET = 8192     # aimed-for size of one shard file, in bytes
 
 _WORD = np.zeros(0x110000, bool)
