@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import quote
 
 import pytest
 
-from browser import chromium, served  # noqa: F401  (chromium is a fixture)
-from conftest import minimal_site, write_files
+from browser import chromium, demo_site, served  # noqa: F401  (chromium and demo_site are fixtures)
+from conftest import REPO, minimal_site, write_files
 from zwgk.build import build_site
 
 
@@ -101,3 +102,38 @@ def test_the_offline_zip_unzipped_works_from_disk_search_included(chromium, site
     assert _results(page)[0] == "甲县2024年预算公开"
     assert outside == []
     page.close()
+
+
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_the_portal_shows_each_countys_results_with_text_read_from_that_county(chromium, demo_site, via):
+    """The portal's search reads each result's title and excerpt from its county's own text
+    pieces: several counties' t/0.js load at once, each answering its own <script>."""
+    from zwgk.library import load_library
+    from zwgk.outputs.search.records import portal_records
+    from zwgk.outputs.search.whoosh_index import with_attachments
+    out = demo_site
+    records: dict[str, list] = {}          # a document and its attachments share a page
+    for record in portal_records(with_attachments(load_library(REPO).library)):
+        records.setdefault(record.url, []).append(record)
+    with served(out) as url:
+        base = url.rstrip("/") if via == "http" else "file://" + out
+        page = chromium.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/search.html?q={quote('低保')}")
+        _results(page)
+        shown = page.locator("#search-results > li").all()
+        assert len(shown) == 10
+        counties = set()
+        for item in shown:
+            link = item.locator("h2 a")
+            target = page.evaluate("a => a.href", link.element_handle())
+            title = link.inner_text()
+            record = next(r for r in records[target.split(base + "/", 1)[1]] if r.zones[0] == title)
+            counties.add(record.county)
+            # The excerpt shows the text's lines (and zones) joined by spaces.
+            excerpt = re.sub(r"\s", "", item.locator("p").first.inner_text().strip("…").split("…")[0])
+            assert excerpt and excerpt in re.sub(r"[\s\x1f]", "", record.text)
+        assert counties == {"linjiang", "shiqiao"}
+        assert errors == []
+        page.close()
