@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import venv
@@ -45,8 +46,17 @@ def installed(tmp_path_factory):
     root = tmp_path_factory.mktemp("install")
     dist, wheelhouse, work = root / "dist", root / "wheelhouse", root / "work"
     work.mkdir()
+    # Built from a copy of the checkout's tracked files, as a clean clone has them: the build
+    # writes its metadata into the source folder, and other tests' processes write caches
+    # into the checkout meanwhile (a file vanishing mid-copy failed the sdist).
+    source = root / "source"
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for rel in filter(None, listed.decode("utf-8").split("\0")):
+        if os.path.isfile(os.path.join(REPO, rel)):                 # not deleted in the working tree
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(os.path.join(REPO, rel), source / rel)
     # `python -m build` must not run inside the checkout: the site's own build.py would shadow it.
-    _run([sys.executable, "-m", "build", "--outdir", str(dist), REPO], cwd=str(work), env=_clean_env())
+    _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], cwd=str(work), env=_clean_env())
     wheel = glob.glob(str(dist / "zwgk-*.whl"))[0]
     # On the machine with access: the wheel and all of its dependencies into one folder.
     # As docs/install.md says: binary wheels for the target's Python and platform.
