@@ -79,6 +79,10 @@ def _same_tree(a: str, b: str) -> None:
     cmp = filecmp.dircmp(a, b)
     assert not cmp.left_only and not cmp.right_only, (a, cmp.left_only, cmp.right_only)
     _match, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    if MANIFEST in mismatch:             # say which entries differ, not just that the file does
+        with open(os.path.join(a, MANIFEST), encoding="utf-8") as fa, open(os.path.join(b, MANIFEST), encoding="utf-8") as fb:
+            left, right = json.load(fa), json.load(fb)
+        mismatch += [(k, left.get(k), right.get(k)) for k in sorted(left.keys() | right.keys()) if left.get(k) != right.get(k)][:5]
     assert not mismatch and not errors, (a, mismatch, errors)
     for name in cmp.common_dirs:
         _same_tree(os.path.join(a, name), os.path.join(b, name))
