@@ -218,6 +218,22 @@ def test_counties_built_as_separate_jobs_merge_into_the_same_output_as_one_build
     assert_same_tree(merged, whole)                # byte for byte, the manifest included
 
 
+def test_one_county_edited_builds_in_a_worker_while_the_portal_takes_the_others(tmp_path, monkeypatch):
+    """The parallel path of an edit: the edited county in a forked worker, the unchanged
+    county's share of the portal made meanwhile in this process; the output equals a clean build."""
+    monkeypatch.setenv("ZWGK_WORKERS", "2")
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    path = os.path.join(site, "content", "jia", "docs", "2024-czj-001.md")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    write_files(site, {"content/jia/docs/2024-czj-001.md": text.replace("甲县文件1", "甲县新文件1")})
+    result = build_site(site, out)
+    assert result.skipped == 1 and result.pages > 0
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
 def test_a_subset_build_keeps_the_other_counties_of_the_output(tmp_path):
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")

@@ -55,11 +55,12 @@ class Workers:
         """A queue the workers can put small messages into while they work (None when not parallel)."""
         return self._context.SimpleQueue() if self.parallel else None
 
-    def run(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def run(self, task: Callable[[T], R], items: Iterable[T], fork_single: bool = False) -> Iterator[R]:
         """task(item) for every item, results in the order they finish. The workers are forked
-        here, at once (not when the results are first asked for)."""
+        here, at once (not when the results are first asked for). fork_single: one item runs
+        in a worker too, leaving this process free for other work meanwhile."""
         items = list(items)
-        if not self.parallel or len(items) <= 1:
+        if not self.parallel or not items or (len(items) == 1 and not fork_single):
             self.drained.set()
             return (task(item) for item in items)
         gc.collect()
