@@ -3,6 +3,7 @@
     python bench/city.py                    # the default city, then 1k / 30k / 100k items
     python bench/city.py --no-scaling       # the default city only
     python bench/city.py --noise            # full builds quiet and right after a mass delete
+    python bench/city.py --no-city --sizes 1k,30k,100k,200c   # the scaling table up to a province
 
 It copies the engine (zwgk/, with themes/ and search/ inside it as the wheel has them) to a scratch folder first, so the figures
 belong to one version of the code even while others edit the working tree, generates
@@ -83,7 +84,8 @@ sys.path.insert(0, HERE)
 
 from measure import Measured, run  # noqa: E402
 
-SIZES = {"1k": 1, "30k": 29, "100k": 96}     # counties of 26 domains x 40 items and 250 documents
+# Counties of 26 domains x 40 items and 250 documents; 200c is a province's platform.
+SIZES = {"1k": 1, "30k": 29, "100k": 96, "200c": 200}
 
 
 def snapshot_engine(into: str) -> str:
@@ -297,7 +299,8 @@ def main(argv=None) -> int:
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "zwgk-bench"),
                         help="scratch folder, outside any git repository (default: %(default)s)")
     parser.add_argument("--no-scaling", action="store_true", help="only the default city")
-    parser.add_argument("--sizes", default="1k,30k,100k", help="sizes for the scaling table (%(default)s)")
+    parser.add_argument("--sizes", default="1k,30k,100k", help="sizes for the scaling table (%(default)s; 200c: a province)")
+    parser.add_argument("--no-city", action="store_true", help="only the scaling table")
     parser.add_argument("--noise", action="store_true", help="only the file-system noise rounds (quiet, then right after a delete)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --noise (%(default)s)")
     parser.add_argument("--quiet", type=float, default=60, help="seconds with no delete before a quiet build (%(default)s)")
@@ -312,7 +315,8 @@ def main(argv=None) -> int:
         if args.noise:
             noise(engine, args.work, run_dir, args.rounds, args.quiet)
             return 0
-        city(engine, args.work, run_dir)
+        if not args.no_city:
+            city(engine, args.work, run_dir)
         if not args.no_scaling:
             scaling(engine, args.work, run_dir, args.sizes.split(","))
     finally:
