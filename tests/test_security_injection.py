@@ -124,6 +124,7 @@ class Builds(Mapping):
     def __init__(self, tmp_path_factory):
         self._tmp = tmp_path_factory
         self._out: dict[str, str] = {}
+        self._produced: dict[str, dict[str, bytes]] = {}
 
     def __getitem__(self, name: str) -> str:
         if name not in self._out:
@@ -135,8 +136,13 @@ class Builds(Mapping):
             except ContentErrors as exc:
                 raise AssertionError(f"{name}: {[p.as_text() for p in exc.problems]}")
             self._out[name] = str(root / "public")
-            PRODUCED[name] = produced(self._out[name])
         return self._out[name]
+
+    def produced(self, name: str) -> dict[str, bytes]:
+        """The download and search index files the payload's build wrote (dest -> bytes)."""
+        if name not in self._produced:
+            self._produced[name] = produced(self[name])
+        return self._produced[name]
 
     def __iter__(self):
         return iter(["CLEAN", *PAYLOADS])
@@ -148,9 +154,6 @@ class Builds(Mapping):
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> Builds:
     return Builds(tmp_path_factory)
-
-
-PRODUCED: dict[str, dict[str, bytes]] = {}
 
 
 def produced(out: str) -> dict[str, bytes]:
@@ -329,10 +332,8 @@ def test_text_that_xml_cannot_carry_is_refused_before_it_breaks_the_feed(make_si
         assert any(p.path == "content/jia/docs/2024-czj-001.md" and p.line == 2 for p in caught.value.problems), char
 
 
-def _download(payload_name: str, file: str) -> bytes:
-    # Straight from the producer the build calls (downloads.download_outputs); the caller
-    # asked `builds` for the payload's site first.
-    return PRODUCED[payload_name][f"jia/downloads/{file}"]
+def _download(builds: Builds, payload_name: str, file: str) -> bytes:
+    return builds.produced(payload_name)[f"jia/downloads/{file}"]
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -342,7 +343,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def test_csv_cells_cannot_start_a_formula(builds, name):
     out, payload = builds[name], PAYLOADS[name]
     for file in ("catalog.csv", "czyjs.csv", "documents.csv"):
-        text = _download(name, file).decode("utf-8-sig")
+        text = _download(builds, name, file).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
         cells = [c for row in rows for c in row]
         assert not [c for c in cells if c.startswith(FORMULA_START)], file
@@ -355,7 +356,7 @@ def test_xlsx_cells_are_text_never_formulas(builds, name):
     import openpyxl
     out, payload = builds[name], PAYLOADS[name]
     for file in ("catalog.xlsx", "czyjs.xlsx"):
-        book = openpyxl.load_workbook(io.BytesIO(_download(name, file)))
+        book = openpyxl.load_workbook(io.BytesIO(_download(builds, name, file)))
         values = []
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
@@ -370,7 +371,7 @@ def test_xlsx_cells_are_text_never_formulas(builds, name):
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
 def test_json_download_parses_and_keeps_the_payload_exactly(builds, name):
     out, payload = builds[name], PAYLOADS[name]
-    data = json.loads(_download(name, "catalog.json"))
+    data = json.loads(_download(builds, name, "catalog.json"))
     found = json.dumps(data, ensure_ascii=False)
     assert json.dumps(payload, ensure_ascii=False) in found
 
@@ -434,8 +435,7 @@ process.stdout.write(JSON.stringify(out));
 def test_search_index_files_are_one_data_call_each_with_the_payload_inside_strings(builds, name, tmp_path):
     import subprocess
     payload = PAYLOADS[name]
-    builds[name]
-    index = {dest: data for dest, data in PRODUCED[name].items() if dest.endswith(".js")}
+    index = {dest: data for dest, data in builds.produced(name).items() if dest.endswith(".js")}
     assert any(dest.startswith("jia/search/") for dest in index) and any(dest.startswith("search/") for dest in index)
     paths = []
     for dest, data in index.items():
