@@ -69,6 +69,7 @@
       var tupleOf = new Int32Array(n), at = 0;
       for (var i = 0; i < runs.length; i += 2) tupleOf.fill(runs[i], at, at += runs[i + 1]);
       ix.lengthOf = lengths; ix.starts = starts;
+      ix.segmentOffsets = ix.segments.map(function (seg) { return seg[1]; });
       ix.avg = n ? total / n : 1; ix.tuples = tuples; ix.tupleOf = tupleOf;
       self.index = ix;
       return ix;
@@ -188,9 +189,8 @@
    *  pieces are t/ files of the folder ("" for this index's own; a county's for the portal),
    *  and positions inside them count from the segment's offset. */
   Engine.prototype.segment = function (a) {
-    var segs = this.index.segments, lo = 0, hi = segs.length - 1;
-    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (segs[mid][1] <= a) lo = mid; else hi = mid - 1; }
-    return segs[lo];
+    var ix = this.index;
+    return ix.segments[Math.max(0, upperBound(ix.segmentOffsets, a) - 1)];
   };
 
   /** Original text covering normalised positions [a, b) (within one record), with each
