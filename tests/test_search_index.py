@@ -94,7 +94,10 @@ def _decode(s: str) -> list[int]:
 
 def test_postings_hold_exactly_the_tokens_of_the_text():
     records = fixture_records()
-    files = {_payload(t)[0]: _payload(t)[1] for t in _files(build_index(records, "x")).values()}
+    _assert_postings_hold_the_tokens(records, {_payload(t)[0]: _payload(t)[1] for t in _files(build_index(records, "x")).values()})
+
+
+def _assert_postings_hold_the_tokens(records, files):
     index = files["index"]
     norm = [normalize(r.text) for r in records]
     text = "\n".join(norm)
@@ -137,6 +140,49 @@ def test_postings_hold_exactly_the_tokens_of_the_text():
             r += v // len(ZONES)
             recs[r] = v % len(ZONES)
         assert recs == want_chars[term], term
+
+
+@pytest.mark.parametrize("bucket_entries", [10 ** 9, 300])
+def test_the_portal_merged_county_by_county_holds_the_tokens_of_every_countys_text(bucket_entries, monkeypatch, tmp_path):
+    """The portal's index is merged from one part per county, a bucket of terms at a time (300
+    entries a bucket: dozens of buckets); its postings are those of all the text at once."""
+    from zwgk.outputs.search import PartStore, portal_search_outputs, portal_search_part
+    from zwgk.outputs.search import portal_index
+    from zwgk.outputs.search.records import portal_records
+    monkeypatch.setattr(portal_index, "BUCKET_ENTRIES", bucket_entries)
+    library = load_library(REPO).library
+    parts = PartStore(str(tmp_path / "parts"))
+    for county in library.counties:
+        portal_search_part(parts, f"key-{county.slug}", lambda: library, county.slug)
+    outputs = list(portal_search_outputs(library, parts, scratch=str(tmp_path / "parts")))
+    files = {_payload(t)[0]: _payload(t)[1] for t in _files(outputs).values()}
+    records = portal_records(library)
+    assert files["index"]["count"] == len(records)
+    _assert_postings_hold_the_tokens(records, files)
+    if bucket_entries < 10 ** 9:
+        assert files["index"]["shards"] % 16 == 0        # a multiple of the buckets merged
+    assert sorted(os.listdir(tmp_path / "parts")) == sorted(f"key-{c.slug}.part" for c in library.counties)
+
+
+def test_a_countys_part_is_made_once_and_dropped_when_it_changes(tmp_path):
+    from zwgk.outputs.search import PartStore, portal_search_outputs, portal_search_part
+    library = load_library(REPO).library
+    made = []
+
+    def only(slug):
+        made.append(slug)
+        return library
+
+    folder = str(tmp_path / "parts")
+    for round_ in ("first", "second"):
+        parts = PartStore(folder)
+        for county in library.counties:
+            key = "changed" if round_ == "second" and county is library.counties[0] else county.slug
+            portal_search_part(parts, key, lambda slug=county.slug: only(slug), county.slug)
+        list(portal_search_outputs(library, parts, scratch=folder))
+    first = library.counties[0].slug
+    assert made == [c.slug for c in library.counties] + [first]
+    assert sorted(os.listdir(folder)) == sorted(["changed.part"] + [f"{c.slug}.part" for c in library.counties[1:]])
 
 
 def test_pieces_rebuild_the_original_text_at_their_normalised_positions():

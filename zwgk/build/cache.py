@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zwgk.library import DecodedSnapshots
-from zwgk.outputs import PortalRecords
 from zwgk.publish import FileDigests, Manifests
 from zwgk.render import CompiledTemplates
 from zwgk.source import ExtractedTexts, ParsedYaml
@@ -22,5 +21,4 @@ class BuildCache:
     file_digests: FileDigests = field(default_factory=FileDigests)        # source files' content hashes
     manifests: Manifests = field(default_factory=Manifests)               # the outputs' parsed manifests
     snapshots: DecodedSnapshots = field(default_factory=DecodedSnapshots)  # county.json files, decoded
-    portal_records: PortalRecords = field(default_factory=PortalRecords)  # each county's share of the portal search
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)  # the theme, compiled

@@ -3,13 +3,14 @@ the fingerprints every output is checked against, and the theme's assets."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from zwgk import __version__
 from zwgk.base import SEARCH_RUNTIME_FILES, Problem, digest, never, search_runtime
 from zwgk.build.cache import BuildCache
 from zwgk.library import Page, Site, portal_library, unknown_counties, validate_shared_pages, validate_site_config
+from zwgk.outputs import PartStore
 from zwgk.publish import CountyDigests, engine_fingerprint, folders_fingerprint, read_source_digests
 from zwgk.render import served, theme_dirs
 from zwgk.source import History, read_history, read_site
@@ -32,6 +33,8 @@ class Plan:
     check_personal_info: bool
     cache: BuildCache
     checkpoint: Callable[[], None] = never   # where a build asked to stop (zwgk serve) stops
+    # The counties' parts of the portal's search index: in memory, or kept beside the output.
+    search_parts: PartStore = field(default_factory=PartStore)
 
 
 def read_plan(site_dir: str, only: tuple[str, ...], check_personal_info: bool, cache: BuildCache) -> Plan:

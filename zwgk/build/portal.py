@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable
+from typing import Callable, Iterable
 
 from zwgk.base import digest
 from zwgk.build.plan import Plan
 from zwgk.library import Library, portal_library, urls
-from zwgk.outputs import completeness_page, portal_search_outputs, prepare_portal_records
+from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
 from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
 
@@ -18,8 +18,8 @@ def _completeness(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
     return completeness_page(library)
 
 
-def _portal_search(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
-    return portal_search_outputs(library, plan.cache.portal_records, plan.checkpoint)
+def _portal_search(library: Library, plan: Plan) -> Iterable[tuple[str, bytes]]:
+    return portal_search_outputs(library, plan.search_parts, plan.checkpoint, scratch=plan.search_parts.folder)
 
 
 # The portal's files besides its pages, from the portal's Library (made from every county.json).
@@ -114,11 +114,12 @@ class PortalAhead(threading.Thread):
 
 
 def prepare_portal_part(plan: Plan, snapshot: bytes) -> None:
-    """A county's share of the portal, made as its county.json arrives: the county decoded and
-    its search records (a third of the portal's work otherwise left for after the last county)."""
+    """A county's share of the portal, made as its county.json arrives: its part of the portal's
+    search index (kept beside the output: an unchanged county's is read back, not made again)."""
+    key = digest(f"{plan.site_fingerprint}\n{digest(snapshot)}".encode("utf-8"))
     try:
-        part = portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False)
-        prepare_portal_records(part, plan.cache.portal_records)
+        portal_search_part(plan.search_parts, key,
+                           lambda: portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False))
     except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
         pass
 
@@ -140,6 +141,9 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: dict[str, bytes], ah
     if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
         entries, pages, library = ahead.made
     else:
+        if not partial:
+            for snapshot in snapshots.values():
+                prepare_portal_part(plan, snapshot)
         library = portal_from(plan, snapshots)
         entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
     for entry in entries:

@@ -22,8 +22,8 @@ from zwgk.build.portal import PortalAhead, build_portal, prepare_portal_part
 from zwgk.build.progress import Reporter
 from zwgk.build.workers import Workers, cores
 from zwgk.library import Library, SnapshotError, portal_library, read_snapshot, snapshot_path
-from zwgk.outputs import county_search_outputs, download_outputs, downloads_page_and_offline_zip
-from zwgk.publish import SiteWriter, Stamp, build_lock, check_output_dir, keep_previous, read_manifest
+from zwgk.outputs import PartStore, county_search_outputs, download_outputs, downloads_page_and_offline_zip
+from zwgk.publish import SiteWriter, Stamp, beside, build_lock, check_output_dir, keep_previous, read_manifest
 from zwgk.render import make_environment
 
 # Below this many bytes of sources to build, forking workers costs more than it saves.
@@ -93,6 +93,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     with collector_paused():
         plan = read_plan(site_dir, counties, check_personal_info, cache)
         plan.checkpoint = Cancellation(cancelled).checkpoint
+        plan.search_parts = PartStore(beside(out_dir, "search"))
         clock.lap("read")
         with build_lock(out_dir):
             writer = SiteWriter(out_dir, cache.manifests)
@@ -287,6 +288,7 @@ def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     1-1.5 s without them, 0.5 s with."""
     keep_previous(out_dir, cache.manifests)
     plan = read_plan(site_dir, (), check_personal_info=False, cache=cache)
+    plan.search_parts = PartStore(beside(os.path.realpath(out_dir), "search"))
     for slug in plan.slugs:
         plan.sources[slug]                          # hashed, and remembered in cache.file_digests
         try:

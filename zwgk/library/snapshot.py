@@ -66,8 +66,7 @@ def read_snapshot(data: bytes) -> dict:
 class DecodedSnapshots:
     """Decoded county.json files by their digest. Kept between builds (`zwgk serve`), an edit
     to one county decodes only that county's county.json again (0.4 s for a city's 22
-    otherwise); the same bytes always give the same County object, which the portal's
-    search records rely on (zwgk.outputs.search.records.PortalRecords)."""
+    otherwise)."""
 
     def __init__(self):
         self._known: dict[str, tuple] = {}

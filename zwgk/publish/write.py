@@ -75,10 +75,10 @@ def build_lock(out_dir: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _beside(out: str) -> tuple[str, str]:
-    """The stage and the previous site of an output folder: hidden folders next to it."""
-    parent, name = os.path.split(out)
-    return os.path.join(parent, f".{name}.staging"), os.path.join(parent, f".{name}.previous")
+def beside(out: str, what: str) -> str:
+    """A hidden folder next to the output folder: the stage, the previous site, the search's parts."""
+    parent, name = os.path.split(os.path.abspath(out))
+    return os.path.join(parent, f".{name}.{what}")
 
 
 class SiteWriter:
@@ -86,7 +86,7 @@ class SiteWriter:
 
     def __init__(self, out_dir: str, manifests: Manifests | None = None):
         self.out = os.path.abspath(out_dir)
-        self.stage, self.previous = _beside(self.out)
+        self.stage, self.previous = beside(self.out, "staging"), beside(self.out, "previous")
         self.manifests = manifests or Manifests()
         self._reused: dict[str, tuple[str, str]] = {}   # what the stage held when it was reused
         self.old_manifest = read_manifest(self.out, self.manifests)
@@ -251,7 +251,7 @@ def keep_previous(out_dir: str, manifests: Manifests | None = None) -> None:
     while it waits; otherwise the first rebuild links every file into a new stage itself
     (0.5 s of a city's first reload)."""
     out = os.path.realpath(out_dir)      # as build_site publishes into a linked folder's target
-    stage, previous = _beside(out)
+    stage, previous = beside(out, "staging"), beside(out, "previous")
     manifests = manifests or Manifests()
     with build_lock(out):
         manifest = read_manifest(out, manifests)

@@ -1,18 +1,20 @@
 """Search: the browser index every build writes, and `zwgk search` for the command line.
 
-The build calls `county_search_outputs(library, slug)` for each county and
-`portal_search_outputs(library)` once (or `search_outputs(library)` for all of it);
-each gives (dest path relative to the output root, bytes).
+The build calls `county_search_outputs(library, slug)` for each county,
+`portal_search_part` for each county.json as it comes, and `portal_search_outputs(library)`
+once (or `search_outputs(library)` for all of it); each gives (dest path relative to the
+output root, bytes).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 from zwgk.base import never
 from zwgk.library import Library
 from zwgk.outputs.search.browser_index import build_index
 from zwgk.outputs.search.synonyms import synonym_groups
-from zwgk.outputs.search.records import PORTAL_FACETS, PortalRecords, county_portal_records, county_records, portal_records
+from zwgk.outputs.search.portal_index import Part, PartStore, portal_index_files
+from zwgk.outputs.search.records import PORTAL_FACETS, Record, county_records, page_record, portal_records
 
 
 def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
@@ -21,18 +23,28 @@ def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], 
     return build_index(county_records(library, slug), slug, checkpoint=checkpoint, synonyms=synonym_groups(library.site))
 
 
-def portal_search_outputs(library: Library, kept: PortalRecords | None = None,
-                          checkpoint: Callable[[], None] = never) -> list[tuple[str, bytes]]:
-    """The cross-county index under search/: every county's records, full text included; the
-    text itself is read from the counties' own indexes (county_search_outputs)."""
-    return build_index(portal_records(library, kept), "", PORTAL_FACETS, checkpoint=checkpoint,
-                       synonyms=synonym_groups(library.site), borrow_pieces=True)
+def portal_search_outputs(library: Library, parts: PartStore | None = None, checkpoint: Callable[[], None] = never,
+                          scratch: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """The cross-county index under search/, a file at a time: every county's records, full text
+    included; the text itself is read from the counties' own indexes (county_search_outputs).
+    parts: the counties' parts made ahead (portal_search_part); scratch: a folder for the merge."""
+    parts = parts or PartStore()
+    # A county whose part was not made ahead (or could not be kept) has one made here, in memory.
+    county_parts = [parts.for_county(c.slug) or portal_search_part(PartStore(), c.slug, lambda: library, c.slug)
+                    for c in library.counties]
+    shared = [page_record("", "", page) for page in library.pages]
+    yield from portal_index_files(county_parts, shared, PORTAL_FACETS, synonym_groups(library.site), checkpoint, scratch)
+    parts.keep_only(p.key for p in county_parts)
 
 
-def prepare_portal_records(library: Library, kept: PortalRecords) -> None:
-    """Make the portal's records of the library's counties ahead of portal_search_outputs."""
-    for county in library.counties:
-        county_portal_records(library, county, kept)
+def portal_search_part(parts: PartStore, key: str, county_library: Callable[[], Library], county: str = "") -> Part:
+    """One county's part of the portal's index, found under key or made from county_library()
+    and kept there: a Library of that county alone, or one that has it (county names it)."""
+    def records() -> tuple[str, list[Record]]:
+        library = county_library()
+        slug = county or library.counties[0].slug
+        return slug, county_records(library, slug, shared_pages=False)
+    return parts.part(key, records, PORTAL_FACETS)
 
 
 def search_outputs(library: Library) -> list[tuple[str, bytes]]:
@@ -40,7 +52,7 @@ def search_outputs(library: Library) -> list[tuple[str, bytes]]:
     out = []
     for county in library.counties:
         out += county_search_outputs(library, county.slug)
-    return out + portal_search_outputs(library)
+    return out + list(portal_search_outputs(library))
 
 
 def search_server_files(library: Library, fmt: str) -> list[tuple[str, bytes]]:

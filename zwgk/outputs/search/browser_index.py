@@ -24,6 +24,7 @@ import hashlib
 import json
 import posixpath
 import re
+from dataclasses import dataclass
 from operator import getitem
 from typing import Callable
 
@@ -130,22 +131,36 @@ def _name(prefix: str, k: int) -> str:
     return f"{prefix}/{np.base_repr(k, 36).lower()}"
 
 
-def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never,
-                synonyms: tuple[tuple[str, ...], ...] = (), borrow_pieces: bool = False) -> list[tuple[str, bytes]]:
-    """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal);
-    synonyms: the normalised groups of terms a query is widened with. borrow_pieces (the
-    portal): each county's records are the first records of that county's own index, in the
-    same order, so their text is read from the county's text pieces instead of copies."""
-    prefix = f"{base}/search/" if base else "search/"
-    if not records:
-        files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = _index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, [["", 0, 0, 1]], synonyms)
-        payload["version"] = _version(files)
-        return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
+@dataclass
+class Layout:
+    """Records' text laid out as the index counts it: all records joined by newlines, each its
+    zones joined by ZONE_END, normalised (analysis.normalize) one code point at a time."""
+    original: str
+    cp: np.ndarray               # code points of the normalised text
+    exp_at: np.ndarray           # original indexes of the characters that became more than one
+    exp_extra: np.ndarray        # and how many code points each added
+    edges: np.ndarray            # per record: its start, then the end of each zone (original)
+    norm_edges: np.ndarray       # the same, normalised
+    lengths: np.ndarray          # normalised length of each record
+    zone_at: np.ndarray          # the zone of every normalised position (the separators too)
+    word: np.ndarray             # True where a position holds a word character
+    chars: np.ndarray            # the word characters present, ascending
+    dense: np.ndarray            # code point -> its index in chars
+
+    @property
+    def length(self) -> int:
+        """Normalised length of the whole text."""
+        return len(self.cp)
+
+    def record_at(self) -> np.ndarray:
+        """The record of every normalised position."""
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths + 1)[:len(self.cp)]
+
+
+def lay_out(records: list[Record]) -> Layout:
     original = "\n".join(r.text for r in records)
     cp, exp_at, exp_extra = _normalized_codes(original)
     n = len(records)
-
     # Zone boundaries, original then normalised: each record is its zones joined by
     # newlines, and records are joined by newlines too.
     zone_len = np.array([[len(z) for z in r.zones] for r in records], np.int64).reshape(n, len(ZONES))
@@ -155,71 +170,78 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     norm_edges = _to_normalized(edges.reshape(-1), exp_at, exp_extra).reshape(n, len(ZONES) + 1)
     norm_zone_len = np.diff(norm_edges, axis=1) - np.concatenate(([0], np.ones(len(ZONES) - 1, np.int64)))
     lengths = norm_edges[:, -1] - norm_edges[:, 0]
-
+    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, its end, ...
+    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
     word = _WORD[cp]
     present = np.zeros(0x110000, bool)
     present[cp[word]] = True
     chars = np.flatnonzero(present).astype(np.uint32)
     dense = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
+    return Layout(original, cp, exp_at, exp_extra, edges, norm_edges, lengths, zone_at, word, chars, dense)
 
+
+def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Callable[[], None] = never,
+                synonyms: tuple[tuple[str, ...], ...] = ()) -> list[tuple[str, bytes]]:
+    """The browser index of records, as (dest path, bytes); base is the site folder ('' = portal);
+    synonyms: the normalised groups of terms a query is widened with."""
+    prefix = f"{base}/search/" if base else "search/"
+    if not records:
+        files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
+        payload = index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, [["", 0, 0, 1]], synonyms)
+        payload["version"] = version(files)
+        return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
+    text = lay_out(records)
     checkpoint()          # a build asked to stop (zwgk serve: a newer save) stops here
-    seg = np.stack((norm_zone_len, np.ones_like(norm_zone_len)), axis=2).reshape(n, -1)   # zone, its end, ...
-    zone_at = np.repeat(np.tile(np.repeat(np.arange(len(ZONES), dtype=np.int8), 2), n), seg.reshape(-1))[:len(cp)]
-    del seg
-    pairs = pair_postings(cp, word, dense, chars, zone_at)
+    pairs = pair_postings(text.cp, text.word, text.dense, text.chars, text.zone_at)
     checkpoint()
-    rec_at = np.repeat(np.arange(n, dtype=np.int32), lengths + 1)[:len(cp)]
-    singles = char_postings(cp, word, dense, chars, rec_at, zone_at, n)
-    del zone_at, rec_at, word, dense
+    singles = char_postings(text.cp, text.word, text.dense, text.chars, text.record_at(), text.zone_at, len(records))
     checkpoint()
-    size = int(pairs.lengths.sum() + singles.lengths.sum() + 4 * (len(pairs.starts) + len(singles.starts)))
-    shards = max(1, -(-size // SHARD_TARGET))
+    shards = shard_count(int(pairs.lengths.sum() + singles.lengths.sum()), len(pairs.starts) + len(singles.starts))
     big: dict[int, list] = {}
     own: dict[str, str] = {}
     char_texts = shard_texts(singles, shards, big, own)
     pair_texts = shard_texts(pairs, shards, big, own)
     checkpoint()
-
-    files: list[tuple[str, bytes]] = []
-    for s in range(shards):
-        # Terms are word characters and postings use ALPHABET: nothing to escape.
-        name = _name("s", s)
-        files.append((name, f'zwgkData("{name}",["{char_texts[s]}","{pair_texts[s]}"]);\n'.encode("utf-8")))
-    for key in sorted(own):
-        files.append((f"s/{key}", js_data(f"s/{key}", own[key])))
-    segments, own_pieces = _text_segments(records, original, edges, norm_edges, exp_at, exp_extra, borrow_pieces)
+    files = [shard_file(s, char_texts.get(s, ""), pair_texts.get(s, "")) for s in range(shards)]
+    files += [(f"s/{key}", js_data(f"s/{key}", own[key])) for key in sorted(own)]
+    segments, own_pieces = text_segments(records, text)
     files += own_pieces
-    payload = _index_payload(records, base, facets, lengths, shards, len(own_pieces), segments, synonyms)
-    payload["version"] = _version(files, records if borrow_pieces else ())
+    payload = index_payload(records, base, facets, text.lengths, shards, len(own_pieces), segments, synonyms)
+    payload["version"] = version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
 
 
-def _text_segments(records, original, edges, norm_edges, exp_at, exp_extra, borrow_pieces):
-    """The text pieces: index.js's segments ([folder, normalised offset, first piece, pieces],
-    folder "" for this index's own t/ files) and this index's own piece files.
+def shard_count(posting_bytes: int, terms: int, multiple: int = 1) -> int:
+    """Shards of about SHARD_TARGET bytes each, a multiple of `multiple`."""
+    shards = max(1, -(-(posting_bytes + 4 * terms) // SHARD_TARGET))
+    return -(-shards // multiple) * multiple
 
-    A run of one county's records is a segment read from that county's own pieces when
-    borrow_pieces; every other run is cut into pieces of its own. Positions inside a piece
-    count from its segment's start, so a county's pieces serve the portal unchanged: the
-    portal's 19,600 piece files for the city were copies, and every edit anywhere shifted
-    and rewrote them all."""
+
+def shard_file(s: int, char_text: str, pair_text: str) -> tuple[str, bytes]:
+    # Terms are word characters and postings use ALPHABET: nothing to escape.
+    name = _name("s", s)
+    return name, f'zwgkData("{name}",["{char_text}","{pair_text}"]);\n'.encode("utf-8")
+
+
+def text_segments(records: list[Record], text: Layout) -> tuple[list, list[tuple[str, bytes]]]:
+    """The text pieces: index.js's segments ([folder, normalised offset, first piece, pieces],
+    folder "" for this index's own t/ files) and the piece files, a segment per run of one
+    county's records. Positions inside a piece count from its segment's start, so a county's
+    pieces serve the portal unchanged (portal_index.py): the portal's 19,600 piece files for
+    the city were copies, and every edit anywhere shifted and rewrote them all."""
     runs, first = [], 0
     for r in range(1, len(records) + 1):
         if r == len(records) or records[r].county != records[first].county:
-            borrowed = borrow_pieces and records[first].county
-            runs.append((first, r, f"../{records[first].county}/search/" if borrowed else ""))
+            runs.append((first, r))
             first = r
     segments, files = [], []
-    for first, end, folder in runs:
-        offset = int(norm_edges[first, 0])
-        if folder:
-            segments.append([folder, offset, 0, max(1, -(-(int(norm_edges[end - 1, -1]) - offset) // PIECE))])
-            continue
-        o_start, o_end = int(edges[first, 0]), int(edges[end - 1, -1])
-        inside = (exp_at >= o_start) & (exp_at < o_end)
-        pieces = _pieces(original[o_start:o_end], exp_at[inside] - o_start, exp_extra[inside], PIECE)
-        starts = norm_edges[first:end, 0] - offset
+    for first, end in runs:
+        offset = int(text.norm_edges[first, 0])
+        o_start, o_end = int(text.edges[first, 0]), int(text.edges[end - 1, -1])
+        inside = (text.exp_at >= o_start) & (text.exp_at < o_end)
+        pieces = _pieces(text.original[o_start:o_end], text.exp_at[inside] - o_start, text.exp_extra[inside], PIECE)
+        starts = text.norm_edges[first:end, 0] - offset
         segments.append(["", offset, len(files), len(pieces)])
         for start, piece in pieces:
             # A piece that begins inside a record carries that record's title and id, so a
@@ -231,37 +253,67 @@ def _text_segments(records, original, edges, norm_edges, exp_at, exp_extra, borr
     return segments, files
 
 
-def _version(files: list[tuple[str, bytes]], borrowed_from: list[Record] = ()) -> str:
+def piece_count(length: int) -> int:
+    """Pieces of a segment of this normalised length."""
+    return max(1, -(-length // PIECE))
+
+
+def version(files: list[tuple[str, bytes]], borrowed: list[str] = ()) -> str:
     """Changes whenever a file of the index does (the browser's cache key), and whenever the
-    text of the records whose pieces it borrows does."""
+    text it borrows from the counties' indexes does (borrowed: digests of that text)."""
+    return version_of({name: hashlib.sha1(data).digest() for name, data in files}, borrowed)
+
+
+def version_of(file_digests: dict[str, bytes], borrowed: list[str] = ()) -> str:
     h = hashlib.sha1()
-    for _name, data in files:
-        h.update(data)
-    for record in borrowed_from:
-        h.update(record.text.encode("utf-8"))
+    for name in sorted(file_digests):
+        h.update(name.encode("utf-8") + file_digests[name])
+    for text_digest in borrowed:
+        h.update(text_digest.encode("ascii"))
     return h.hexdigest()[:12]
 
 
-def _index_payload(records, base, facets, lengths, shards, pieces, segments, synonyms) -> dict:
-    names = [name for name, _label in facets]
+def facet_rows(records: list[Record], base: str, names: list[str]) -> list[list]:
+    """The records' (type, URL template, facet values...) as runs: [[row, count], ...]."""
     blanks = [""] * len(names)
-    rows = [tuple(map(dict(r.facets).get, names, blanks)) for r in records]      # "" where missing
-    columns = list(zip(*rows)) or [()] * len(names)
-    facet_values = {name: sorted(set(column) - {""}) for name, column in zip(names, columns)}
+    runs: list[list] = []
+    for r in records:
+        row = [r.type, _url_template(r, base), *map(dict(r.facets).get, names, blanks)]   # "" where missing
+        if runs and runs[-1][0] == row:
+            runs[-1][1] += 1
+        else:
+            runs.append([row, 1])
+    return runs
+
+
+def index_payload(records, base, facets, lengths, shards, pieces, segments, synonyms) -> dict:
+    names = [name for name, _label in facets]
+    return payload_of(facet_rows(records, base, names), len(records), facets, lengths, shards, pieces,
+                      segments, synonyms)
+
+
+def payload_of(row_runs: list[list], count: int, facets, lengths, shards, pieces, segments, synonyms) -> dict:
+    """index.js: row_runs as facet_rows gives them, over every record in order."""
+    names = [name for name, _label in facets]
+    values = [set() for _name in names]
+    for row, _count in row_runs:
+        for found, value in zip(values, row[2:]):
+            found.add(value)
+    facet_values = {name: sorted(found - {""}) for name, found in zip(names, values)}
     value_index = [{"": 0, **{v: i + 1 for i, v in enumerate(facet_values[name])}} for name in names]
     url_index: dict[tuple[str, str], int] = {}
     tuples: dict[tuple, int] = {}
     runs: list[int] = []                     # (tuple, count) runs over the records in order
-    for r, row in zip(records, rows):
-        u = url_index.setdefault((r.type, _url_template(r, base)), len(url_index))
-        k = tuples.setdefault((u, *map(getitem, value_index, row)), len(tuples))
+    for row, n in row_runs:
+        u = url_index.setdefault((row[0], row[1]), len(url_index))
+        k = tuples.setdefault((u, *map(getitem, value_index, row[2:])), len(tuples))
         if runs and runs[-2] == k:
-            runs[-1] += 1
+            runs[-1] += n
         else:
-            runs += [k, 1]
+            runs += [k, n]
     urls = [list(key) for key in url_index]
     return {
-        "format": FORMAT, "version": "", "count": len(records), "shards": shards, "pieces": pieces,
+        "format": FORMAT, "version": "", "count": count, "shards": shards, "pieces": pieces,
         "piece": PIECE, "segments": segments, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
         "lengths": varint_string(lengths), "zone_end": ZONE_END,
         "tuples": varint_string([v for t in tuples for v in t]), "records": varint_string(runs), "urls": urls,

@@ -130,10 +130,18 @@ def _deltas(values: np.ndarray, first: np.ndarray) -> np.ndarray:
 def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np.ndarray,
                   zone_at: np.ndarray) -> Postings:
     """Every pair of word characters with the ascending positions where it starts, each
-    written as delta * len(ZONES) + the zone it stands in (the browser needs no zone table).
+    written as delta * len(ZONES) + the zone it stands in (the browser needs no zone table)."""
+    terms, first, positions = sorted_pairs(cp, word, dense, chars)
+    return encode(terms, first, positions, zone_at[positions])
 
-    Built in place where it can be: the portal of a city has millions of pairs, and each
-    temporary array of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
+
+def sorted_pairs(cp: np.ndarray, word: np.ndarray, dense: np.ndarray,
+                 chars: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Every pair of word characters, in code point order, with the ascending positions where
+    it starts: (the terms as two code point columns, True where an entry starts a term, positions).
+
+    Built in place where it can be: a county has millions of pairs, and each temporary array
+    of them is tens of MB (a city portal's peak went from 205 to 79 MB this way)."""
     bits, pos_bits = int(len(chars)).bit_length(), max(1, int(len(cp)).bit_length())
     assert 2 * bits + pos_bits <= 64
     pos = _pair_starts(word)
@@ -152,15 +160,20 @@ def pair_postings(cp: np.ndarray, word: np.ndarray, dense: np.ndarray, chars: np
     term = key[first] >> np.uint64(pos_bits)
     key &= np.uint64((1 << pos_bits) - 1)          # now the positions
     positions = key.view(np.int64)
-    values = _deltas(positions, first)
-    values *= len(ZONES)
-    values += zone_at[positions]
-    del key, positions
-    codes, width = _varints(values)
-    del values
     a = (term >> np.uint64(bits)).astype(np.int64)
     b = (term & np.uint64((1 << bits) - 1)).astype(np.int64)
-    return _grouped([chars[a], chars[b]], first, codes, width)
+    return [chars[a], chars[b]], first, positions
+
+
+def encode(terms: list[np.ndarray], first: np.ndarray, entries: np.ndarray, zones: np.ndarray) -> Postings:
+    """Postings from every term's ascending entries (positions, or records) and their zones:
+    each entry written as delta * len(ZONES) + zone, as base-43 varints."""
+    values = _deltas(entries, first)
+    values *= len(ZONES)
+    values += zones
+    codes, width = _varints(values)
+    del values
+    return _grouped(terms, first, codes, width)
 
 
 def _gather(values: np.ndarray, at: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -189,6 +202,13 @@ def _pair_starts(word: np.ndarray) -> np.ndarray:
 
 def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Postings:
     """Every word character with its records, each with the heaviest zone it is in."""
+    return encode(*sorted_chars(cp, word, dense, chars, rec_at, zone_at, records))
+
+
+def sorted_chars(cp, word, dense, chars, rec_at, zone_at,
+                 records: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """Every word character in code point order with its ascending records, each with the
+    heaviest zone the character is in there: (terms as one column, term starts, records, zones)."""
     if len(chars) * records <= MATRIX_CELLS:
         # A character x record table, lightest zone written first so the heaviest stays.
         best = np.full(len(chars) * records, len(ZONES), np.int8)
@@ -222,16 +242,11 @@ def char_postings(cp, word, dense, chars, rec_at, zone_at, records: int) -> Post
         char = key.astype(np.int32)
         del key
     first = _group_starts(char)
-    values = _deltas(rec, first)
-    del rec
-    values *= len(ZONES)
-    values += zone
-    codes, width = _varints(values)
-    return _grouped([chars[char[first]]], first, codes, width)
+    return [chars[char[first]]], first, rec, zone
 
 
-def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> list[str]:
-    """Each shard's section: a comma list of term + posting. Long postings go to `own`, and the
+def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> dict[int, str]:
+    """Each shard's section (of the shards that have terms): a comma list of term + posting. Long postings go to `own`, and the
     shard says `~n~count`: its file's number and how many entries it holds (a query may leave
     a very common pair for the text to settle instead of fetching it: rank.COMMON)."""
     cols = post.terms
@@ -264,5 +279,6 @@ def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str
     which = np.repeat(np.arange(len(lengths)), lengths)
     within = np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     out[begin[which] + width + within] = codes[starts[which] + within]
-    bounds = np.concatenate(([0], ends))[np.searchsorted(shard, np.arange(shards + 1))]
-    return [out[bounds[s]:bounds[s + 1]].tobytes().decode("utf-32-le") for s in range(shards)]
+    present, first = np.unique(shard, return_index=True)
+    bounds = np.concatenate(([0], ends))[np.append(first, len(shard))]
+    return {int(s): out[bounds[n]:bounds[n + 1]].tobytes().decode("utf-32-le") for n, s in enumerate(present)}

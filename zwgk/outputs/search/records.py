@@ -181,46 +181,13 @@ def own_order(record: Record) -> tuple:
     return (TYPES.index(record.type), record.facet("domain"), -int(record.facet("year") or 0), record.facet("validity"))
 
 
-class PortalRecords:
-    """Each county's part of the portal's records, kept for its County object. They depend on
-    the county alone: a build makes them as each county.json arrives, while the workers still
-    run, and `zwgk serve` makes them again only for a county that changed. The County objects
-    come from zwgk.library's DecodedSnapshots, which gives the same object for the same bytes."""
-
-    def __init__(self):
-        self._known: dict[int, tuple[County, list[Record]]] = {}
-
-    def get(self, county: County) -> list[Record] | None:
-        kept = self._known.get(id(county))
-        return kept[1] if kept is not None and kept[0] is county else None
-
-    def put(self, county: County, records: list[Record]) -> None:
-        self._known[id(county)] = (county, records)
-
-    def keep_only(self, counties) -> None:
-        self._known = {id(c): self._known[id(c)] for c in counties if id(c) in self._known}
-
-
-def portal_records(library: Library, kept: PortalRecords | None = None) -> list[Record]:
+def portal_records(library: Library) -> list[Record]:
     """Every county's records for the cross-county search, each shared page once: the same
     records as each county's own search, so the portal finds what the counties find."""
-    kept = kept or PortalRecords()
     records = []
     for county in library.counties:
-        records += county_portal_records(library, county, kept)
-    kept.keep_only(library.counties)
-    records += [page_record("", "", page) for page in library.pages]
-    return records
-
-
-def county_portal_records(library: Library, county: County, kept: PortalRecords) -> list[Record]:
-    """One county's part of the portal's records (its own search's, less the shared pages),
-    made once for its County object."""
-    records = kept.get(county)
-    if records is None:
-        records = county_records(library, county.slug, shared_pages=False)
-        kept.put(county, records)
-    return records
+        records += county_records(library, county.slug, shared_pages=False)
+    return records + [page_record("", "", page) for page in library.pages]
 
 
 # Markdown to plain text: keep what a reader sees, drop the markup. Rendered pages show
