@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from zwgk.base import digest
 from zwgk.build.plan import Plan
-from zwgk.library import Library, portal_library, urls
+from zwgk.library import Library, county_library, portal_library, urls
 from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
 from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
@@ -115,11 +115,12 @@ class PortalAhead(threading.Thread):
 
 def prepare_portal_part(plan: Plan, snapshot: bytes) -> None:
     """A county's share of the portal, made as its county.json arrives: its part of the portal's
-    search index (kept beside the output: an unchanged county's is read back, not made again)."""
+    search index (kept beside the output: an unchanged county's is read back, not made again)
+    and the county decoded for the portal's pages."""
     key = digest(f"{plan.site_fingerprint}\n{digest(snapshot)}".encode("utf-8"))
     try:
-        portal_search_part(plan.search_parts, key,
-                           lambda: portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False))
+        portal_search_part(plan.search_parts, key, lambda: county_library(plan.site, snapshot))
+        portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False)    # decoded for the pages
     except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
         pass
 

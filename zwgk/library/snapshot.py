@@ -84,32 +84,47 @@ class DecodedSnapshots:
 
 def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[bytes],
                    decoded: DecodedSnapshots | None = None, remember: bool = True) -> Library:
-    """The Library the portal is made from: counties from their county.json, documents without bodies.
+    """The Library the portal is made from: counties from their county.json, documents without
+    their text, attachments without theirs.
 
     The decoded county.json files are kept in `decoded` for the next call: remember=True
     keeps only these, remember=False (a part of the portal made ahead) adds them to the others."""
     decoded = decoded or DecodedSnapshots()
+    used = dict(decoded.decode(data) for data in snapshots)
+    decoded.keep(used, only=bool(used) and remember)
+    return _library(site, shared_pages, used.values())
+
+
+def county_library(site: Site, snapshot: bytes) -> Library:
+    """One county from its county.json, whole: its documents' text and attachments' text too."""
+    return _library(site, (), [_decode_snapshot(snapshot, whole=True)])
+
+
+def _library(site: Site, shared_pages: typing.Iterable[Page], found: typing.Iterable[tuple]) -> Library:
     counties, items, docs, fulfilled, interpretations = [], {}, {}, {}, {}
-    used = {}
-    for data in snapshots:
-        key, found = decoded.decode(data)
-        county, links, interprets = used[key] = found
+    for county, links, interprets in found:
         c = county.slug
         counties.append(county)
         items.update({(c, i.id): i for i in county.items})
         docs.update({(c, d.id): d for d in county.documents})
         fulfilled.update({(c, k): v for k, v in links.items()})
         interpretations.update({(c, k): v for k, v in interprets.items()})
-    decoded.keep(used, only=bool(used) and remember)
     counties.sort(key=lambda c: (c.weight, c.slug))
     return Library(site=site, counties=tuple(counties), pages=tuple(sorted(shared_pages, key=lambda p: (p.weight, p.slug))),
                    _items=frozen_map(items), _docs=frozen_map(docs), _fulfilled_by=frozen_map(fulfilled),
                    _interpretations=frozen_map(interpretations), _cited_by=citations(counties, docs))
 
 
-def _decode_snapshot(data: bytes) -> tuple:
+def _decode_snapshot(data: bytes, whole: bool = False) -> tuple:
     payload = read_snapshot(data)
-    return (_decode(County, payload["county"]), {k: tuple(v) for k, v in payload["fulfilled_by"].items()},
+    county = payload["county"]
+    if not whole:
+        # The portal shows no document's text: without it a province's 200 counties take a
+        # few hundred MB instead of GBs. Its search index is made from whole ones (county_library).
+        county["attachment_texts"] = {}
+        for doc in county["documents"]:
+            doc["body"] = ""
+    return (_decode(County, county), {k: tuple(v) for k, v in payload["fulfilled_by"].items()},
             {k: tuple(v) for k, v in payload["interpretations"].items()})
 
 
