@@ -2,13 +2,15 @@
 build the last counties, and carried over when no county changed."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import Callable, Iterable
 
 from zwgk.base import digest
 from zwgk.build.plan import Plan
-from zwgk.library import Library, county_library, portal_library, urls
+from zwgk.build.snapshots import Snapshots
+from zwgk.library import Library, SnapshotRef, county_library, held, portal_library, urls
 from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
 from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
@@ -35,13 +37,13 @@ def _furniture(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
 PORTAL_PRODUCERS = [_completeness, _portal_search, _furniture]
 
 
-def portal_fingerprint(plan: Plan, snapshots: dict[str, bytes]) -> str:
-    return digest("\n".join([plan.site_fingerprint] + [f"{slug}={digest(snapshots[slug])}"
-                                                       for slug in sorted(snapshots)]).encode("utf-8"))
+def portal_fingerprint(plan: Plan, snapshots: Snapshots) -> str:
+    return digest("\n".join([plan.site_fingerprint] + [f"{slug}={snapshots.digest(slug)}"
+                                                       for slug in snapshots.slugs()]).encode("utf-8"))
 
 
-def portal_from(plan: Plan, snapshots: dict[str, bytes]) -> Library:
-    return portal_library(plan.site, plan.shared_pages, (snapshots[s] for s in sorted(snapshots)), plan.cache.snapshots)
+def portal_from(plan: Plan, snapshots: Snapshots) -> Library:
+    return portal_library(plan.site, plan.shared_pages, snapshots.refs(), plan.cache.snapshots)
 
 
 def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: str,
@@ -74,7 +76,7 @@ class PortalAhead(threading.Thread):
     worker's memory to be given back. Started beside two busy workers, the portal's search
     index took the city's build from 430 to 540-550 MB at the peak in two of three runs."""
 
-    def __init__(self, plan: Plan, writer: SiteWriter, kept: dict[str, bytes], todo: set[str], channel,
+    def __init__(self, plan: Plan, writer: SiteWriter, kept: Snapshots, todo: set[str], channel,
                  drained: threading.Event):
         super().__init__(name="zwgk-portal", daemon=True)
         self.plan, self.writer, self.snapshots, self.todo, self.channel = plan, writer, kept, todo, channel
@@ -84,7 +86,7 @@ class PortalAhead(threading.Thread):
         self.made: tuple[list, int, Library] | None = None
 
     def run(self) -> None:
-        unchanged = list(self.snapshots.values())        # the counties not being built
+        unchanged = self.snapshots.refs()                # the counties not being built
         waiting = set(self.todo)
         while waiting or unchanged:
             if self.cancelled:
@@ -95,9 +97,9 @@ class PortalAhead(threading.Thread):
                 message = self.channel.get()
                 if message is None or message[1] is None:
                     return                          # the build stopped, or a county has errors
-                self.snapshots[message[0]] = message[1]
+                self.snapshots.add(message[0], message[1])
                 waiting.discard(message[0])
-                prepare_portal_part(self.plan, message[1])
+                prepare_portal_part(self.plan, held(message[1]))
             else:
                 prepare_portal_part(self.plan, unchanged.pop())
         self.drained.wait()
@@ -113,19 +115,20 @@ class PortalAhead(threading.Thread):
             self.made = None
 
 
-def prepare_portal_part(plan: Plan, snapshot: bytes) -> None:
+def prepare_portal_part(plan: Plan, snapshot: SnapshotRef) -> None:
     """A county's share of the portal, made as its county.json arrives: its part of the portal's
     search index (kept beside the output: an unchanged county's is read back, not made again)
     and the county decoded for the portal's pages."""
-    key = digest(f"{plan.site_fingerprint}\n{digest(snapshot)}".encode("utf-8"))
+    key, read = snapshot[0], functools.cache(snapshot[1])          # read once, if at all
     try:
-        portal_search_part(plan.search_parts, key, lambda: county_library(plan.site, snapshot))
-        portal_library(plan.site, (), [snapshot], plan.cache.snapshots, remember=False)    # decoded for the pages
+        portal_search_part(plan.search_parts, digest(f"{plan.site_fingerprint}\n{key}".encode("utf-8")),
+                           lambda: county_library(plan.site, read()))
+        portal_library(plan.site, (), [(key, read)], plan.cache.snapshots, remember=False)    # decoded for the pages
     except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
         pass
 
 
-def build_portal(plan: Plan, writer: SiteWriter, snapshots: dict[str, bytes], ahead: PortalAhead | None,
+def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: PortalAhead | None,
                  partial: bool = False) -> tuple[Library | Callable[[], Library], int]:
     """The portal's pages, assets and producers, from the counties' county.json files only:
     (its Library, or how to make it when the portal was carried over; pages rendered)."""
@@ -133,7 +136,7 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: dict[str, bytes], ah
     old = writer.old_manifest.get(urls.PORTAL_HOME)
     if old is not None and Stamp.parse(old[1]).serves(fingerprint, strict=False, partial=partial) \
             and writer.current(urls.PORTAL_HOME, old[1]):
-        county_prefixes = tuple(slug + "/" for slug in snapshots)
+        county_prefixes = tuple(slug + "/" for slug in snapshots.slugs())
         for dest, (_hexdigest, fp) in writer.old_manifest.items():
             if fp == old[1] and not dest.startswith(county_prefixes):
                 writer.keep(dest)
@@ -143,7 +146,7 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: dict[str, bytes], ah
         entries, pages, library = ahead.made
     else:
         if not partial:
-            for snapshot in snapshots.values():
+            for snapshot in snapshots.refs():
                 prepare_portal_part(plan, snapshot)
         library = portal_from(plan, snapshots)
         entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)

@@ -20,8 +20,9 @@ from zwgk.build.county import CountyContext, CountyFinisher, CountyProducer, Cou
 from zwgk.build.plan import Plan, read_plan
 from zwgk.build.portal import PortalAhead, build_portal, prepare_portal_part
 from zwgk.build.progress import Reporter
+from zwgk.build.snapshots import Snapshots
 from zwgk.build.workers import Workers, cores
-from zwgk.library import Library, SnapshotError, portal_library, read_snapshot, snapshot_path
+from zwgk.library import Library, SnapshotError, held, portal_library, read_snapshot, snapshot_path
 from zwgk.outputs import PartStore, county_search_outputs, download_outputs, downloads_page_and_offline_zip
 from zwgk.publish import SiteWriter, Stamp, beside, build_lock, check_output_dir, keep_previous, read_manifest
 from zwgk.render import make_environment
@@ -122,7 +123,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
            clock: Clock, partial: bool = False, progress: Reporter | None = None) -> BuildResult:
     result = BuildResult(list(plan.problems))
     texts = dict(plan.texts)
-    snapshots: dict[str, bytes] = {}
+    snapshots = Snapshots((writer.stage, writer.out))
     if merge:
         _take_merged(plan, writer, merge, snapshots, result)
         todo = []
@@ -141,7 +142,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
         sizes = {c: plan.sources.size(c) for c in todo}
         # The portal is made again from every county: the unchanged ones' share of it (their
         # county.json decoded, their search records) is work too, done beside the workers.
-        portal_share = 0 if partial else sum(map(len, snapshots.values()))
+        portal_share = 0 if partial else snapshots.total_size()
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or \
             (cores() if sum(sizes.values()) + portal_share >= PARALLEL_FROM_BYTES else 1)
         largest_first = sorted(todo, key=lambda c: -sizes[c])
@@ -156,7 +157,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
                 # The portal is made from the counties' county.json files, which the workers send
                 # as soon as they have read a county: it is made meanwhile, on the core the first
                 # worker to run out of counties leaves free, instead of after all of them.
-                ahead = PortalAhead(plan, writer, dict(snapshots), set(todo), ctx.early, workers.drained)
+                ahead = PortalAhead(plan, writer, snapshots.copy(), set(todo), ctx.early, workers.drained)
                 ahead.start()
             try:
                 for done in (progress or Reporter.silent()).track(finished, "生成县（区）", total=len(todo)):
@@ -187,7 +188,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
 
 
 def _carry_over(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...],
-                snapshots: dict[str, bytes], result: BuildResult, partial: bool = False) -> list[str]:
+                snapshots: Snapshots, result: BuildResult, partial: bool = False) -> list[str]:
     """Keep what needs no work; return the counties to build."""
     todo = []
     for slug in plan.slugs:
@@ -210,13 +211,13 @@ def _carry_over(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, .
     return todo
 
 
-def _keep_county(writer: SiteWriter, slug: str, snapshots: dict[str, bytes]) -> bool:
+def _keep_county(writer: SiteWriter, slug: str, snapshots: Snapshots) -> bool:
     dests = writer.old_by_county().get(slug, [])
     if not all(d in writer.live for d in dests):
         return False                                     # a file was deleted by hand: build it again
     try:
         with open(os.path.join(writer.out, snapshot_path(slug)), "rb") as fh:
-            snapshots[slug] = fh.read()
+            snapshots.add(slug, fh.read())
     except OSError:
         return False
     for dest in dests:
@@ -228,7 +229,7 @@ def _counties_in(manifest) -> list[str]:
     return sorted(d.split("/", 1)[0] for d in manifest if d.count("/") == 1 and d.endswith("/county.json"))
 
 
-def _take_county(done: CountyResult, writer: SiteWriter, snapshots: dict[str, bytes], result: BuildResult,
+def _take_county(done: CountyResult, writer: SiteWriter, snapshots: Snapshots, result: BuildResult,
                  texts: dict[str, str]) -> None:
     result.problems += done.problems
     texts.update(done.texts)
@@ -238,10 +239,10 @@ def _take_county(done: CountyResult, writer: SiteWriter, snapshots: dict[str, by
     for dest, hexdigest, fingerprint, written in done.entries:
         writer.record(dest, hexdigest, fingerprint, written)
     if done.snapshot is not None:
-        snapshots[done.slug] = done.snapshot
+        snapshots.add(done.slug, done.snapshot)
 
 
-def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshots: dict[str, bytes],
+def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshots: Snapshots,
                  result: BuildResult) -> None:
     """Every county of each folder, as it was built there (linked, or copied across file systems)."""
     found: dict[str, str] = {}
@@ -272,7 +273,7 @@ def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshot
                                                f"{folder} 中的县（区）'{slug}' 是用不同的站点配置、主题或 zwgk 版本生成的",
                                                "请用同一份站点文件和同一版本的 zwgk 重新生成它，再合并"))
                 continue
-            snapshots[slug] = data
+            snapshots.add(slug, data, folder)
             files = writer.files
             for dest, (hexdigest, fingerprint) in manifest.items():
                 if dest.startswith(slug + "/"):
@@ -293,7 +294,7 @@ def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
         plan.sources[slug]                          # hashed, and remembered in cache.file_digests
         try:
             with open(os.path.join(out_dir, snapshot_path(slug)), "rb") as fh:
-                prepare_portal_part(plan, fh.read())   # for the portal's Library and search
+                prepare_portal_part(plan, held(fh.read()))   # for the portal's Library and search
         except OSError:
             pass
     env = make_environment(portal_library(plan.site, plan.shared_pages, [], cache.snapshots), cache.templates)

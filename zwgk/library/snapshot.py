@@ -71,10 +71,9 @@ class DecodedSnapshots:
     def __init__(self):
         self._known: dict[str, tuple] = {}
 
-    def decode(self, data: bytes) -> tuple[str, tuple]:
-        """(key, decoded county.json)."""
-        key = digest(data)
-        return key, self._known.get(key) or _decode_snapshot(data)
+    def decode(self, key: str, read: Callable[[], bytes]) -> tuple:
+        """The county.json whose digest is key, decoded; read() gives its bytes when it is new here."""
+        return self._known.get(key) or _decode_snapshot(read())
 
     def keep(self, used: dict[str, tuple], *, only: bool) -> None:
         if only:
@@ -82,7 +81,15 @@ class DecodedSnapshots:
         self._known.update(used)
 
 
-def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[bytes],
+SnapshotRef = tuple[str, Callable[[], bytes]]     # a county.json's digest, and how to read its bytes
+
+
+def held(data: bytes) -> SnapshotRef:
+    """A county.json whose bytes are at hand."""
+    return digest(data), lambda: data
+
+
+def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[SnapshotRef],
                    decoded: DecodedSnapshots | None = None, remember: bool = True) -> Library:
     """The Library the portal is made from: counties from their county.json, documents without
     their text, attachments without theirs.
@@ -90,7 +97,7 @@ def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: t
     The decoded county.json files are kept in `decoded` for the next call: remember=True
     keeps only these, remember=False (a part of the portal made ahead) adds them to the others."""
     decoded = decoded or DecodedSnapshots()
-    used = dict(decoded.decode(data) for data in snapshots)
+    used = {key: decoded.decode(key, read) for key, read in snapshots}
     decoded.keep(used, only=bool(used) and remember)
     return _library(site, shared_pages, used.values())
 
