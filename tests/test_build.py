@@ -299,3 +299,20 @@ def test_a_jiucuo_link_without_the_site_code_is_a_warning():
 def test_a_county_cannot_take_a_folder_name_the_site_uses(slug):
     problems = build_in_memory(site_files({f"catalog/{slug}/county.yaml": "name: 丙县\ncode: '990903'\n"})).problems
     assert [(p.path, "保留名称" in p.message) for p in problems] == [(f"catalog/{slug}", True)]
+
+
+def test_a_county_json_is_read_back_only_as_it_was_built(tmp_path):
+    """The build keeps a county.json's digest, not its bytes, and reads it back from the stage,
+    the output or a merged county's folder: a file changed since is never taken."""
+    from zwgk.build.snapshots import Snapshots
+    stage, out = tmp_path / "stage", tmp_path / "out"
+    for folder, text in ((stage, b'{"old": 1}'), (out, b'{"new": 2}')):
+        (folder / "jia").mkdir(parents=True)
+        (folder / "jia" / "county.json").write_bytes(text)
+    snapshots = Snapshots((str(stage), str(out)))
+    snapshots.add("jia", b'{"new": 2}')
+    assert snapshots.read("jia") == b'{"new": 2}'           # the stage's stale copy is passed over
+    assert snapshots.total_size() == 10 and snapshots.slugs() == ["jia"]
+    (out / "jia" / "county.json").write_bytes(b'{"new": 3}')
+    with pytest.raises(FileNotFoundError):
+        snapshots.read("jia")
