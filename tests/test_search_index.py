@@ -280,3 +280,21 @@ def test_empty_county_index(make_site):
     library = load_library(site).library
     files = _files(county_search_outputs(library, "jia"))
     assert json.loads(FILE.match(files["jia/search/index.js"]).group(2))["count"] == 0
+
+
+def test_a_damaged_part_is_made_again(tmp_path):
+    """A part file cut short (a full disk, a killed build) is never read: the county's part is made anew."""
+    from zwgk.outputs.search import PartStore, portal_search_part
+    library = load_library(REPO).library
+    slug = library.counties[0].slug
+    folder = str(tmp_path / "parts")
+    whole = portal_search_part(PartStore(folder), "k", lambda: library, slug)
+    path = os.path.join(folder, "k.part")
+    data = open(path, "rb").read()
+    for damaged in (data[:len(data) // 2], data[:20], b"", b"not a part at all"):
+        with open(path, "wb") as fh:
+            fh.write(damaged)
+        again = portal_search_part(PartStore(folder), "k", lambda: library, slug)
+        assert open(path, "rb").read() == data
+        assert [again.read(name).tolist() for name in again.meta["arrays"]] == \
+            [whole.read(name).tolist() for name in whole.meta["arrays"]]

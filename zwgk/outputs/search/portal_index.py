@@ -10,8 +10,9 @@ makes from all the records at once. The shard count is a multiple of the bucket 
 every shard lies in one bucket. An edit to one county makes that county's part again; the
 others are read back.
 
-The files are the same as build_index's (browser_index.py documents them), and so is every
-term's posting; the portal's text is read from the counties' own text pieces (segments).
+The files are those build_index describes (browser_index.py), with the same posting for every
+term; only the shard count differs, rounded up to a multiple of the buckets. The portal's
+text is read from the counties' own text pieces (segments).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import numpy as np
 from zwgk.base import never
 from zwgk.outputs.search.browser_index import (facet_rows, js_data, lay_out, payload_of, piece_count, shard_count,
                                                shard_file, text_segments, version_of)
-from zwgk.outputs.search.postings import Postings, _hash_codes, encode, shard_texts, sorted_chars, sorted_pairs
+from zwgk.outputs.search.postings import Postings, encode, shard_texts, sorted_chars, sorted_pairs, term_hashes
 from zwgk.outputs.search.records import Record
 
 PART_FORMAT = 1
@@ -59,8 +60,9 @@ class Part:
     position (or record) << 3 | zone; `<kind>_groups` and `<kind>_entries`, where each
     sub-bucket starts in the terms and in the entries. `lengths`: each record's length."""
     meta: dict
-    arrays: dict[str, np.ndarray] | None = None
+    arrays: dict[str, np.ndarray] | None = None     # in memory; else read from path
     path: str = ""
+    start: int = 0                                  # where the arrays begin in the file
     key: str = ""
 
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -70,7 +72,7 @@ class Part:
         stop = length if stop is None else stop
         dtype = np.dtype(dtype)
         with open(self.path, "rb") as fh:
-            fh.seek(offset + start * dtype.itemsize)
+            fh.seek(self.start + offset + start * dtype.itemsize)
             return np.frombuffer(fh.read((stop - start) * dtype.itemsize), dtype)
 
 
@@ -106,7 +108,7 @@ def _put_grouped(arrays: dict, kind: str, terms: list[np.ndarray], first: np.nda
     counts = np.diff(np.append(starts, len(first))).astype(np.uint32)
     values = entries.astype(np.uint32) << np.uint32(_ZONE_BITS)
     values |= zones.astype(np.uint32)
-    sub = _reversed_bits((_hash_codes(terms) % np.uint64(SUB_BUCKETS)).astype(np.int64), SUB_BITS)
+    sub = _reversed_bits((term_hashes(terms) % np.uint64(SUB_BUCKETS)).astype(np.int64), SUB_BITS)
     order = np.argsort(sub, kind="stable")           # terms stay in code point order within a sub-bucket
     moved = counts[order].astype(np.int64)
     new_starts = np.cumsum(moved) - moved
@@ -120,47 +122,48 @@ def _put_grouped(arrays: dict, kind: str, terms: list[np.ndarray], first: np.nda
 
 
 def save_part(part: Part, path: str) -> Part:
-    """Write the part's file (whole, or not at all) and return it as read from there."""
+    """Write the part's file (whole, or not at all: written aside, then renamed) and return it
+    as read from there: the magic, the meta's length and the meta as JSON, then the arrays."""
     layout, offset = {}, 0
     for name, array in part.arrays.items():
-        layout[name] = [offset, array.dtype.str, len(array)]
+        layout[name] = [offset, array.dtype.str, len(array)]      # from the start of the arrays
         offset += -(-array.nbytes // 8) * 8
-    meta = dict(part.meta)
-    header = json.dumps(meta | {"arrays": {}}, ensure_ascii=False).encode("utf-8")
-    base = len(_MAGIC) + 8 + len(header) + 16 * len(layout) + 4096      # room for the offsets
-    base = -(-base // 8) * 8
-    meta["arrays"] = {name: [base + o, dtype, length] for name, (o, dtype, length) in layout.items()}
+    meta = part.meta | {"arrays": layout}
     header = json.dumps(meta, ensure_ascii=False).encode("utf-8")
-    assert len(_MAGIC) + 8 + len(header) <= base
+    start = _arrays_start(len(header))
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".part-")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
             for name, array in part.arrays.items():
-                fh.seek(meta["arrays"][name][0])
+                fh.seek(start + layout[name][0])
                 fh.write(np.ascontiguousarray(array).tobytes())
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
-    return Part(meta, path=path)
+    return Part(meta, path=path, start=start)
+
+
+def _arrays_start(header_length: int) -> int:
+    return -(-(len(_MAGIC) + 8 + header_length) // 8) * 8
 
 
 def load_part(path: str) -> Part | None:
-    """The part in that file, or None when it is missing or not one this zwgk wrote."""
+    """The part in that file, or None when it is missing or not one this zwgk wrote whole."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(_MAGIC) + 8)
             if len(head) < len(_MAGIC) + 8 or not head.startswith(_MAGIC):
                 return None
-            meta = json.loads(fh.read(int.from_bytes(head[len(_MAGIC):], "little")))
+            length = int.from_bytes(head[len(_MAGIC):], "little")
+            meta = json.loads(fh.read(length))
         size = os.path.getsize(path)
-    except (OSError, ValueError):
+        start = _arrays_start(length)
+        whole = all(start + o + n * np.dtype(d).itemsize <= size for o, d, n in meta["arrays"].values())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    if meta.get("format") != PART_FORMAT or any(o + length * np.dtype(d).itemsize > size
-                                                 for o, d, length in meta["arrays"].values()):
-        return None
-    return Part(meta, path=path)
+    return Part(meta, path=path, start=start) if whole and meta.get("format") == PART_FORMAT else None
 
 
 class PartStore:

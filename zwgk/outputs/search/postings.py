@@ -85,7 +85,8 @@ def term_hash(term: str) -> int:
     return h
 
 
-def _hash_codes(columns: list[np.ndarray]) -> np.ndarray:
+def term_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """term_hash of every term given as code point columns."""
     h = np.full(len(columns[0]), 0x811C9DC5, np.uint64)
     for col in columns:
         h = ((h ^ col.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
@@ -250,7 +251,7 @@ def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str
     shard says `~n~count`: its file's number and how many entries it holds (a query may leave
     a very common pair for the text to settle instead of fetching it: rank.COMMON)."""
     cols = post.terms
-    shard = (_hash_codes(cols) % np.uint64(shards)).astype(np.int64)
+    shard = (term_hashes(cols) % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard, kind="stable")             # terms are already in code point order
     starts, lengths, codes, counts = post.starts[order], post.lengths[order].copy(), post.codes, post.counts[order]
     shard = shard[order]
