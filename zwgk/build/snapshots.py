@@ -22,10 +22,14 @@ class Snapshots:
         self._from: dict[str, str] = {}             # a merged county: the folder it came from
 
     def add(self, slug: str, data: bytes, folder: str = "") -> None:
-        self._digests[slug] = digest(data)
-        self._sizes[slug] = len(data)
+        self.add_digest(slug, digest(data), len(data))
         if folder:
             self._from[slug] = folder
+
+    def add_digest(self, slug: str, hexdigest: str, size: int) -> None:
+        """A county.json known by its digest alone (the output's manifest has it): not read now."""
+        self._digests[slug] = hexdigest
+        self._sizes[slug] = size
 
     def copy(self) -> "Snapshots":
         other = Snapshots(self.places)

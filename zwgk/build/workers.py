@@ -43,7 +43,7 @@ class Workers:
 
     def __init__(self, processes: int):
         self.processes = processes
-        self.drained = threading.Event()        # set once a worker found no task left
+        self.drained = threading.Event()        # set once a core is free: a worker found no task left
         self._context = multiprocessing.get_context("fork")
         self._processes: list = []
 
@@ -76,6 +76,8 @@ class Workers:
             send.close()
             self._processes.append(process)
             outputs.append(receive)
+        if len(outputs) < self.processes:
+            self.drained.set()       # fewer tasks than cores: one is free from the start
         for item in items:
             tasks.put(item)
         for _ in self._processes:
