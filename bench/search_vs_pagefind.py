@@ -88,7 +88,7 @@ def build(site: str, out: str, county: str = "") -> tuple[Library, float]:
     if county:
         county_search_outputs(library, county)
     else:
-        portal_search_outputs(library)
+        list(portal_search_outputs(library))     # every county's part, then the merge (files come one at a time)
     return library, time.perf_counter() - start
 
 
