@@ -16,6 +16,7 @@ text is read from the counties' own text pieces (segments).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -65,15 +66,28 @@ class Part:
     start: int = 0                                  # where the arrays begin in the file
     key: str = ""
 
+    _file = None
+
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         if self.arrays is not None:
             return self.arrays[name][start:stop]
         offset, dtype, length = self.meta["arrays"][name]
         stop = length if stop is None else stop
         dtype = np.dtype(dtype)
-        with open(self.path, "rb") as fh:
+        with contextlib.nullcontext(self._file) if self._file else open(self.path, "rb") as fh:
             fh.seek(self.start + offset + start * dtype.itemsize)
             return np.frombuffer(fh.read((stop - start) * dtype.itemsize), dtype)
+
+    @contextlib.contextmanager
+    def kept_open(self) -> Iterator[None]:
+        """Its file open for the reads within (a province's merge reads each part's file 768
+        times: opening it each time was 1.7 s)."""
+        if self.arrays is not None:
+            yield
+            return
+        with open(self.path, "rb") as self._file:
+            yield
+        self._file = None
 
 
 def make_part(county: str, records: list[Record], facets) -> Part:
@@ -232,7 +246,9 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
         digests[name] = hashlib.sha1(data).digest()
         return f"search/{name}.js", data
 
-    with _Spill(scratch) as spill:
+    with _Spill(scratch) as spill, contextlib.ExitStack() as open_parts:
+        for part in every:
+            open_parts.enter_context(part.kept_open())
         size = terms = 0
         for j in range(buckets):
             checkpoint()
