@@ -141,7 +141,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
             ctx.producers, ctx.finishers, ctx.partial = [], [], True
         sizes = {c: plan.sources.size(c) for c in todo}
         # The portal is made again from every county: the unchanged ones' share of it (their
-        # county.json decoded, their search records) is work too, done beside the workers.
+        # county.json decoded, their search part found or made) is work too, done beside the workers.
         portal_share = 0 if partial else snapshots.total_size()
         processes = int(os.environ.get("ZWGK_WORKERS", 0)) or \
             (cores() if sum(sizes.values()) + portal_share >= PARALLEL_FROM_BYTES else 1)
