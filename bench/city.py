@@ -286,12 +286,21 @@ def noise(engine: str, work: str, run_dir: str, runs: int, quiet_seconds: float)
         print(f"{n:5d}  {f'after {quiet_seconds:.0f} s with no delete':<28} {quiet.seconds:7.1f} {quiet.cpu:7.1f} "
               f"{quiet.system:8.1f}  {load()}")
         started = time.perf_counter()
-        shutil.rmtree(out)
+        remove_output(out)
         deleted = time.perf_counter() - started
         after = zwgk(engine, "build", site, "--out", out)
         print(f"{n:5d}  {f'right after rm -rf ({deleted:.1f} s)':<28} {after.seconds:7.1f} {after.cpu:7.1f} "
               f"{after.system:8.1f}  {load()}")
-        shutil.rmtree(out)
+        remove_output(out)
+
+
+def remove_output(out: str) -> None:
+    """The output and what the build keeps beside it (the portal search's parts): the next
+    build into the same folder is a full build again."""
+    shutil.rmtree(out)
+    parent, name = os.path.split(out)
+    for kept in ("search", "previous", "staging"):
+        shutil.rmtree(os.path.join(parent, f".{name}.{kept}"), ignore_errors=True)
 
 
 def main(argv=None) -> int:
