@@ -316,3 +316,17 @@ def test_a_county_json_is_read_back_only_as_it_was_built(tmp_path):
     (out / "jia" / "county.json").write_bytes(b'{"new": 3}')
     with pytest.raises(FileNotFoundError):
         snapshots.read("jia")
+
+
+def test_the_search_parts_beside_the_output_are_never_offered_to_git(make_site):
+    """A site whose .gitignore predates the folder (an older `zwgk new`) still sees a clean git status."""
+    import subprocess
+    site = make_site()
+    with open(os.path.join(site, ".gitignore"), "w", encoding="utf-8") as fh:
+        fh.write("public/\n.public.lock\n.public.staging/\n.public.previous/\n")
+    subprocess.run(["git", "init", "-q", site], check=True)
+    build_site(site)
+    assert os.path.isdir(os.path.join(site, ".public.search"))
+    status = subprocess.run(["git", "-C", site, "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status and ".public.search" not in status

@@ -41,6 +41,7 @@ _ZONE_BITS = 3
 _PAIR_SHIFT = 21                 # a pair's key: first code point << 21 | second
 _KINDS = ("char", "pair")        # the order build_index shards them in: characters first
 _MAGIC = b"ZWGKPART"
+_GITIGNORE = ".gitignore"
 
 
 def _reversed_bits(values: np.ndarray, bits: int) -> np.ndarray:
@@ -199,11 +200,21 @@ class PartStore:
             path = os.path.join(self.folder, f"{key}.part")
             found = load_part(path)
             if found is None:
-                os.makedirs(self.folder, exist_ok=True)
+                self._make_folder()
                 found = save_part(make_part(*records(), facets), path)
         found.key = key
         self._by_county[found.meta["county"]] = found
         return found
+
+    def _make_folder(self) -> None:
+        if not os.path.isdir(self.folder):
+            os.makedirs(self.folder)
+        # A site made by an older `zwgk new` has no line for this folder in its .gitignore:
+        # the folder says so itself, as pytest's cache does, so nobody commits 670 MB of parts.
+        ignore = os.path.join(self.folder, _GITIGNORE)
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as fh:
+                fh.write("# zwgk 生成网站时的中间文件，可以随时删除\n*\n")
 
     def for_county(self, slug: str) -> Part | None:
         """The part last made or found for that county."""
@@ -216,7 +227,7 @@ class PartStore:
             self._memory = {k: v for k, v in self._memory.items() if f"{k}.part" in wanted}
             return
         for name in os.listdir(self.folder) if os.path.isdir(self.folder) else ():
-            if name not in wanted:
+            if name not in wanted and name != _GITIGNORE:
                 os.unlink(os.path.join(self.folder, name))
 
 
