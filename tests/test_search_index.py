@@ -298,3 +298,12 @@ def test_a_damaged_part_is_made_again(tmp_path):
         assert open(path, "rb").read() == data
         assert [again.read(name).tolist() for name in again.meta["arrays"]] == \
             [whole.read(name).tolist() for name in whole.meta["arrays"]]
+
+
+def test_a_portal_with_nothing_to_find_still_has_an_index():
+    """Every county empty and no shared page: the portal's search page loads an index that finds nothing."""
+    from zwgk.outputs.search.portal_index import make_part, portal_index_files
+    from zwgk.outputs.search.records import PORTAL_FACETS
+    empty = make_part("jia", [], PORTAL_FACETS)
+    files = {dest: _payload(text)[1] for dest, text in _files(portal_index_files([empty], [], PORTAL_FACETS, ())).items()}
+    assert files["search/index.js"]["count"] == 0 and "search/s/0.js" in files

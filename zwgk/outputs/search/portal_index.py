@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from zwgk.base import never
-from zwgk.outputs.search.browser_index import (facet_rows, js_data, lay_out, payload_of, piece_count, shard_count,
+from zwgk.outputs.search.browser_index import (build_index, facet_rows, js_data, lay_out, payload_of, piece_count, shard_count,
                                                shard_file, text_segments, version_of)
 from zwgk.outputs.search.postings import Postings, encode, shard_texts, sorted_chars, sorted_pairs, term_hashes
 from zwgk.outputs.search.records import Record
@@ -78,6 +78,10 @@ class Part:
         with contextlib.nullcontext(self._file) if self._file else open(self.path, "rb") as fh:
             fh.seek(self.start + offset + start * dtype.itemsize)
             return np.frombuffer(fh.read((stop - start) * dtype.itemsize), dtype)
+
+    def length(self, name: str) -> int:
+        """How many values the array holds."""
+        return len(self.arrays[name]) if self.arrays is not None else self.meta["arrays"][name][2]
 
     @contextlib.contextmanager
     def kept_open(self) -> Iterator[None]:
@@ -238,6 +242,9 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
     parts = [p for p in parts if p.meta["records"]]      # a county with nothing to find has no text either
     shared_part = make_part("", shared, facets) if shared else None
     every = parts + ([shared_part] if shared_part else [])
+    if not every:
+        yield from build_index([], "", facets, synonyms=synonyms)
+        return
     text_offsets, record_offsets, segments, at, records = [], [], [], 0, 0
     for part in every:
         text_offsets.append(at)
@@ -246,8 +253,7 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
             segments.append([f"../{part.meta['county']}/search/", at, 0, piece_count(part.meta["length"])])
         at += part.meta["length"] + 1           # records are joined by a newline
         records += part.meta["records"]
-    entries = sum(p.meta["arrays"][f"{k}_values"][2] if p.arrays is None else len(p.arrays[f"{k}_values"])
-                  for p in every for k in _KINDS)
+    entries = sum(p.length(f"{kind}_values") for p in every for kind in _KINDS)
     buckets = 1
     while buckets < SUB_BUCKETS and entries > buckets * BUCKET_ENTRIES:
         buckets *= 2
@@ -287,11 +293,11 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
         pieces = len(files)
         for name, data in files:
             yield out(name, data)
-    lengths = np.concatenate([p.read("lengths") for p in every]) if every else np.zeros(0, np.int64)
+    lengths = np.concatenate([p.read("lengths") for p in every])
     rows = [run for p in every for run in p.meta["rows"]]
     payload = payload_of(rows, records, facets, lengths, shards, pieces, segments, synonyms)
     payload["version"] = version_of(digests, [p.meta["text"] for p in parts])
-    yield f"search/index.js", js_data("index", payload)
+    yield "search/index.js", js_data("index", payload)
 
 
 def _merge(parts: list[Part], kind: str, bucket: int, buckets: int, offsets: list[int]) -> Postings:
