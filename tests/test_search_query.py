@@ -269,7 +269,7 @@ def test_the_shipped_dictionary_has_a_source_for_every_group_and_no_term_twice()
     assert len(terms) == len(set(terms))
 
 
-def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_included(tmp_path):
+def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_included(demo, tmp_path):
     """The portal's index is made from the counties' county.json files, as a merged build makes it."""
     from zwgk.build import build_site
     out = str(tmp_path / "public")
@@ -283,12 +283,12 @@ def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_
                     for r in got[n]["results"] if r["type"] != "page"}
         assert found == expected and found, q
     # zwgk search without --county is the portal's search, in the same order.
-    library = with_attachments(load_library(REPO).library)
+    library, _out, cache = demo
     for q, js in zip(queries, portal):
-        assert search_site(library, q, cache=str(tmp_path / "cache")) == js, q
+        assert search_site(library, q, cache=cache) == js, q
 
 
-def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(monkeypatch, tmp_path):
+def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(demo, monkeypatch, tmp_path):
     """In a city's portal a pair like 保障 stands tens of thousands of times: a part with rarer
     pairs is looked up by those, and the text settles whether it stands as written. Here every
     pair standing more than 3 times counts as common, so the demo takes that path throughout."""
@@ -296,7 +296,7 @@ def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(mon
     monkeypatch.setattr(rank, "COMMON", 3)
     monkeypatch.setattr(browser_index, "COMMON", 3)
     monkeypatch.setattr(postings, "BIG_TERM", 2)      # as in a city, a common pair's posting has a file of its own
-    library = with_attachments(load_library(REPO).library)
+    library, _out, cache = demo                       # the Python engine's index does not depend on COMMON
     _write_index(library, "linjiang", tmp_path / "out")
     records = county_records(library, "linjiang")
     texts = {(r.type, r.id, r.title): r.searchable for r in records}
@@ -304,7 +304,7 @@ def test_very_common_pairs_are_left_to_the_text_and_both_engines_still_agree(mon
     ranker = Ranker(records)
     assert any(ranker.kept(p) != p.terms for q in queries for p in parse_query(q))   # the path is taken
     for q, js in zip(queries, _node_queries(str(tmp_path / "out" / "linjiang"), queries)):
-        assert js == search_site(library, q, "linjiang", cache=str(tmp_path / "cache")), q
+        assert js == search_site(library, q, "linjiang", cache=cache), q
         truth = {key for key, text in texts.items() if all(p.text in text for p in parse_query(q))}
         assert truth <= {_key(r) for r in js["results"]}, q              # recall of the query as typed
 
