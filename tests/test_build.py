@@ -330,3 +330,29 @@ def test_the_search_parts_beside_the_output_are_never_offered_to_git(make_site):
     status = subprocess.run(["git", "-C", site, "status", "--porcelain", "--untracked-files=all"],
                             capture_output=True, text=True, check=True).stdout
     assert status and ".public.search" not in status
+
+
+def test_a_search_part_that_failed_ahead_is_made_again_whole(monkeypatch, tmp_path):
+    """The portal's Library has no document text: a county whose search part could not be made
+    as its county.json arrived gets it made again from that county.json, not from the Library."""
+    import zwgk.build.portal as portal
+    normal = str(tmp_path / "normal")
+    build_site(REPO, normal)
+    made = portal.portal_search_part
+    failures = []
+
+    def fails_once(*args, **kwargs):
+        if not failures:
+            failures.append(args[1])
+            raise OSError("disk full")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(portal, "portal_search_part", fails_once)
+    failed = str(tmp_path / "failed")
+    build_site(REPO, failed)
+    assert failures
+    search = os.path.join(normal, "search")
+    for dirpath, _dirs, names in os.walk(search):
+        for name in names:
+            rel = os.path.relpath(os.path.join(dirpath, name), normal)
+            assert read(os.path.join(failed, rel)) == read(os.path.join(normal, rel)), rel

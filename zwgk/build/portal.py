@@ -109,6 +109,7 @@ class PortalAhead(threading.Thread):
         if self.writer.current(urls.PORTAL_HOME, self.fingerprint):
             return
         try:
+            _every_search_part(self.plan, self.snapshots)
             library = portal_from(self.plan, self.snapshots)
             self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
         except Exception:       # made again, in the open, by the build itself
@@ -121,11 +122,24 @@ def prepare_portal_part(plan: Plan, snapshot: SnapshotRef) -> None:
     and the county decoded for the portal's pages."""
     key, read = snapshot[0], functools.cache(snapshot[1])          # read once, if at all
     try:
-        portal_search_part(plan.search_parts, digest(f"{plan.site_fingerprint}\n{key}".encode("utf-8")),
-                           lambda: county_library(plan.site, read()))
+        _search_part(plan, (key, read))
         portal_library(plan.site, (), [(key, read)], plan.cache.snapshots, remember=False)    # decoded for the pages
     except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
         pass
+
+
+def _search_part(plan: Plan, snapshot: SnapshotRef) -> None:
+    key, read = snapshot
+    portal_search_part(plan.search_parts, digest(f"{plan.site_fingerprint}\n{key}".encode("utf-8")),
+                       lambda: county_library(plan.site, read()))
+
+
+def _every_search_part(plan: Plan, snapshots: Snapshots) -> None:
+    """A county whose part could not be made ahead has it made now, its error raised: the
+    portal's Library has no document text to make one from."""
+    for slug in snapshots.slugs():
+        if plan.search_parts.for_county(slug) is None:
+            _search_part(plan, snapshots.ref(slug))
 
 
 def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: PortalAhead | None,
@@ -148,6 +162,7 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: Po
         if not partial:
             for snapshot in snapshots.refs():
                 prepare_portal_part(plan, snapshot)
+            _every_search_part(plan, snapshots)
         library = portal_from(plan, snapshots)
         entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
     for entry in entries:

@@ -27,11 +27,16 @@ def portal_search_outputs(library: Library, parts: PartStore | None = None, chec
                           scratch: str | None = None) -> Iterator[tuple[str, bytes]]:
     """The cross-county index under search/, a file at a time: every county's records, full text
     included; the text itself is read from the counties' own indexes (county_search_outputs).
-    parts: the counties' parts made ahead (portal_search_part); scratch: a folder for the merge."""
-    parts = parts or PartStore()
-    # A county whose part was not made ahead (or could not be kept) has one made here, in memory.
-    county_parts = [parts.for_county(c.slug) or portal_search_part(PartStore(), c.slug, lambda: library, c.slug)
-                    for c in library.counties]
+    parts: every county's part, made ahead (portal_search_part; the build's library has no
+    document text to make them from); scratch: a folder for the merge."""
+    if parts is None:           # made here, in memory, from the library (whose documents have their text)
+        parts = PartStore()
+        for county in library.counties:
+            portal_search_part(parts, county.slug, lambda: library, county.slug)
+    missing = [c.slug for c in library.counties if parts.for_county(c.slug) is None]
+    if missing:
+        raise ValueError(f"no search part for {', '.join(missing)}")
+    county_parts = [parts.for_county(c.slug) for c in library.counties]
     shared = [page_record("", "", page) for page in library.pages]
     yield from portal_index_files(county_parts, shared, PORTAL_FACETS, synonym_groups(library.site), checkpoint, scratch)
     parts.keep_only(p.key for p in county_parts)
