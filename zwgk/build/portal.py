@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from zwgk.base import digest
 from zwgk.build.plan import Plan
 from zwgk.build.snapshots import Snapshots
-from zwgk.library import Library, SnapshotRef, county_library, held, portal_library, urls
+from zwgk.library import Library, SnapshotRef, county_library, portal_library, urls
 from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
 from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
@@ -97,9 +97,8 @@ class PortalAhead(threading.Thread):
                 message = self.channel.get()
                 if message is None or message[1] is None:
                     return                          # the build stopped, or a county has errors
-                self.snapshots.add(message[0], message[1])
                 waiting.discard(message[0])
-                prepare_portal_part(self.plan, held(message[1]))
+                prepare_portal_part(self.plan, self.snapshots.add(message[0], message[1]))
             else:
                 prepare_portal_part(self.plan, unchanged.pop())
         self.drained.wait()

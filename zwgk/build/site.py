@@ -241,7 +241,8 @@ def _take_county(done: CountyResult, writer: SiteWriter, snapshots: Snapshots, r
     for dest, hexdigest, fingerprint, written in done.entries:
         writer.record(dest, hexdigest, fingerprint, written)
     if done.snapshot is not None:
-        snapshots.add(done.slug, done.snapshot)
+        # Its digest is the one the worker's stage took for the file: not hashed again here.
+        snapshots.add_digest(done.slug, writer.manifest[snapshot_path(done.slug)][0], len(done.snapshot))
 
 
 def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshots: Snapshots,

@@ -21,10 +21,12 @@ class Snapshots:
         self._sizes: dict[str, int] = {}
         self._from: dict[str, str] = {}             # a merged county: the folder it came from
 
-    def add(self, slug: str, data: bytes, folder: str = "") -> None:
+    def add(self, slug: str, data: bytes, folder: str = "") -> SnapshotRef:
+        """The county.json at hand (from a worker, or a merged folder); its bytes, held, for now."""
         self.add_digest(slug, digest(data), len(data))
         if folder:
             self._from[slug] = folder
+        return self._digests[slug], lambda: data
 
     def add_digest(self, slug: str, hexdigest: str, size: int) -> None:
         """A county.json known by its digest alone (the output's manifest has it): not read now."""

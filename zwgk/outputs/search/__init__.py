@@ -33,10 +33,10 @@ def portal_search_outputs(library: Library, parts: PartStore | None = None, chec
         parts = PartStore()
         for county in library.counties:
             portal_search_part(parts, county.slug, lambda: library, county.slug)
-    missing = [c.slug for c in library.counties if parts.for_county(c.slug) is None]
+    county_parts = [parts.for_county(c.slug) for c in library.counties]
+    missing = [c.slug for c, part in zip(library.counties, county_parts) if part is None]
     if missing:
         raise ValueError(f"no search part for {', '.join(missing)}")
-    county_parts = [parts.for_county(c.slug) for c in library.counties]
     shared = [page_record("", "", page) for page in library.pages]
     yield from portal_index_files(county_parts, shared, PORTAL_FACETS, synonym_groups(library.site), checkpoint, scratch)
     parts.keep_only(p.key for p in county_parts)

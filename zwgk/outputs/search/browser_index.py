@@ -258,13 +258,14 @@ def piece_count(length: int) -> int:
     return max(1, -(-length // PIECE))
 
 
-def version(files: list[tuple[str, bytes]], borrowed: list[str] = ()) -> str:
-    """Changes whenever a file of the index does (the browser's cache key), and whenever the
-    text it borrows from the counties' indexes does (borrowed: digests of that text)."""
-    return version_of({name: hashlib.sha1(data).digest() for name, data in files}, borrowed)
+def version(files: list[tuple[str, bytes]]) -> str:
+    """Changes whenever a file of the index does (the browser's cache key)."""
+    return version_of({name: hashlib.sha1(data).digest() for name, data in files})
 
 
 def version_of(file_digests: dict[str, bytes], borrowed: list[str] = ()) -> str:
+    """The version of files known by their digests, and of the text an index borrows from the
+    counties' indexes (borrowed: digests of that text), whatever order they were made in."""
     h = hashlib.sha1()
     for name in sorted(file_digests):
         h.update(name.encode("utf-8") + file_digests[name])

@@ -247,9 +247,10 @@ def sorted_chars(cp, word, dense, chars, rec_at, zone_at,
 
 
 def shard_texts(post: Postings, shards: int, big: dict[int, list], own: dict[str, str]) -> dict[int, str]:
-    """Each shard's section (of the shards that have terms): a comma list of term + posting. Long postings go to `own`, and the
-    shard says `~n~count`: its file's number and how many entries it holds (a query may leave
-    a very common pair for the text to settle instead of fetching it: rank.COMMON)."""
+    """Each shard's section, by shard (those that have terms): a comma list of term + posting.
+    Long postings go to `own`, and the shard says `~n~count`: its file's number and how many
+    entries it holds (a query may leave a very common pair for the text to settle instead of
+    fetching it: rank.COMMON)."""
     cols = post.terms
     shard = (term_hashes(cols) % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard, kind="stable")             # terms are already in code point order
