@@ -64,8 +64,7 @@ def build_lock(out_dir: str):
 
     Worker processes inherit the locked file, so the lock is held until the last of
     them is gone, even when the build was killed."""
-    out = os.path.abspath(out_dir)
-    lock_path = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.lock")
+    lock_path = beside(out_dir, "lock")
     os.makedirs(os.path.dirname(lock_path), exist_ok=True)
     with open(lock_path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -76,7 +75,7 @@ def build_lock(out_dir: str):
 
 
 def beside(out: str, what: str) -> str:
-    """A hidden folder next to the output folder: the stage, the previous site, the search's parts."""
+    """A hidden path next to the output folder: the stage, the previous site, the lock, the search's parts."""
     parent, name = os.path.split(os.path.abspath(out))
     return os.path.join(parent, f".{name}.{what}")
 
