@@ -404,7 +404,7 @@
         return self.rank(parts, cands, data).then(function (hits) {
           var facets = self.facets(hits, filters);
           var wanted = self.wanted(filters), shown = hits.filter(function (h) { return self.passes(h.r, wanted); });
-          return self.order(parts, shown, page * size).then(function (ordered) {
+          return self.order(parts, shown, page * size, data).then(function (ordered) {
             var slice = size === Infinity ? ordered : ordered.slice((page - 1) * size, page * size);
             return Promise.all(slice.map(function (h) { return self.result(h, parts); })).then(function (results) {
               return { total: shown.length, page: page, size: size, results: results, facets: facets,
@@ -484,40 +484,56 @@
     return found;
   }
 
-  /** Score every candidate and settle its phrases: [{r, score, states, via}]. states[i]: for part i,
-   *  the state of each alternative that matches the record; its first one is scored (BM25F). */
-  Engine.prototype.rank = function (parts, cands, data) {
-    var self = this, ix = this.index, n = ix.count, k1 = ix.k1, b = ix.b;
-    var wants = wantedTypes(parts, ix.intents || []), newest = newestYear(ix);
-    var hits = cands.map(function (r) {
-      var alts = [], states = [], chosen = [], via = [];
-      parts.forEach(function (p) {
-        var matching = p.alts.filter(function (a) { return a.kept.every(function (t) { return data.get(t).recs.has(r); }); });
-        alts.push(matching);
-        states.push(matching.map(function (a) { return self.chain(a, r, data); }));
-        chosen.push(matching[0]);
-        if (matching[0] !== p.alts[0]) via.push(matching[0].text);
+  /** How record r stands to the parts: for each part the alternatives that match it and
+   *  their states (chain), and the synonyms it was found through. */
+  Engine.prototype.match = function (parts, r, data) {
+    var self = this, alts = [], states = [], via = [];
+    parts.forEach(function (p) {
+      // A candidate holds one alternative's terms at least: with one, no need to look.
+      var matching = p.alts.length === 1 ? p.alts : p.alts.filter(function (a) {
+        return a.kept.every(function (t) { return data.get(t).recs.has(r); });
       });
-      var terms = [];
-      chosen.forEach(function (a) { a.kept.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
+      alts.push(matching);
+      states.push(matching.map(function (a) { return self.chain(a, r, data); }));
+      if (matching[0] !== p.alts[0]) via.push(matching[0].text);
+    });
+    return { alts: alts, states: states, via: via };
+  };
+
+  /** Score every candidate and settle its phrases: [{r, key, where, demoted, intent, value}],
+   *  the keys order() sorts by. A hit keeps its match (alts, states, via) only where a quoted
+   *  phrase needs it now; order() makes it again for the few hits it shows: kept for every
+   *  hit (50,000 at 200 counties) they were most of a query's time, in the garbage collector. */
+  Engine.prototype.rank = function (parts, cands, data) {
+    var self = this, ix = this.index, n = ix.count, k1 = ix.k1, b = ix.b, weights = ix.weights;
+    var wants = wantedTypes(parts, ix.intents || []), newest = newestYear(ix);
+    var phrases = parts.some(function (p) { return p.phrase; });
+    var hits = cands.map(function (r) {
+      var m = self.match(parts, r, data), terms = [];
+      m.alts.forEach(function (matching) {
+        matching[0].kept.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); });
+      });
       var score = 0, norm = k1 * (1 - b + b * ix.lengthOf[r] / ix.avg);
       terms.forEach(function (t) {
         var d = data.get(t), df = d.recs.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), tf = d.recs.get(r).tf;
         score += idf * tf * (k1 + 1) / (tf + norm);
       });
-      var type = self.url(r)[0];
-      return {
-        r: r, alts: alts, states: states, via: via,
+      var type = self.url(r)[0], h = {
+        r: r, alts: null, states: null, via: null, demoted: ix.demoted[self.facetValue(r, "validity")] || 0,
         intent: wants.indexOf(type) >= 0 ? wants.indexOf(type) : wants.length ? wants.length : type === "attachment" ? 1 : 0,
         value: Math.floor(score * self.recency(r, type, newest) * SCALE + 0.5)
       };
+      if (phrases) keep(h, m);
+      weigh(h, m, weights);
+      return h;
     });
+    if (!phrases) return Promise.resolve(hits);
     // A quoted phrase filters: settle every undecided one now.
     var jobs = [];
     hits.forEach(function (h) {
       parts.forEach(function (p, i) {
         if (p.phrase && h.states[i][0].exact === null) {
-          jobs.push(self.verify(p, h.r, h.states[i][0]).then(function (s) { h.states[i][0] = s; }));
+          jobs.push(self.verify(p, h.r, h.states[i][0]).then(function (s) { h.states[i][0] = s; weigh(h, h, weights); }));
         }
       });
     });
@@ -525,6 +541,14 @@
       return hits.filter(function (h) { return parts.every(function (p, i) { return !p.phrase || h.states[i][0].exact; }); });
     });
   };
+
+  function keep(h, m) { h.alts = m.alts; h.states = m.states; h.via = m.via; }
+
+  /** A hit's sort keys from its match's states (undecided ones counted at their best). */
+  function weigh(h, m, weights) {
+    h.key = exactCount(m, true);
+    h.where = exactWeight(m, weights, true);
+  }
 
   /** The record types the query asks for first ([] when it does not say): index.js carries the
    *  patterns (zwgk/outputs/search/rank.py's INTENTS). */
@@ -588,14 +612,10 @@
   }
 
   /** The first `want` hits in rank order (zwgk/outputs/search/rank.py says which).
-   *  Undecided parts count as exact in the title until read, so only hits that could reach
-   *  the wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
-  Engine.prototype.order = function (parts, hits, want) {
-    var self = this, out = [], weights = this.index.weights, ix = this.index;
-    hits.forEach(function (h) {
-      h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
-      h.demoted = ix.demoted[self.facetValue(h.r, "validity")] || 0;
-    });
+   *  Undecided parts count as exact in their best zone until read, so only hits that could
+   *  reach the wanted page have their text fetched; an upper bound never lets a hit jump ahead. */
+  Engine.prototype.order = function (parts, hits, want, data) {
+    var self = this, out = [], weights = this.index.weights;
     // A heap, not a sort: a page wants the first few of up to all the records (公开 at 200
     // counties: 250,000 hits, sorted in about 0.5 s).
     var heap = new Heap(hits, before);
@@ -606,10 +626,12 @@
     }
     function step() {
       while (heap.size() && out.length < want) {
-        var h = heap.top(), at = undecided(h);
+        var h = heap.top();
+        if (!h.states) keep(h, self.match(parts, h.r, data));
+        var at = undecided(h);
         if (!at) { out.push(heap.pop()); continue; }
         return self.verify(h.alts[at[0]][at[1]], h.r, h.states[at[0]][at[1]]).then(function (s) {
-          h.states[at[0]][at[1]] = s; h.key = exactCount(h, true); h.where = exactWeight(h, weights, true);
+          h.states[at[0]][at[1]] = s; weigh(h, h, weights);
           heap.push(heap.pop());
           return step();
         });
