@@ -318,7 +318,7 @@ def test_a_county_json_is_read_back_only_as_it_was_built(tmp_path):
         snapshots.read("jia")
 
 
-def test_the_search_parts_beside_the_output_are_never_offered_to_git(make_site):
+def test_the_cache_beside_the_output_is_never_offered_to_git(make_site):
     """A site whose .gitignore predates the folder (an older `zwgk new`) still sees a clean git status."""
     import subprocess
     site = make_site()
@@ -326,10 +326,10 @@ def test_the_search_parts_beside_the_output_are_never_offered_to_git(make_site):
         fh.write("public/\n.public.lock\n.public.staging/\n.public.previous/\n")
     subprocess.run(["git", "init", "-q", site], check=True)
     build_site(site)
-    assert os.path.isdir(os.path.join(site, ".public.search"))
+    assert os.path.isdir(os.path.join(site, ".public.cache"))
     status = subprocess.run(["git", "-C", site, "status", "--porcelain", "--untracked-files=all"],
                             capture_output=True, text=True, check=True).stdout
-    assert status and ".public.search" not in status
+    assert status and ".public.cache" not in status
 
 
 def test_a_search_part_that_failed_ahead_is_made_again_whole(monkeypatch, tmp_path):

@@ -110,6 +110,55 @@ def test_an_unchanged_second_build_renders_nothing_and_touches_no_file(tmp_path)
     assert not os.path.exists(str(tmp_path / ".public.staging"))
 
 
+def _counting_hashes(monkeypatch) -> list[str]:
+    """Files whose content the build hashes from now on (in this process), all taken as older
+    than a racy moment: every file written by the test counts as settled."""
+    from zwgk.publish import fingerprint
+    hashed: list[str] = []
+    real = fingerprint.file_digest
+    monkeypatch.setattr(fingerprint, "file_digest", lambda full: hashed.append(full) or real(full))
+    later = time.time_ns() + 60_000_000_000
+    monkeypatch.setattr(fingerprint.time, "time_ns", lambda: later)
+    return hashed
+
+
+def test_a_new_build_process_reads_no_unchanged_source_file_again(tmp_path, monkeypatch):
+    """Each build is a new process (a fresh BuildCache): what the last one hashed, workers
+    included, is kept beside the output, and a file changed since is still seen."""
+    monkeypatch.setenv("ZWGK_WORKERS", "2")              # the counties are hashed in forked workers
+    hashed = _counting_hashes(monkeypatch)
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    assert os.path.exists(tmp_path / ".public.cache" / "sources.json")
+    hashed.clear()
+    again = build_site(site, out)
+    assert again.skipped == 2 and [f for f in hashed if f.startswith(site)] == []     # (zwgk's theme is hashed apart)
+    # An edit that keeps the file's size and time is seen all the same (its inode's change time moved).
+    path = os.path.join(site, "content", "jia", "docs", "2024-czj-001.md")
+    st = os.stat(path)
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("甲县文件1", "甲县文件9"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edited = build_site(site, out)
+    assert [f for f in hashed if f.startswith(site)] == [path] and edited.skipped == 1
+    assert "甲县文件9" in open(os.path.join(out, "jia", "docs", "2024-czj-001.html"), encoding="utf-8").read()
+
+
+def test_a_damaged_digest_cache_only_costs_hashing_again(tmp_path, monkeypatch):
+    hashed = _counting_hashes(monkeypatch)
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    (tmp_path / ".public.cache" / "sources.json").write_text('{"format": 1, "files": {"x": 3}', encoding="utf-8")
+    hashed.clear()
+    again = build_site(site, out)
+    assert again.skipped == 2 and len([f for f in hashed if f.startswith(site)]) > 10
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
 def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")

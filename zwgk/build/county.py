@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from zwgk.base import Problem, errors_only, never
 from zwgk.library import Library, Page, Site, build_library, columns_key, county_snapshot, page_inputs, snapshot_path, urls, validate_county
 from zwgk.outputs import county_verdicts
-from zwgk.publish import SourceDigests, StageFiles, Stamp
+from zwgk.publish import CountyDigests, StageFiles, Stamp
 from zwgk.render import CompiledTemplates, Renderer, plan_county
 from zwgk.source import ExtractedTexts, History, ParsedYaml, read_county
 
@@ -37,7 +37,7 @@ class CountyContext:
     history: History
     site_fingerprint: str
     identity: str                            # what county.json says the county was made from
-    sources: dict[str, SourceDigests]          # county slug -> its source files' digests
+    sources: CountyDigests                   # county slug -> its source files' digests
     assets: list[tuple[str, bytes]]          # theme assets: (path under assets/, the bytes served)
     producers: list[CountyProducer]
     finishers: list[CountyFinisher]
@@ -62,6 +62,7 @@ class CountyResult:
     rendered: int = 0
     snapshot: bytes | None = None            # county.json; None when the county has errors
     seconds: dict[str, float] = field(default_factory=dict)   # CPU seconds spent in each phase, for `build -v`
+    file_digests: dict = field(default_factory=dict)          # source files hashed (FileDigests.take_new)
 
 
 def county_fingerprint(ctx: CountyContext, slug: str) -> str:
@@ -74,6 +75,8 @@ def build_county(ctx: CountyContext, slug: str) -> CountyResult:
     result = CountyResult(slug)
     try:
         _build_county(ctx, slug, result)
+        # A worker's hashes of the county's sources, for the main process to keep for the next build.
+        result.file_digests = ctx.sources.digests.take_new()
         return result
     finally:
         if ctx.early is not None and result.snapshot is None:

@@ -24,11 +24,12 @@ from zwgk.build.snapshots import Snapshots
 from zwgk.build.workers import Workers, cores
 from zwgk.library import Library, SnapshotError, held, portal_library, read_snapshot, snapshot_path
 from zwgk.outputs import PartStore, county_search_outputs, download_outputs, downloads_page_and_offline_zip
-from zwgk.publish import SiteWriter, Stamp, beside, build_lock, check_output_dir, keep_previous, read_manifest
+from zwgk.publish import FileDigests, SiteWriter, Stamp, build_lock, cache_folder, check_output_dir, keep_previous, read_manifest
 from zwgk.render import make_environment
 
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
+SOURCE_DIGESTS = "sources.json"     # in the cache folder beside the output (FileDigests.save)
 
 def _downloads(library: Library, slug: str, checkpoint: Callable[[], None]) -> list[tuple[str, bytes]]:
     return download_outputs(library, slug)
@@ -91,10 +92,12 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     out_dir = os.path.realpath(out_dir)   # a linked output folder: publish into what it points at
     timings: list[tuple[str, float]] = []
     clock = Clock(timings)
+    keep = cache_folder(out_dir, make=True)
+    cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
     with collector_paused():
         plan = read_plan(site_dir, counties, check_personal_info, cache)
         plan.checkpoint = Cancellation(cancelled).checkpoint
-        plan.search_parts = PartStore(beside(out_dir, "search"))
+        plan.search_parts = PartStore(keep)
         clock.lap("read")
         with build_lock(out_dir):
             writer = SiteWriter(out_dir, cache.manifests)
@@ -102,6 +105,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
                 result = _build(plan, writer, strict, counties, merge, clock, defer_producers,
                                 progress or Reporter.silent())
                 stats = writer.commit()             # all made: publishing is quicker than stopping
+                cache.file_digests.save(os.path.join(keep, SOURCE_DIGESTS))
                 clock.lap("write")
             except BuildCancelled:
                 writer.shelve()
@@ -161,7 +165,7 @@ def _build(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, ...], 
                 ahead.start()
             try:
                 for done in (progress or Reporter.silent()).track(finished, "生成县（区）", total=len(todo)):
-                    _take_county(done, writer, snapshots, result, texts)
+                    _take_county(done, writer, snapshots, result, texts, plan.cache.file_digests)
             except BaseException:
                 if ahead is not None:
                     ahead.cancelled = True
@@ -213,7 +217,7 @@ def _carry_over(plan: Plan, writer: SiteWriter, strict: bool, only: tuple[str, .
 
 def _keep_county(writer: SiteWriter, slug: str, snapshots: Snapshots) -> bool:
     dests = writer.old_by_county().get(slug, [])
-    if not all(d in writer.live for d in dests):
+    if not writer.live.issuperset(dests):
         return False                                     # a file was deleted by hand: build it again
     # Its county.json is known by the manifest's digest: a province's 540 MB are not read
     # and hashed again to find that nothing changed.
@@ -222,9 +226,7 @@ def _keep_county(writer: SiteWriter, slug: str, snapshots: Snapshots) -> bool:
                              os.path.getsize(os.path.join(writer.out, snapshot_path(slug))))
     except (OSError, KeyError):
         return False
-    for dest in dests:
-        writer.keep(dest)
-    return True
+    return writer.keep_all(dests)
 
 
 def _counties_in(manifest) -> list[str]:
@@ -232,12 +234,13 @@ def _counties_in(manifest) -> list[str]:
 
 
 def _take_county(done: CountyResult, writer: SiteWriter, snapshots: Snapshots, result: BuildResult,
-                 texts: dict[str, str]) -> None:
+                 texts: dict[str, str], file_digests: FileDigests) -> None:
     result.problems += done.problems
     texts.update(done.texts)
     result.pages += done.rendered
     for phase, seconds in done.seconds.items():
         result.phases[phase] = result.phases.get(phase, 0.0) + seconds
+    file_digests.add(done.file_digests)
     for dest, hexdigest, fingerprint, written in done.entries:
         writer.record(dest, hexdigest, fingerprint, written)
     if done.snapshot is not None:
@@ -292,7 +295,9 @@ def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     1-1.5 s without them, 0.5 s with."""
     keep_previous(out_dir, cache.manifests)
     plan = read_plan(site_dir, (), check_personal_info=False, cache=cache)
-    plan.search_parts = PartStore(beside(os.path.realpath(out_dir), "search"))
+    keep = cache_folder(os.path.realpath(out_dir), make=True)
+    cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
+    plan.search_parts = PartStore(keep)
     for slug in plan.slugs:
         plan.sources[slug]                          # hashed, and remembered in cache.file_digests
         try:

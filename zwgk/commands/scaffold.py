@@ -100,7 +100,7 @@ def new_site(target: str) -> int:
         "catalog/example/czyjs.yaml": DOMAIN_YAML,
         "content/example/docs/2024-czj-001.md": DOC_MD,
         "content/pages/about.md": PAGE_MD,
-        ".gitignore": "public/\n.public.lock\n.public.staging/\n.public.previous/\n.public.search/\n",
+        ".gitignore": "public/\n.public.lock\n.public.staging/\n.public.previous/\n.public.cache/\n",
         # VS Code offers to install the YAML extension that reads the schema lines.
         ".vscode/extensions.json": '{\n  "recommendations": ["redhat.vscode-yaml"]\n}\n',
         **site_repository_files(yaml.safe_load(SITE_YAML)["title"]),

@@ -6,6 +6,6 @@ from zwgk.publish.fingerprint import CountyDigests, FileDigests, SourceDigests, 
 from zwgk.publish.links import LinkReport, check_links
 from zwgk.publish.manifest import Manifests, read_manifest
 from zwgk.publish.stage import StageFiles
-from zwgk.publish.write import OutputRefused, SiteWriter, beside, build_lock, check_output_dir, keep_previous
+from zwgk.publish.write import OutputRefused, SiteWriter, beside, build_lock, cache_folder, check_output_dir, keep_previous
 
-__all__ = ["CountyDigests", "FileDigests", "LinkReport", "Manifests", "Stamp", "OutputRefused", "SiteWriter", "SourceDigests", "StageFiles", "beside", "build_lock", "check_links", "check_output_dir", "engine_fingerprint", "folders_fingerprint", "keep_previous", "read_manifest", "read_source_digests"]
+__all__ = ["CountyDigests", "FileDigests", "LinkReport", "Manifests", "Stamp", "OutputRefused", "SiteWriter", "SourceDigests", "StageFiles", "beside", "build_lock", "cache_folder", "check_links", "check_output_dir", "engine_fingerprint", "folders_fingerprint", "keep_previous", "read_manifest", "read_source_digests"]

@@ -8,6 +8,7 @@ files the page shows something of, each with the 最后更新 date the history g
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import time
@@ -191,11 +192,18 @@ def read_sources(root: str, parts: dict[str, Iterable[str]], history: History,
 
 class FileDigests:
     """The content hash of each file read, with the file's identity when it was read. Kept
-    between builds (`zwgk serve`), the next build reads only what changed: the hash still
-    decides, the identity only tells which files need hashing again (as git's index does)."""
+    between builds (by `zwgk serve`, and in a file beside the output: `save`, `load`), the next
+    build reads only what changed: the hash still decides, the identity only tells which files
+    need hashing again (as git's index does). A province's unchanged rebuild hashed its 71,000
+    source files (631 MB) again: 1.4 s of its 6."""
+
+    FORMAT = 1
 
     def __init__(self):
         self._known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._new: dict[str, tuple[tuple[int, int, int, int], str]] = {}    # since take_new
+        self._changed = False                                               # since load or save
+        self._loaded: str | None = None
 
     def of(self, full: str, st: os.stat_result) -> str:
         identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -206,5 +214,48 @@ class FileDigests:
         # A file changed within the file system's time granularity of being hashed could change
         # again unseen: remember only files untouched for a while ("racily clean" in git's words).
         if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
-            self._known[full] = (identity, hexdigest)
+            self._known[full] = self._new[full] = (identity, hexdigest)
+            self._changed = True
         return hexdigest
+
+    def take_new(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """What was hashed since the last call: a worker hands it to the main process."""
+        new, self._new = self._new, {}
+        return new
+
+    def add(self, entries: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+        for full, entry in entries.items():
+            if self._known.get(full) != entry:
+                self._known[full] = tuple(entry[0]), entry[1]
+                self._changed = True
+
+    def load(self, path: str) -> None:
+        """Add what a build saved in path (once per path; nothing if it is missing or not ours)."""
+        if self._loaded == path:
+            return
+        self._loaded = path
+        try:
+            with open(path, encoding="utf-8") as fh:
+                saved = json.load(fh)
+            if saved.get("format") != self.FORMAT:
+                return
+            entries = {full: ((ino, size, mtime, ctime), hexdigest)
+                       for full, (ino, size, mtime, ctime, hexdigest) in saved["files"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return                      # a cache: whatever is wrong with it, hash again
+        changed = self._changed
+        self.add(entries)
+        self._changed = changed
+
+    def save(self, path: str) -> None:
+        """Write every file's identity and hash to path (aside, then renamed), if any changed."""
+        if not self._changed:
+            return
+        # Files gone since (renamed, deleted) are left out, so the file does not grow forever.
+        self._known = {full: entry for full, entry in self._known.items() if os.path.lexists(full)}
+        files = {full: [*identity, hexdigest] for full, (identity, hexdigest) in self._known.items()}
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"format": self.FORMAT, "files": files}, ensure_ascii=False, separators=(",", ":")))
+        os.replace(tmp, path)
+        self._changed = False

@@ -41,7 +41,8 @@ _ZONE_BITS = 3
 _PAIR_SHIFT = 21                 # a pair's key: first code point << 21 | second
 _KINDS = ("char", "pair")        # the order build_index shards them in: characters first
 _MAGIC = b"ZWGKPART"
-_GITIGNORE = ".gitignore"
+_SUFFIX = ".part"
+_TEMP = ".part-"                  # a part being written
 
 
 def _reversed_bits(values: np.ndarray, bits: int) -> np.ndarray:
@@ -150,7 +151,7 @@ def save_part(part: Part, path: str) -> Part:
     meta = part.meta | {"arrays": layout}
     header = json.dumps(meta, ensure_ascii=False).encode("utf-8")
     start = _arrays_start(len(header))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".part-")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=_TEMP)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
@@ -201,37 +202,28 @@ class PartStore:
             if found is None:
                 found = self._memory[key] = make_part(*records(), facets)
         else:
-            path = os.path.join(self.folder, f"{key}.part")
+            path = os.path.join(self.folder, f"{key}{_SUFFIX}")
             found = load_part(path)
             if found is None:
-                self._make_folder()
+                os.makedirs(self.folder, exist_ok=True)
                 found = save_part(make_part(*records(), facets), path)
         found.key = key
         self._by_county[found.meta["county"]] = found
         return found
-
-    def _make_folder(self) -> None:
-        if not os.path.isdir(self.folder):
-            os.makedirs(self.folder)
-        # A site made by an older `zwgk new` has no line for this folder in its .gitignore:
-        # the folder says so itself, as pytest's cache does, so nobody commits 670 MB of parts.
-        ignore = os.path.join(self.folder, _GITIGNORE)
-        if not os.path.exists(ignore):
-            with open(ignore, "w", encoding="utf-8") as fh:
-                fh.write("# zwgk 生成网站时的中间文件，可以随时删除\n*\n")
 
     def for_county(self, slug: str) -> Part | None:
         """The part last made or found for that county."""
         return self._by_county.get(slug)
 
     def keep_only(self, keys: Iterable[str]) -> None:
-        """Drop the parts of counties no longer in the site, or changed since."""
-        wanted = {f"{k}.part" for k in keys}
+        """Drop the parts of counties no longer in the site, or changed since (the folder may
+        hold other things a build keeps)."""
+        wanted = {f"{k}{_SUFFIX}" for k in keys}
         if self.folder is None:
-            self._memory = {k: v for k, v in self._memory.items() if f"{k}.part" in wanted}
+            self._memory = {k: v for k, v in self._memory.items() if f"{k}{_SUFFIX}" in wanted}
             return
         for name in os.listdir(self.folder) if os.path.isdir(self.folder) else ():
-            if name not in wanted and name != _GITIGNORE:
+            if (name.endswith(_SUFFIX) and name not in wanted) or name.startswith(_TEMP):    # a killed build's
                 os.unlink(os.path.join(self.folder, name))
 
 
