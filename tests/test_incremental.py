@@ -207,6 +207,7 @@ EDITS = {
 }
 
 
+@pytest.mark.slow       # fifteen builds, each compared with a clean one
 def test_after_each_kind_of_edit_the_output_equals_a_clean_build(tmp_path):
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
