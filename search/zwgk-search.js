@@ -287,20 +287,24 @@
       return { exact: null, at: -1, bases: null };
     }
     // Where the pairs looked up stand in line, the part may stand as written; it stands in one
-    // zone, its first pair's. With every pair looked up and one run, it does.
-    var first = looked[0], aData = data.get(first[1]), e = aData.recs.get(r), bases = [];
+    // zone, its first pair's. With every pair looked up (or known) and one run, it does.
+    var first = looked[0], aData = data.get(first[1]), e = aData.recs.get(r), start = ix.starts[r];
+    var settled = runs.length === 1 && looked.length + plan.known.length === pairs.length;
+    var others = plan.others, known = plan.knownSets, at = -1, zone = 0, places = settled ? null : [];
     for (var j = e.from; j < e.to; j++) {
-      var base = aData.positions[j] - first[0], ok = base >= ix.starts[r];
-      for (var q = 1; ok && q < looked.length; q++) ok = data.get(looked[q][1]).set.has(base + looked[q][0]);
-      if (ok) bases.push([base, aData.zones[j]]);
+      var base = aData.positions[j] - first[0], ok = base >= start;
+      for (var q = 0; ok && q < others.length; q++) ok = others[q][0].has(base + others[q][1]);
+      if (!ok) continue;
+      if (at < 0) { at = base; zone = aData.zones[j]; }
+      for (q = 0; ok && q < known.length; q++) ok = known[q][0].has(base + known[q][1]);
+      if (!ok) continue;
+      if (settled) return { exact: true, at: base, zone: aData.zones[j] };
+      places.push([base, aData.zones[j]]);
     }
-    if (!bases.length) return { exact: false, at: aData.positions[e.from] - first[0], zone: aData.zones[e.from] };
-    var known = plan.known, places = bases.filter(function (base) {
-      return known.every(function (p) { return data.get(p[1]).set.has(base[0] + p[0]); });
-    });
-    if (!places.length) return { exact: false, at: bases[0][0], zone: bases[0][1] };
-    if (runs.length === 1 && looked.length + known.length === pairs.length) return { exact: true, at: places[0][0], zone: places[0][1] };
-    return { exact: null, at: bases[0][0], zone: bases[0][1], bases: places };
+    if (at < 0) return { exact: false, at: aData.positions[e.from] - first[0], zone: aData.zones[e.from] };
+    // The place verify would report when none holds, so results are as if it had read the text.
+    if (settled || !places.length) return { exact: false, at: at, zone: zone };
+    return { exact: null, at: at, zone: zone, bases: places };
   };
 
   /** A part's pairs as [offset, pair]: all of them, those it is looked up by, and those known
@@ -313,11 +317,11 @@
     part.runs.forEach(function (run) {
       if (Array.from(run[1]).length > 1) A.runTerms(run[1]).forEach(function (t, i) { pairs.push([run[0] + i, t]); });
     });
-    part.plan = {
-      pairs: pairs,
-      looked: pairs.filter(function (p) { return kept.indexOf(p[1]) >= 0; }),
-      known: pairs.filter(function (p) { return kept.indexOf(p[1]) < 0 && data.has(p[1]); })
-    };
+    var looked = pairs.filter(function (p) { return kept.indexOf(p[1]) >= 0; });
+    var known = pairs.filter(function (p) { return kept.indexOf(p[1]) < 0 && data.has(p[1]); });
+    function sets(ps) { return ps.map(function (p) { return [data.get(p[1]).set, p[0]]; }); }
+    // others, knownSets: [positions of the pair, its offset] for checking a place.
+    part.plan = { pairs: pairs, looked: looked, known: known, others: sets(looked.slice(1)), knownSets: sets(known) };
     return part.plan;
   }
 
@@ -506,25 +510,44 @@
    *  hit (50,000 at 200 counties) they were most of a query's time, in the garbage collector. */
   Engine.prototype.rank = function (parts, cands, data) {
     var self = this, ix = this.index, n = ix.count, k1 = ix.k1, b = ix.b, weights = ix.weights;
-    var wants = wantedTypes(parts, ix.intents || []), newest = newestYear(ix);
+    var wants = wantedTypes(parts, ix.intents || []);
+    // Each record's year and demotion through its facet value's number, worked out once a query.
+    var years = this.valueColumn("year", function (v) { return parseInt(v, 10) || 0; });
+    var demotions = this.valueColumn("validity", function (v) { return ix.demoted[v] || 0; });
+    var newest = Math.max.apply(null, years.values);
     var phrases = parts.some(function (p) { return p.phrase; });
+    var idfs = new Map();
+    function idf(t) {
+      if (!idfs.has(t)) { var df = data.get(t).recs.size; idfs.set(t, Math.log(1 + (n - df + 0.5) / (df + 0.5))); }
+      return idfs.get(t);
+    }
+    // Most queries: every part has one alternative, no quotes. Their terms are the same for
+    // every record, and the sort keys come straight from each part's state.
+    var single = !phrases && parts.every(function (p) { return p.alts.length === 1; });
+    var common = single ? termsOf(parts.map(function (p) { return p.alts; })) : null;
     var hits = cands.map(function (r) {
-      var m = self.match(parts, r, data), terms = [];
-      m.alts.forEach(function (matching) {
-        matching[0].kept.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); });
-      });
+      var m = single ? null : self.match(parts, r, data), terms = single ? common : termsOf(m.alts);
       var score = 0, norm = k1 * (1 - b + b * ix.lengthOf[r] / ix.avg);
-      terms.forEach(function (t) {
-        var d = data.get(t), df = d.recs.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), tf = d.recs.get(r).tf;
-        score += idf * tf * (k1 + 1) / (tf + norm);
-      });
+      for (var i = 0; i < terms.length; i++) {
+        var tf = data.get(terms[i]).recs.get(r).tf;
+        score += idf(terms[i]) * tf * (k1 + 1) / (tf + norm);
+      }
       var type = self.url(r)[0], h = {
-        r: r, alts: null, states: null, via: null, demoted: ix.demoted[self.facetValue(r, "validity")] || 0,
+        r: r, alts: null, states: null, via: null, demoted: demotions.of(r),
         intent: wants.indexOf(type) >= 0 ? wants.indexOf(type) : wants.length ? wants.length : type === "attachment" ? 1 : 0,
-        value: Math.floor(score * self.recency(r, type, newest) * SCALE + 0.5)
+        value: Math.floor(score * recency(years.of(r), type, newest) * SCALE + 0.5)
       };
-      if (phrases) keep(h, m);
-      weigh(h, m, weights);
+      if (single) {
+        h.key = h.where = 0;
+        for (var p = 0; p < parts.length; p++) {
+          var s = self.chain(parts[p].alts[0], r, data);
+          if (s.exact !== false) h.key++;
+          h.where += s.exact ? weights[s.zone] : s.exact === null ? bestWeight(s, weights) : 0;
+        }
+      } else {
+        if (phrases) keep(h, m);
+        weigh(h, m, weights);
+      }
       return h;
     });
     if (!phrases) return Promise.resolve(hits);
@@ -542,6 +565,15 @@
     });
   };
 
+  /** The terms a record is scored by: each part's first matching alternative's, once each. */
+  function termsOf(alts) {
+    var terms = [];
+    alts.forEach(function (matching) {
+      matching[0].kept.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); });
+    });
+    return terms;
+  }
+
   function keep(h, m) { h.alts = m.alts; h.states = m.states; h.via = m.via; }
 
   /** A hit's sort keys from its match's states (undecided ones counted at their best). */
@@ -558,16 +590,18 @@
     return [];
   }
 
-  function newestYear(ix) {
-    var f = ix.facets.find(function (x) { return x.name === "year"; }), newest = 0;
-    if (f) f.values.forEach(function (v) { newest = Math.max(newest, parseInt(v, 10) || 0); });
-    return newest;
-  }
-
-  Engine.prototype.recency = function (r, type, newest) {
-    var year = parseInt(this.facetValue(r, "year"), 10) || 0;
+  function recency(year, type, newest) {
     if ((type === "document" || type === "attachment") && year && newest) return 1 + 1 / (1 + newest - year);
     return 2;
+  }
+
+  /** What `read` makes of each value of the named facet, for any record: {values, of(r)};
+   *  a record without a value (or an index without the facet) gets read("") . */
+  Engine.prototype.valueColumn = function (name, read) {
+    var ix = this.index, f = ix.facetAt[name], none = read("");
+    var values = [none].concat(f === undefined ? [] : ix.facets[f].values.map(read));
+    var column = f === undefined ? null : ix.columns[f + 1];
+    return { values: values, of: function (r) { return column ? values[column[r]] : none; } };
   };
 
   /** How many parts stand exactly (undecided ones counted when optimistic). */
