@@ -338,29 +338,36 @@ console.log(JSON.stringify({ ids: found.results.map((r) => r.id), pieces }));
 """
 
 
+def _items(name: str, title: str, count: int, body: str = "") -> list:
+    """count items titled title0, title1, ...; each fills text pieces of its own."""
+    from zwgk.outputs.search.records import Record
+    filler = "本事项按照规定办理。" * 250
+    return [Record(f"{name}{i}", "item", "x", f"x/catalog/items/{name}{i}.html",
+                   (f"{title}{i}", f"{name}{i}", "", "", body + filler), (("type", "事项"),)) for i in range(count)]
+
+
+def _first_result_at_province_size(monkeypatch, tmp_path, records, query: str, synonyms=()) -> dict:
+    """The first result of query over an index of records, and the text pieces read to find it,
+    with every pair counted as common and given a posting file of its own, as at 200 counties."""
+    from zwgk.outputs.search import browser_index, postings
+    monkeypatch.setattr(browser_index, "COMMON", 1)
+    monkeypatch.setattr(postings, "BIG_TERM", 2)
+    for dest, data in browser_index.build_index(records, "x", synonyms=synonyms):
+        (tmp_path / dest).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / dest).write_bytes(data)
+    run = subprocess.run(["node", "--input-type=module", "-e", PIECES_READ, REPO,
+                          json.dumps([str(tmp_path / "x"), query])], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
 def test_places_another_alternative_rules_out_are_not_read_from_the_text(monkeypatch, tmp_path):
     """At province size 征地补偿's synonym 征收土地补偿 was looked up by its rarest pair, 征收,
     and the text of each record titled 征收土地… was read (a text piece apiece: 5.4 MB) to find
     it did not say 征收土地补偿; the posting of 地补, fetched for 征地补偿 itself, already said so."""
-    from zwgk.outputs.search import browser_index, postings
-    from zwgk.outputs.search.records import Record
-    monkeypatch.setattr(browser_index, "COMMON", 1)     # every pair is common, as at province size
-    monkeypatch.setattr(postings, "BIG_TERM", 2)        # and has a posting file of its own
-    filler = "本事项按照规定办理。" * 250                  # each record fills text pieces of its own
-
-    def items(name: str, title: str, count: int) -> list[Record]:
-        return [Record(f"{name}{i}", "item", "x", f"x/catalog/items/{name}{i}.html", (f"{title}{i}", f"{name}{i}", "",
-                                                                                     "", filler), (("type", "事项"),))
-                for i in range(count)]
-    records = (items("a", "征地补偿安置方案", 5) + items("c", "征地批复", 7)        # 征地 is common
-               + items("b", "征收土地公告", 6)                                   # 征收 is their rarest pair
-               + items("e", "征地批复", 8) + items("d", "土地补偿", 8))         # 地补 is common, less
-    for dest, data in browser_index.build_index(records, "x", synonyms=(("征地", "征收土地"),)):
-        (tmp_path / dest).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / dest).write_bytes(data)
-    run = subprocess.run(["node", "--input-type=module", "-e", PIECES_READ, REPO,
-                          json.dumps([str(tmp_path / "x"), "征地补偿"])], capture_output=True, text=True, check=True)
-    found = json.loads(run.stdout)
+    records = (_items("a", "征地补偿安置方案", 5) + _items("c", "征地批复", 7)        # 征地 is common
+               + _items("b", "征收土地公告", 6)                                    # 征收 is their rarest pair
+               + _items("e", "征地批复", 8) + _items("d", "土地补偿", 8))         # 地补 is common, less
+    found = _first_result_at_province_size(monkeypatch, tmp_path, records, "征地补偿", synonyms=(("征地", "征收土地"),))
     assert found["ids"] == ["a0"]
     assert found["pieces"]
     assert not [piece for piece in found["pieces"] if "征收土地公告" in piece]
@@ -370,25 +377,10 @@ def test_places_in_the_body_are_not_read_while_a_title_holds_the_query(monkeypat
     """A record whose only candidate places are in its body cannot outrank one whose title holds
     the query, so the engine does not read its text to settle them: counting every undecided
     place as a title had 义务教育 read 26,264 text pieces in a 200-county portal."""
-    from zwgk.outputs.search import browser_index, postings
-    from zwgk.outputs.search.records import Record
-    monkeypatch.setattr(browser_index, "COMMON", 1)
-    monkeypatch.setattr(postings, "BIG_TERM", 2)
-    filler = "本事项按照规定办理。" * 250
-
-    def items(name: str, title: str, body: str, count: int) -> list[Record]:
-        return [Record(f"{name}{i}", "item", "x", f"x/catalog/items/{name}{i}.html", (f"{title}{i}", f"{name}{i}", "",
-                                                                                     "", body + filler), (("type", "事项"),))
-                for i in range(count)]
-    records = (items("t", "义务教育阶段", "", 1)
-               + items("x", "履行义务", "履行义务，教育培训。" * 30, 8)      # 义务 and 教育 are common
-               + items("m", "通知", "服务教学" * 20, 6))            # 务教, the rarest pair, often, in the body
-    for dest, data in browser_index.build_index(records, "x"):
-        (tmp_path / dest).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / dest).write_bytes(data)
-    run = subprocess.run(["node", "--input-type=module", "-e", PIECES_READ, REPO,
-                          json.dumps([str(tmp_path / "x"), "义务教育"])], capture_output=True, text=True, check=True)
-    found = json.loads(run.stdout)
+    records = (_items("t", "义务教育阶段", 1)
+               + _items("x", "履行义务", 8, body="履行义务，教育培训。" * 30)       # 义务 and 教育 are common
+               + _items("m", "通知", 6, body="服务教学" * 20))             # 务教, the rarest pair, often, in the body
+    found = _first_result_at_province_size(monkeypatch, tmp_path, records, "义务教育")
     assert found["ids"] == ["t0"]
     assert found["pieces"]
     assert not [piece for piece in found["pieces"] if "服务教学" in piece]
