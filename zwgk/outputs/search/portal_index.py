@@ -43,6 +43,7 @@ _KINDS = ("char", "pair")        # the order build_index shards them in: charact
 _MAGIC = b"ZWGKPART"
 _SUFFIX = ".part"
 _TEMP = ".part-"                  # a part being written
+_SPILLED = "merged-"              # a bucket merged, until the shards are written (_Spill)
 
 
 def _reversed_bits(values: np.ndarray, bits: int) -> np.ndarray:
@@ -223,7 +224,7 @@ class PartStore:
             self._memory = {k: v for k, v in self._memory.items() if f"{k}{_SUFFIX}" in wanted}
             return
         for name in os.listdir(self.folder) if os.path.isdir(self.folder) else ():
-            if (name.endswith(_SUFFIX) and name not in wanted) or name.startswith(_TEMP):    # a killed build's
+            if (name.endswith(_SUFFIX) and name not in wanted) or name.startswith((_TEMP, _SPILLED)):   # a killed build's
                 os.unlink(os.path.join(self.folder, name))
 
 
@@ -346,7 +347,7 @@ class _Spill:
         self._kept.clear()
 
     def _path(self, j: int) -> str:
-        return os.path.join(self.folder, f"merged-{j}.npz") if self.folder else ""
+        return os.path.join(self.folder, f"{_SPILLED}{j}.npz") if self.folder else ""
 
     def put(self, j: int, merged: list[Postings]) -> None:
         if not self.folder:
