@@ -305,7 +305,8 @@ def test_a_damaged_part_is_made_again(tmp_path):
 
 def test_a_portal_with_nothing_to_find_still_has_an_index():
     """Every county empty and no shared page: the portal's search page loads an index that finds nothing."""
-    from zwgk.outputs.search.portal_index import make_part, portal_index_files
+    from zwgk.outputs.search.portal_index import portal_index_files
+    from zwgk.outputs.search.portal_parts import make_part
     from zwgk.outputs.search.records import PORTAL_FACETS
     empty = make_part("jia", [], PORTAL_FACETS)
     files = {dest: _payload(text)[1] for dest, text in _files(portal_index_files([empty], [], PORTAL_FACETS, ())).items()}

@@ -13,7 +13,8 @@ from zwgk.base import never
 from zwgk.library import Library
 from zwgk.outputs.search.browser_index import build_index
 from zwgk.outputs.search.synonyms import synonym_groups
-from zwgk.outputs.search.portal_index import Part, PartStore, portal_index_files
+from zwgk.outputs.search.portal_index import portal_index_files
+from zwgk.outputs.search.portal_parts import Part, PartStore
 from zwgk.outputs.search.records import PORTAL_FACETS, Record, county_records, page_record, portal_records
 
 

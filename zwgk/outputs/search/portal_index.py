@@ -3,7 +3,7 @@
 A province's portal covers 200 counties, 500 million code points of text: built from all of
 it at once (browser_index.build_index), the index took 9 GB. Instead each county's records
 become a *part*: the county's terms, each with its positions (or records) counted from the
-county's own start, saved in a file beside the output under the county.json's digest. The
+county's own start, saved beside the output under the county.json's digest (portal_parts.py). The
 index is then merged a bucket of terms at a time: a term's posting is its parts' postings
 in county order, each shifted by where its county starts, which is the posting build_index
 makes from all the records at once. The shard count is a multiple of the bucket count, so
@@ -18,214 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import tempfile
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
 from zwgk.base import never
-from zwgk.outputs.search.browser_index import (build_index, facet_rows, js_data, lay_out, payload_of, piece_count, shard_count,
+from zwgk.outputs.search.browser_index import (build_index, js_data, lay_out, payload_of, piece_count, shard_count,
                                                shard_file, text_segments, version_of)
-from zwgk.outputs.search.postings import Postings, encode, shard_texts, sorted_chars, sorted_pairs, term_hashes
+from zwgk.outputs.search.portal_parts import (KINDS, PAIR_SHIFT, SPILLED, SUB_BITS, SUB_BUCKETS, ZONE_BITS, Part,
+                                              make_part, reversed_bits)
+from zwgk.outputs.search.postings import Postings, entry_value, shard_texts, varints
 from zwgk.outputs.search.records import Record
 
-PART_FORMAT = 1
-SUB_BITS = 10
-SUB_BUCKETS = 1 << SUB_BITS      # a part's terms are grouped by term hash % SUB_BUCKETS
 # Entries (positions and records) merged at a time, about: the merge holds ~40 bytes for each.
 BUCKET_ENTRIES = 2_000_000
-_ZONE_BITS = 3
-_PAIR_SHIFT = 21                 # a pair's key: first code point << 21 | second
-_KINDS = ("char", "pair")        # the order build_index shards them in: characters first
-_MAGIC = b"ZWGKPART"
-_SUFFIX = ".part"
-_TEMP = ".part-"                  # a part being written
-_SPILLED = "merged-"              # a bucket merged, until the shards are written (_Spill)
-
-
-def _reversed_bits(values: np.ndarray, bits: int) -> np.ndarray:
-    out = np.zeros_like(values)
-    for i in range(bits):
-        out |= ((values >> i) & 1) << (bits - 1 - i)
-    return out
-
-
-@dataclass
-class Part:
-    """One county's share of the portal index (or the shared pages'): meta, and arrays that
-    are read a bucket at a time (from its file, or from memory).
-
-    For each kind (char, pair): `<kind>_keys` the terms (a code point; a pair's two), grouped
-    by their hash's sub-bucket in bit-reversed order, so the sub-buckets of one merge bucket
-    stand together; `<kind>_counts` each term's entries; `<kind>_values` the entries,
-    position (or record) << 3 | zone; `<kind>_groups` and `<kind>_entries`, where each
-    sub-bucket starts in the terms and in the entries. `lengths`: each record's length."""
-    meta: dict
-    arrays: dict[str, np.ndarray] | None = None     # in memory; else read from path
-    path: str = ""
-    start: int = 0                                  # where the arrays begin in the file
-    key: str = ""
-
-    _file = None
-
-    def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
-        if self.arrays is not None:
-            return self.arrays[name][start:stop]
-        offset, dtype, length = self.meta["arrays"][name]
-        stop = length if stop is None else stop
-        dtype = np.dtype(dtype)
-        with contextlib.nullcontext(self._file) if self._file else open(self.path, "rb") as fh:
-            fh.seek(self.start + offset + start * dtype.itemsize)
-            return np.frombuffer(fh.read((stop - start) * dtype.itemsize), dtype)
-
-    def length(self, name: str) -> int:
-        """How many values the array holds."""
-        return len(self.arrays[name]) if self.arrays is not None else self.meta["arrays"][name][2]
-
-    @contextlib.contextmanager
-    def kept_open(self) -> Iterator[None]:
-        """Its file open for the reads within (a province's merge reads each part's file 768
-        times: opening it each time was 1.7 s)."""
-        if self.arrays is not None:
-            yield
-            return
-        with open(self.path, "rb") as self._file:
-            yield
-        self._file = None
-
-
-def make_part(county: str, records: list[Record], facets) -> Part:
-    """The part of a run of one county's records (its county.json's records, or the shared pages)."""
-    if not records:
-        empty = {f"{kind}_{name}": np.zeros(size, dtype) for kind in _KINDS for name, size, dtype in
-                 (("keys", 0, np.uint64), ("counts", 0, np.uint32), ("values", 0, np.uint32),
-                  ("groups", SUB_BUCKETS + 1, np.int64), ("entries", SUB_BUCKETS + 1, np.int64))}
-        return Part({"format": PART_FORMAT, "county": county, "records": 0, "length": 0, "text": "", "rows": []},
-                    {"lengths": np.zeros(0, np.uint32), **empty})
-    text = lay_out(records)
-    arrays = {"lengths": text.lengths.astype(np.uint32)}
-    assert text.length < 1 << (32 - _ZONE_BITS), "a county's text must stay under 512 million code points"
-    terms, first, positions = sorted_pairs(text.cp, text.word, text.dense, text.chars)
-    _put_grouped(arrays, "pair", terms, first, positions, text.zone_at[positions])
-    del terms, first, positions
-    _put_grouped(arrays, "char", *sorted_chars(text.cp, text.word, text.dense, text.chars, text.record_at(),
-                                               text.zone_at, len(records)))
-    meta = {"format": PART_FORMAT, "county": county, "records": len(records),
-            "length": text.length, "text": hashlib.sha1(text.original.encode("utf-8")).hexdigest(),
-            "rows": facet_rows(records, "", [name for name, _label in facets])}
-    return Part(meta, arrays)
-
-
-def _put_grouped(arrays: dict, kind: str, terms: list[np.ndarray], first: np.ndarray, entries: np.ndarray,
-                 zones: np.ndarray) -> None:
-    keys = terms[0].astype(np.uint64)
-    if len(terms) == 2:
-        keys <<= np.uint64(_PAIR_SHIFT)
-        keys |= terms[1].astype(np.uint64)
-    starts = np.flatnonzero(first)
-    counts = np.diff(np.append(starts, len(first))).astype(np.uint32)
-    values = entries.astype(np.uint32) << np.uint32(_ZONE_BITS)
-    values |= zones.astype(np.uint32)
-    sub = _reversed_bits((term_hashes(terms) % np.uint64(SUB_BUCKETS)).astype(np.int64), SUB_BITS)
-    order = np.argsort(sub, kind="stable")           # terms stay in code point order within a sub-bucket
-    moved = counts[order].astype(np.int64)
-    new_starts = np.cumsum(moved) - moved
-    take = np.repeat(starts[order] - new_starts, moved) + np.arange(len(values))
-    groups = np.searchsorted(sub[order], np.arange(SUB_BUCKETS + 1))
-    arrays[f"{kind}_keys"] = keys[order]
-    arrays[f"{kind}_counts"] = counts[order]
-    arrays[f"{kind}_values"] = values[take]
-    arrays[f"{kind}_groups"] = groups.astype(np.int64)
-    arrays[f"{kind}_entries"] = np.append(new_starts, len(values))[groups].astype(np.int64)
-
-
-def save_part(part: Part, path: str) -> Part:
-    """Write the part's file (whole, or not at all: written aside, then renamed) and return it
-    as read from there: the magic, the meta's length and the meta as JSON, then the arrays."""
-    layout, offset = {}, 0
-    for name, array in part.arrays.items():
-        layout[name] = [offset, array.dtype.str, len(array)]      # from the start of the arrays
-        offset += -(-array.nbytes // 8) * 8
-    meta = part.meta | {"arrays": layout}
-    header = json.dumps(meta, ensure_ascii=False).encode("utf-8")
-    start = _arrays_start(len(header))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=_TEMP)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-            for name, array in part.arrays.items():
-                fh.seek(start + layout[name][0])
-                fh.write(np.ascontiguousarray(array).tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return Part(meta, path=path, start=start)
-
-
-def _arrays_start(header_length: int) -> int:
-    return -(-(len(_MAGIC) + 8 + header_length) // 8) * 8
-
-
-def load_part(path: str) -> Part | None:
-    """The part in that file, or None when it is missing or not one this zwgk wrote whole."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(_MAGIC) + 8)
-            if len(head) < len(_MAGIC) + 8 or not head.startswith(_MAGIC):
-                return None
-            length = int.from_bytes(head[len(_MAGIC):], "little")
-            meta = json.loads(fh.read(length))
-        size = os.path.getsize(path)
-        start = _arrays_start(length)
-        whole = all(start + o + n * np.dtype(d).itemsize <= size for o, d, n in meta["arrays"].values())
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-    return Part(meta, path=path, start=start) if whole and meta.get("format") == PART_FORMAT else None
-
-
-class PartStore:
-    """The counties' parts, by a key that changes with the county.json and the engine: files in
-    a folder that a build keeps beside its output for the next one, or in memory."""
-
-    def __init__(self, folder: str | None = None):
-        self.folder = folder
-        self._memory: dict[str, Part] = {}
-        self._by_county: dict[str, Part] = {}
-
-    def part(self, key: str, records: Callable[[], tuple[str, list[Record]]], facets) -> Part:
-        """The part under key, made from records() (the county, its records) when there is none yet."""
-        if self.folder is None:
-            found = self._memory.get(key)
-            if found is None:
-                found = self._memory[key] = make_part(*records(), facets)
-        else:
-            path = os.path.join(self.folder, f"{key}{_SUFFIX}")
-            found = load_part(path)
-            if found is None:
-                os.makedirs(self.folder, exist_ok=True)
-                found = save_part(make_part(*records(), facets), path)
-        found.key = key
-        self._by_county[found.meta["county"]] = found
-        return found
-
-    def for_county(self, slug: str) -> Part | None:
-        """The part last made or found for that county."""
-        return self._by_county.get(slug)
-
-    def keep_only(self, keys: Iterable[str]) -> None:
-        """Drop the parts of counties no longer in the site, or changed since (the folder may
-        hold other things a build keeps)."""
-        wanted = {f"{k}{_SUFFIX}" for k in keys}
-        if self.folder is None:
-            self._memory = {k: v for k, v in self._memory.items() if f"{k}{_SUFFIX}" in wanted}
-            return
-        for name in os.listdir(self.folder) if os.path.isdir(self.folder) else ():
-            if (name.endswith(_SUFFIX) and name not in wanted) or name.startswith((_TEMP, _SPILLED)):   # a killed build's
-                os.unlink(os.path.join(self.folder, name))
 
 
 def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms, checkpoint: Callable[[], None] = never,
@@ -246,7 +53,7 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
             segments.append([f"../{part.meta['county']}/search/", at, 0, piece_count(part.meta["length"])])
         at += part.meta["length"] + 1           # records are joined by a newline
         records += part.meta["records"]
-    entries = sum(p.length(f"{kind}_values") for p in every for kind in _KINDS)
+    entries = sum(p.meta["entries"][kind] for p in every for kind in KINDS)
     buckets = 1
     while buckets < SUB_BUCKETS and entries > buckets * BUCKET_ENTRIES:
         buckets *= 2
@@ -263,7 +70,7 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
         for j in range(buckets):
             checkpoint()
             merged = [_merge(every, kind, j, buckets, text_offsets if kind == "pair" else record_offsets)
-                      for kind in _KINDS]
+                      for kind in KINDS]
             size += sum(int(p.lengths.sum()) for p in merged)
             terms += sum(len(p.starts) for p in merged)
             spill.put(j, merged)
@@ -294,37 +101,58 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
 
 
 def _merge(parts: list[Part], kind: str, bucket: int, buckets: int, offsets: list[int]) -> Postings:
-    """The postings of the bucket's terms of one kind, over every part in order."""
+    """The postings of the bucket's terms of one kind, over every part in order: for each term,
+    each part's share of its posting is its first entry, written again counted from the last
+    entry before it (the previous part's last, shifted by where that county starts), then the
+    part's own codes for the rest, copied (encoding every entry again was 5.6 of a province's
+    8.6 s of merging)."""
     width = SUB_BITS - (buckets.bit_length() - 1)
-    low = int(_reversed_bits(np.array([bucket]), buckets.bit_length() - 1)[0]) << width
+    low = int(reversed_bits(np.array([bucket]), buckets.bit_length() - 1)[0]) << width
     high = low + (1 << width)
-    keys, counts, values, shifts = [], [], [], []
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in ("keys", "counts", "firsts", "lasts", "sizes", "at", "shift")}
+    codes, at = [], 0
     for part, offset in zip(parts, offsets):
         g0, g1 = (int(v) for v in part.read(f"{kind}_groups", low, high + 1)[[0, -1]])
-        e0, e1 = (int(v) for v in part.read(f"{kind}_entries", low, high + 1)[[0, -1]])
-        keys.append(part.read(f"{kind}_keys", g0, g1))
-        counts.append(part.read(f"{kind}_counts", g0, g1).astype(np.int64))
-        values.append(part.read(f"{kind}_values", e0, e1))
-        shifts.append(np.full(g1 - g0, offset << _ZONE_BITS, np.uint64))
-    key = np.concatenate(keys)
-    count = np.concatenate(counts)
+        b0, b1 = (int(v) for v in part.read(f"{kind}_bytes", low, high + 1)[[0, -1]])
+        for name in ("keys", "counts", "firsts", "lasts", "sizes"):
+            columns[name].append(part.read(f"{kind}_{name}", g0, g1).astype(np.uint64 if name == "keys" else np.int64))
+        sizes = columns["sizes"][-1]
+        columns["at"].append(at + np.cumsum(sizes) - sizes)          # where each term's codes are in `codes`
+        columns["shift"].append(np.full(g1 - g0, offset, np.int64))
+        codes.append(part.read(f"{kind}_codes", b0, b1))
+        at += b1 - b0
+    key, count, firsts, lasts, sizes, source, shift = (np.concatenate(columns[name]) for name in
+                                                       ("keys", "counts", "firsts", "lasts", "sizes", "at", "shift"))
     terms, inverse = np.unique(key, return_inverse=True)
-    del keys, key
-    order = np.argsort(inverse, kind="stable")          # a term's groups in the parts' order
-    moved = count[order]
-    source = np.cumsum(count) - count
-    take = np.repeat(source[order] - (np.cumsum(moved) - moved), moved)
-    take += np.arange(len(take))
-    merged = np.concatenate(values)[take].astype(np.uint64)
-    del values, take
-    merged += np.repeat(np.concatenate(shifts)[order], moved)
-    term_counts = np.bincount(inverse, weights=count, minlength=len(terms)).astype(np.int64)
-    first = np.zeros(len(merged), bool)
-    first[np.cumsum(term_counts) - term_counts] = True
-    zones = (merged & np.uint64((1 << _ZONE_BITS) - 1)).astype(np.int8)
-    merged >>= np.uint64(_ZONE_BITS)
-    columns = [terms >> np.uint64(_PAIR_SHIFT), terms & np.uint64((1 << _PAIR_SHIFT) - 1)] if kind == "pair" else [terms]
-    return encode([c.astype(np.int64) for c in columns], first, merged.view(np.int64), zones)
+    del columns, key
+    order = np.argsort(inverse, kind="stable")          # a term's shares in the parts' order
+    inverse, count, firsts, sizes, source = inverse[order], count[order], firsts[order], sizes[order], source[order]
+    lasts, shift = lasts[order] + shift[order], shift[order]
+    starts_term = np.ones(len(order), bool)
+    starts_term[1:] = inverse[1:] != inverse[:-1]
+    before = np.zeros(len(order), np.int64)             # the entry before each share's first: none at a term's start
+    before[1:] = lasts[:-1]
+    before[starts_term] = 0
+    head = entry_value((firsts >> ZONE_BITS) + shift - before, firsts & ((1 << ZONE_BITS) - 1))
+    head_codes, head_width = varints(head)
+    head_width = head_width.astype(np.int64)
+    # Each share written as its head's bytes then its own codes, the shares one after another.
+    share_size = head_width + sizes
+    out_at = np.cumsum(share_size) - share_size
+    merged = np.empty(int(share_size.sum()), np.uint8)
+    head_at = np.repeat(out_at - (np.cumsum(head_width) - head_width), head_width) + np.arange(len(head_codes))
+    merged[head_at] = head_codes
+    rest_to = np.repeat(out_at + head_width - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    rest_from = np.repeat(source - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    merged[rest_to] = np.concatenate(codes)[rest_from] if codes else np.zeros(0, np.uint8)
+    del codes, rest_to, rest_from, head_at
+    term_start = np.flatnonzero(starts_term)
+    byte_starts = out_at[term_start]
+    byte_lengths = np.append(byte_starts[1:], len(merged)) - byte_starts
+    counts = np.add.reduceat(count, term_start) if len(term_start) else np.zeros(0, np.int64)
+    columns_out = ([terms >> np.uint64(PAIR_SHIFT), terms & np.uint64((1 << PAIR_SHIFT) - 1)] if kind == "pair"
+                   else [terms])
+    return Postings([c.astype(np.int64) for c in columns_out], merged, byte_starts, byte_lengths, counts)
 
 
 class _Spill:
@@ -347,7 +175,7 @@ class _Spill:
         self._kept.clear()
 
     def _path(self, j: int) -> str:
-        return os.path.join(self.folder, f"{_SPILLED}{j}.npz") if self.folder else ""
+        return os.path.join(self.folder, f"{SPILLED}{j}.npz") if self.folder else ""
 
     def put(self, j: int, merged: list[Postings]) -> None:
         if not self.folder:
@@ -366,7 +194,7 @@ class _Spill:
             return self._kept.pop(j)
         with np.load(self._path(j)) as data:
             merged = []
-            for n in range(len(_KINDS)):
+            for n in range(len(KINDS)):
                 terms = [data[f"{n}_term{i}"] for i in range(2) if f"{n}_term{i}" in data]
                 merged.append(Postings(terms, data[f"{n}_codes"], data[f"{n}_starts"], data[f"{n}_lengths"],
                                        data[f"{n}_counts"]))

@@ -37,7 +37,7 @@ def varint(n: int) -> str:
     return "".join(reversed(digits))
 
 
-def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The varints of values (non-negative) as ASCII bytes, and how many bytes each one took.
     Encoded a chunk at a time: a city portal has tens of millions of positions."""
     pieces = [_varint_chunk(values[i:i + CHUNK]) for i in range(0, len(values), CHUNK)]
@@ -73,7 +73,7 @@ def _varint_chunk(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def varint_string(values) -> str:
     """The varints of values, one after another, as the index stores a list of numbers."""
-    codes, _ = _varints(np.asarray(values, np.int64))
+    codes, _ = varints(np.asarray(values, np.int64))
     return codes.tobytes().decode("ascii")
 
 
@@ -169,12 +169,21 @@ def sorted_pairs(cp: np.ndarray, word: np.ndarray, dense: np.ndarray,
 def encode(terms: list[np.ndarray], first: np.ndarray, entries: np.ndarray, zones: np.ndarray) -> Postings:
     """Postings from every term's ascending entries (positions, or records) and their zones:
     each entry written as delta * len(ZONES) + zone, as base-43 varints."""
+    return _grouped(terms, first, *entry_codes(first, entries, zones))
+
+
+def entry_codes(first: np.ndarray, entries: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The varints of every term's entries (first: where each term's begin), as encode writes
+    them, and how many bytes each took."""
     values = _deltas(entries, first)
-    values *= len(ZONES)
-    values += zones
-    codes, width = _varints(values)
-    del values
-    return _grouped(terms, first, codes, width)
+    return varints(entry_value(values, zones))
+
+
+def entry_value(delta: np.ndarray, zones: np.ndarray) -> np.ndarray:
+    """What an entry is written as: its delta and its zone in one number (changes delta)."""
+    delta *= len(ZONES)
+    delta += zones
+    return delta
 
 
 def _gather(values: np.ndarray, at: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
