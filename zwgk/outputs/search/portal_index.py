@@ -109,22 +109,15 @@ def _merge(parts: list[Part], kind: str, bucket: int, buckets: int, offsets: lis
     width = SUB_BITS - (buckets.bit_length() - 1)
     low = int(reversed_bits(np.array([bucket]), buckets.bit_length() - 1)[0]) << width
     high = low + (1 << width)
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in ("keys", "counts", "firsts", "lasts", "sizes", "at", "shift")}
-    codes, at = [], 0
-    for part, offset in zip(parts, offsets):
-        g0, g1 = (int(v) for v in part.read(f"{kind}_groups", low, high + 1)[[0, -1]])
-        b0, b1 = (int(v) for v in part.read(f"{kind}_bytes", low, high + 1)[[0, -1]])
-        for name in ("keys", "counts", "firsts", "lasts", "sizes"):
-            columns[name].append(part.read(f"{kind}_{name}", g0, g1).astype(np.uint64 if name == "keys" else np.int64))
-        sizes = columns["sizes"][-1]
-        columns["at"].append(at + np.cumsum(sizes) - sizes)          # where each term's codes are in `codes`
-        columns["shift"].append(np.full(g1 - g0, offset, np.int64))
-        codes.append(part.read(f"{kind}_codes", b0, b1))
-        at += b1 - b0
-    key, count, firsts, lasts, sizes, source, shift = (np.concatenate(columns[name]) for name in
-                                                       ("keys", "counts", "firsts", "lasts", "sizes", "at", "shift"))
+    rows, codes = zip(*(part.bucket(kind, low, high) for part in parts))
+    table = np.concatenate(rows).astype(np.int64)
+    key = (table[:, 0] | (table[:, 1] << 32)).astype(np.uint64)
+    count, firsts, lasts, sizes = (table[:, c] for c in range(2, 6))
+    shift = np.repeat(np.array(offsets, np.int64), [len(r) for r in rows])
+    source = np.cumsum(sizes) - sizes                   # where each term's codes are in the parts' codes, joined
+    del rows, table
     terms, inverse = np.unique(key, return_inverse=True)
-    del columns, key
+    del key
     order = np.argsort(inverse, kind="stable")          # a term's shares in the parts' order
     inverse, count, firsts, sizes, source = inverse[order], count[order], firsts[order], sizes[order], source[order]
     lasts, shift = lasts[order] + shift[order], shift[order]
@@ -136,16 +129,15 @@ def _merge(parts: list[Part], kind: str, bucket: int, buckets: int, offsets: lis
     head = entry_value((firsts >> ZONE_BITS) + shift - before, firsts & ((1 << ZONE_BITS) - 1))
     head_codes, head_width = varints(head)
     head_width = head_width.astype(np.int64)
-    # Each share written as its head's bytes then its own codes, the shares one after another.
-    share_size = head_width + sizes
-    out_at = np.cumsum(share_size) - share_size
-    merged = np.empty(int(share_size.sum()), np.uint8)
-    head_at = np.repeat(out_at - (np.cumsum(head_width) - head_width), head_width) + np.arange(len(head_codes))
-    merged[head_at] = head_codes
-    rest_to = np.repeat(out_at + head_width - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
-    rest_from = np.repeat(source - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
-    merged[rest_to] = np.concatenate(codes)[rest_from] if codes else np.zeros(0, np.uint8)
-    del codes, rest_to, rest_from, head_at
+    # Each share written as its head's bytes then its own codes, the shares one after another:
+    # one gather from the parts' codes with the heads after them, a run of bytes per piece.
+    pool = np.concatenate((*codes, head_codes))
+    piece_from = np.column_stack((len(pool) - len(head_codes) + np.cumsum(head_width) - head_width, source)).reshape(-1)
+    piece_size = np.column_stack((head_width, sizes)).reshape(-1)
+    piece_at = np.cumsum(piece_size) - piece_size
+    merged = pool[np.repeat(piece_from - piece_at, piece_size) + np.arange(int(piece_size.sum()))]
+    del codes, pool
+    out_at = piece_at[0::2]                             # where each share starts
     term_start = np.flatnonzero(starts_term)
     byte_starts = out_at[term_start]
     byte_lengths = np.append(byte_starts[1:], len(merged)) - byte_starts

@@ -19,12 +19,15 @@ from zwgk.outputs.search.browser_index import facet_rows, lay_out
 from zwgk.outputs.search.postings import entry_codes, sorted_chars, sorted_pairs, term_hashes
 from zwgk.outputs.search.records import Record
 
-PART_FORMAT = 2
+PART_FORMAT = 3
 SUB_BITS = 10
 SUB_BUCKETS = 1 << SUB_BITS      # a part's terms are grouped by term hash % SUB_BUCKETS
 ZONE_BITS = 3
 PAIR_SHIFT = 21                  # a pair's key: first code point << 21 | second
 KINDS = ("char", "pair")         # the order build_index shards them in: characters first
+# A term's row in `<kind>_terms`, as uint32 columns: its key's low and high halves, its entry
+# count, its first entry, its last position, and how many bytes its other entries take.
+TERM_COLUMNS = 6
 SPILLED = "merged-"              # a bucket merged, until the shards are written (portal_index._Spill)
 _MAGIC = b"ZWGKPART"
 _SUFFIX = ".part"
@@ -43,14 +46,15 @@ class Part:
     """One county's share of the portal index (or the shared pages'): meta, and arrays that
     are read a bucket at a time (from its file, or from memory).
 
-    For each kind (char, pair): `<kind>_keys` the terms (a code point; a pair's two), grouped
-    by their hash's sub-bucket in bit-reversed order, so the sub-buckets of one merge bucket
-    stand together; `<kind>_counts` each term's entries; its first entry, position (or
-    record) << 3 | zone (`<kind>_firsts`), its last position (`<kind>_lasts`), and its other
-    entries already written as the index writes them (`<kind>_codes`, `<kind>_sizes` bytes
-    each): counted from the county's start, only a term's first entry changes in the portal,
-    so the merge writes that one and copies the rest. `<kind>_groups` and `<kind>_bytes`:
-    where each sub-bucket starts in the terms and in the codes. `lengths`: each record's length.
+    For each kind (char, pair): `<kind>_terms`, a row per term (TERM_COLUMNS): its key (a code
+    point; a pair's two), its entry count, its first entry, position (or record) << 3 | zone,
+    its last position, and the size of its other entries, which `<kind>_codes` holds already
+    written as the index writes them: counted from the county's start, only a term's first
+    entry changes in the portal, so the merge writes that one and copies the rest. The terms
+    are grouped by their hash's sub-bucket in bit-reversed order, so the sub-buckets of one
+    merge bucket stand together; `<kind>_starts`: where each sub-bucket starts in the terms
+    and in the codes, two columns. A merge reads two runs of the file per part and bucket
+    (eight small reads each was most of a province's merge). `lengths`: each record's length.
     meta["entries"]: how many entries each kind has."""
     meta: dict
     arrays: dict[str, np.ndarray] | None = None     # in memory; else read from path
@@ -59,6 +63,17 @@ class Part:
     key: str = ""
 
     _file = None
+    _starts = None                                  # each kind's starts, once read
+
+    def bucket(self, kind: str, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (TERM_COLUMNS wide) and the codes of the sub-buckets low..high-1 of a kind."""
+        if self._starts is None:
+            self._starts = {}
+        if kind not in self._starts:            # small: read once, then kept
+            self._starts[kind] = self.read(f"{kind}_starts").reshape(-1, 2)
+        (t0, b0), (t1, b1) = (int(v) for v in self._starts[kind][low]), (int(v) for v in self._starts[kind][high])
+        return self.read(f"{kind}_terms", t0 * TERM_COLUMNS, t1 * TERM_COLUMNS).reshape(-1, TERM_COLUMNS), \
+            self.read(f"{kind}_codes", b0, b1)
 
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         if self.arrays is not None:
@@ -90,9 +105,7 @@ def make_part(county: str, records: list[Record], facets) -> Part:
     """The part of a run of one county's records (its county.json's records, or the shared pages)."""
     if not records:
         empty = {f"{kind}_{name}": np.zeros(size, dtype) for kind in KINDS for name, size, dtype in
-                 (("keys", 0, np.uint64), ("counts", 0, np.uint32), ("firsts", 0, np.uint32), ("lasts", 0, np.uint32),
-                  ("sizes", 0, np.uint32), ("codes", 0, np.uint8), ("groups", SUB_BUCKETS + 1, np.int64),
-                  ("bytes", SUB_BUCKETS + 1, np.int64))}
+                 (("terms", 0, np.uint32), ("codes", 0, np.uint8), ("starts", 2 * (SUB_BUCKETS + 1), np.int64))}
         return Part({"format": PART_FORMAT, "county": county, "records": 0, "length": 0, "text": "", "rows": [],
                      "entries": {kind: 0 for kind in KINDS}}, {"lengths": np.zeros(0, np.uint32), **empty})
     text = lay_out(records)
@@ -130,15 +143,17 @@ def _put_grouped(arrays: dict, kind: str, terms: list[np.ndarray], first: np.nda
     new_from = np.cumsum(moved) - moved
     take = np.repeat(rest_from[order] - new_from, moved) + np.arange(int(moved.sum()))
     groups = np.searchsorted(sub[order], np.arange(SUB_BUCKETS + 1))
-    arrays[f"{kind}_keys"] = keys[order]
-    arrays[f"{kind}_counts"] = counts[order].astype(np.uint32)
-    arrays[f"{kind}_firsts"] = ((entries[starts].astype(np.uint32) << np.uint32(ZONE_BITS))
-                                | zones[starts].astype(np.uint32))[order]
-    arrays[f"{kind}_lasts"] = entries[starts + counts - 1].astype(np.uint32)[order]
-    arrays[f"{kind}_sizes"] = moved.astype(np.uint32)
+    rows = np.empty((len(order), TERM_COLUMNS), np.uint32)
+    keys = keys[order]
+    rows[:, 0] = keys & np.uint64(0xFFFFFFFF)
+    rows[:, 1] = keys >> np.uint64(32)
+    rows[:, 2] = counts[order]
+    rows[:, 3] = ((entries[starts].astype(np.uint32) << np.uint32(ZONE_BITS)) | zones[starts].astype(np.uint32))[order]
+    rows[:, 4] = entries[starts + counts - 1][order]
+    rows[:, 5] = moved
+    arrays[f"{kind}_terms"] = rows.reshape(-1)
     arrays[f"{kind}_codes"] = codes[take]
-    arrays[f"{kind}_groups"] = groups.astype(np.int64)
-    arrays[f"{kind}_bytes"] = np.append(new_from, int(moved.sum()))[groups].astype(np.int64)
+    arrays[f"{kind}_starts"] = np.column_stack((groups, np.append(new_from, int(moved.sum()))[groups])).astype(np.int64).reshape(-1)
     return len(entries)
 
 
