@@ -67,11 +67,9 @@ class Part:
 
     def bucket(self, kind: str, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows (TERM_COLUMNS wide) and the codes of the sub-buckets low..high-1 of a kind."""
-        if self._starts is None:
-            self._starts = {}
-        if kind not in self._starts:            # small: read once, then kept
-            self._starts[kind] = self.read(f"{kind}_starts").reshape(-1, 2)
-        (t0, b0), (t1, b1) = (int(v) for v in self._starts[kind][low]), (int(v) for v in self._starts[kind][high])
+        if self._starts is None:            # small: read once, then kept
+            self._starts = {k: self.read(f"{k}_starts").reshape(-1, 2) for k in KINDS}
+        (t0, b0), (t1, b1) = self._starts[kind][low].tolist(), self._starts[kind][high].tolist()
         return self.read(f"{kind}_terms", t0 * TERM_COLUMNS, t1 * TERM_COLUMNS).reshape(-1, TERM_COLUMNS), \
             self.read(f"{kind}_codes", b0, b1)
 
@@ -85,14 +83,10 @@ class Part:
             fh.seek(self.start + offset + start * dtype.itemsize)
             return np.frombuffer(fh.read((stop - start) * dtype.itemsize), dtype)
 
-    def length(self, name: str) -> int:
-        """How many values the array holds."""
-        return len(self.arrays[name]) if self.arrays is not None else self.meta["arrays"][name][2]
-
     @contextlib.contextmanager
     def kept_open(self) -> Iterator[None]:
-        """Its file open for the reads within (a province's merge reads each part's file 768
-        times: opening it each time was 1.7 s)."""
+        """Its file open for the reads within (a province's merge reads each part's file hundreds
+        of times: opening it each time was 1.7 s)."""
         if self.arrays is not None:
             yield
             return
