@@ -201,54 +201,53 @@
     return ix.segments[Math.max(0, upperBound(ix.segmentOffsets, a) - 1)];
   };
 
-  /** Original text covering normalised positions [a, b) (within one record), with each
-   *  normalised code point mapped to its original index: {chars, from, orig, start}. */
-  Engine.prototype.text = function (a, b) {
-    var self = this, size = this.index.piece, seg = this.segment(a), offset = seg[1];
+  /** The text pieces of one segment that cover normalised positions [a, b), each through
+   *  load(name), with the segment's offset: {pieces, offset}. When the first piece starts
+   *  after a (startOf tells where a piece starts), the one before it is fetched too. */
+  Engine.prototype.pieces = function (a, b, load, startOf) {
+    var size = this.index.piece, seg = this.segment(a), offset = seg[1];
     var la = a - offset, first = Math.floor(la / size), last = Math.floor(Math.max(la, b - offset - 1) / size);
     last = Math.min(last, seg[3] - 1);
     function fetch(from) {
       var ks = [];
-      for (var k = from; k <= last; k++) ks.push(k);
-      return Promise.all(ks.map(function (k) { return self.file(seg[0] + "t/" + (seg[2] + k).toString(36)); })).then(function (ps) {
-        if (ps[0][0] > la && from > 0) return fetch(from - 1);
-        var orig = ps.map(function (p) { return p[1]; }).join("");
-        var m = A.normalizeMapped(orig);
-        return { chars: m.chars, from: m.from, orig: Array.from(orig), start: offset + ps[0][0], head: ps[0][2] };
+      for (var k = from; k <= last; k++) ks.push(load(seg[0] + "t/" + (seg[2] + k).toString(36)));
+      return Promise.all(ks).then(function (ps) {
+        return startOf(ps[0]) > la && from > 0 ? fetch(from - 1) : { pieces: ps, offset: offset };
       });
     }
     return fetch(Math.min(first, last));
+  };
+
+  /** Original text covering normalised positions [a, b) (within one record), with each
+   *  normalised code point mapped to its original index: {chars, from, orig, start}. */
+  Engine.prototype.text = function (a, b) {
+    var self = this;
+    return this.pieces(a, b, function (name) { return self.file(name); }, function (p) { return p[0]; }).then(function (got) {
+      var ps = got.pieces, orig = ps.map(function (p) { return p[1]; }).join(""), m = A.normalizeMapped(orig);
+      return { chars: m.chars, from: m.from, orig: Array.from(orig), start: got.offset + ps[0][0], head: ps[0][2] };
+    });
   };
 
   /** The normalised text of [a, b) as a string. It reads each piece's normalised code points,
    *  kept once made: settling a query's places reads hundreds of pieces, and mapping each to
    *  its original text, as text() does for what is shown, was most of a query's time. */
   Engine.prototype.normText = function (a, b) {
-    var self = this, size = this.index.piece, seg = this.segment(a), offset = seg[1];
-    var la = a - offset, lb = b - offset, first = Math.floor(la / size), last = Math.floor(Math.max(la, lb - 1) / size);
-    last = Math.min(last, seg[3] - 1);
-    function codes(k) {
-      var name = seg[0] + "t/" + (seg[2] + k).toString(36);
+    var self = this;
+    function codes(name) {
       if (!self.codes.has(name)) self.codes.set(name, self.file(name).then(function (p) {
         return { start: p[0], codes: Uint32Array.from(A.normalize(p[1]), function (ch) { return ch.codePointAt(0); }) };
       }));
       return self.codes.get(name);
     }
-    function fetch(from) {
-      var ks = [];
-      for (var k = from; k <= last; k++) ks.push(k);
-      return Promise.all(ks.map(codes)).then(function (ps) {
-        if (ps[0].start > la && from > 0) return fetch(from - 1);
-        var out = "", pos = ps[0].start;
-        ps.forEach(function (p) {
-          var i = Math.max(0, la - pos), j = Math.min(p.codes.length, lb - pos);
-          for (; i < j; i += 4096) out += String.fromCodePoint.apply(null, p.codes.subarray(i, Math.min(j, i + 4096)));
-          pos += p.codes.length;
-        });
-        return out;
+    return this.pieces(a, b, codes, function (p) { return p.start; }).then(function (got) {
+      var la = a - got.offset, lb = b - got.offset, out = "", pos = got.pieces[0].start;
+      got.pieces.forEach(function (p) {
+        var i = Math.max(0, la - pos), j = Math.min(p.codes.length, lb - pos);
+        for (; i < j; i += 4096) out += String.fromCodePoint.apply(null, p.codes.subarray(i, Math.min(j, i + 4096)));
+        pos += p.codes.length;
       });
-    }
-    return fetch(Math.min(first, last));
+      return out;
+    });
   };
 
   /** Title, id and names of a record: its first two zones. `near` is text already
