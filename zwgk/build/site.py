@@ -92,8 +92,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
     out_dir = os.path.realpath(out_dir)   # a linked output folder: publish into what it points at
     timings: list[tuple[str, float]] = []
     clock = Clock(timings)
-    keep = cache_folder(out_dir, make=True)
-    cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
+    keep = _open_cache(out_dir, cache)
     with collector_paused():
         plan = read_plan(site_dir, counties, check_personal_info, cache)
         plan.checkpoint = Cancellation(cancelled).checkpoint
@@ -287,6 +286,14 @@ def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshot
                     writer.record(dest, hexdigest, fingerprint, written)
 
 
+def _open_cache(out_dir: str, cache: BuildCache) -> str:
+    """The cache folder beside the output, made if missing, with the last build's source
+    digests taken into the build cache."""
+    keep = cache_folder(out_dir, make=True)
+    cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
+    return keep
+
+
 def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     """What a long-running process's builds ask for first, made ready ahead: the hash of
     every source file, each county.json decoded, the compiled theme (a first build that ran
@@ -295,9 +302,7 @@ def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     1-1.5 s without them, 0.5 s with."""
     keep_previous(out_dir, cache.manifests)
     plan = read_plan(site_dir, (), check_personal_info=False, cache=cache)
-    keep = cache_folder(os.path.realpath(out_dir), make=True)
-    cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
-    plan.search_parts = PartStore(keep)
+    plan.search_parts = PartStore(_open_cache(os.path.realpath(out_dir), cache))
     for slug in plan.slugs:
         plan.sources[slug]                          # hashed, and remembered in cache.file_digests
         try:

@@ -86,10 +86,9 @@ def cache_folder(out: str, make: bool = False) -> str:
     make: create it, with a .gitignore of its own, as pytest's cache has: a site made by an
     older `zwgk new` has no line for it, and nobody should commit a province's 670 MB of it."""
     folder = beside(out, "cache")
-    if make and not os.path.isdir(folder):
-        os.makedirs(folder, exist_ok=True)
     ignore = os.path.join(folder, ".gitignore")
     if make and not os.path.exists(ignore):
+        os.makedirs(folder, exist_ok=True)
         with open(ignore, "w", encoding="utf-8") as fh:
             fh.write("# zwgk 生成网站时的中间文件，可以随时删除\n*\n")
     return folder
