@@ -159,6 +159,54 @@ def test_a_damaged_digest_cache_only_costs_hashing_again(tmp_path, monkeypatch):
     assert_same_as_clean_build(site, out, tmp_path)
 
 
+def _counting_decoded_counties(monkeypatch) -> list[str]:
+    """The counties whose county.json is decoded, in order."""
+    from zwgk.library import snapshot
+    decoded, read = [], snapshot.read_snapshot
+
+    def counting(data: bytes) -> dict:
+        payload = read(data)
+        decoded.append(payload["county"]["slug"])
+        return payload
+    monkeypatch.setattr(snapshot, "read_snapshot", counting)
+    return decoded
+
+
+def test_a_new_build_process_decodes_no_unchanged_county_for_the_portal(tmp_path, monkeypatch):
+    """The portal's pages show each county's totals: an unchanged county's come from the
+    summary the last build kept beside the output, not from decoding its county.json again,
+    and the edited county's new totals reach the portal."""
+    decoded = _counting_decoded_counties(monkeypatch)
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    assert os.path.exists(tmp_path / ".public.cache" / "summaries.json")
+    path = os.path.join(site, "catalog", "jia", "jy.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    write_files(site, {"catalog/jia/jy.yaml": text + item_yaml("jy", 7, [])})
+    decoded.clear()
+    build_site(site, out)
+    assert "yi" not in decoded and "jia" in decoded
+    portal = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+    assert "13 个事项" in portal and "12 个事项" in portal          # 甲县 has one item more than 乙县
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_damaged_summary_cache_only_costs_decoding_again(tmp_path, monkeypatch):
+    decoded = _counting_decoded_counties(monkeypatch)
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    summaries = tmp_path / ".public.cache" / "summaries.json"
+    summaries.write_text(summaries.read_text(encoding="utf-8").replace('"totals"', '"totalz"'), encoding="utf-8")
+    write_files(site, {"catalog/jia/county.yaml": f"name: 甲县\ncode: '990903'\n" + OFFICE_YAML})
+    decoded.clear()
+    build_site(site, out)
+    assert sorted(set(decoded)) == ["jia", "yi"]
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
 def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zwgk.library import DecodedSnapshots
+from zwgk.library import Summaries
 from zwgk.publish import FileDigests, Manifests
 from zwgk.render import CompiledTemplates
 from zwgk.source import ExtractedTexts, ParsedYaml
@@ -20,5 +20,5 @@ class BuildCache:
     extracted: ExtractedTexts = field(default_factory=ExtractedTexts)  # attachments' text (capacity 0: none kept)
     file_digests: FileDigests = field(default_factory=FileDigests)        # source files' content hashes
     manifests: Manifests = field(default_factory=Manifests)               # the outputs' parsed manifests
-    snapshots: DecodedSnapshots = field(default_factory=DecodedSnapshots)  # county.json files, decoded
+    summaries: Summaries = field(default_factory=Summaries)             # counties as the portal's pages show them
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)  # the theme, compiled

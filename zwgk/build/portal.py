@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from zwgk.base import digest
 from zwgk.build.plan import Plan
 from zwgk.build.snapshots import Snapshots
-from zwgk.library import Library, SnapshotRef, county_library, portal_library, urls
+from zwgk.library import Library, SnapshotRef, county_library, portal_library, site_from_snapshots, snapshot_county, urls
 from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
 from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
@@ -43,7 +43,15 @@ def portal_fingerprint(plan: Plan, snapshots: Snapshots) -> str:
 
 
 def portal_from(plan: Plan, snapshots: Snapshots) -> Library:
-    return portal_library(plan.site, plan.shared_pages, snapshots.refs(), plan.cache.snapshots)
+    """The portal's pages' Library: every county's summary (library/summary.py)."""
+    return portal_library(plan.site, plan.shared_pages, [
+        plan.cache.summaries.summary(_cache_key(plan, key), lambda read=read: snapshot_county(read()))
+        for key, read in snapshots.refs()])
+
+
+def _cache_key(plan: Plan, snapshot_key: str) -> str:
+    """A county's key in the cache beside the output: it changes with its county.json and the engine."""
+    return digest(f"{plan.site_fingerprint}\n{snapshot_key}".encode("utf-8"))
 
 
 def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: str,
@@ -83,7 +91,7 @@ class PortalAhead(threading.Thread):
         self.drained = drained
         self.cancelled = False
         self.fingerprint = ""
-        self.made: tuple[list, int, Library] | None = None
+        self.made: tuple[list, int] | None = None
 
     def run(self) -> None:
         unchanged = self.snapshots.refs()                # the counties not being built
@@ -110,27 +118,26 @@ class PortalAhead(threading.Thread):
         try:
             _every_search_part(self.plan, self.snapshots)
             library = portal_from(self.plan, self.snapshots)
-            self.made = (*_make_portal(self.plan, self.writer.files, library, self.fingerprint), library)
+            self.made = _make_portal(self.plan, self.writer.files, library, self.fingerprint)
         except Exception:       # made again, in the open, by the build itself
             self.made = None
 
 
 def prepare_portal_part(plan: Plan, snapshot: SnapshotRef) -> None:
     """A county's share of the portal, made as its county.json arrives: its part of the portal's
-    search index (kept beside the output: an unchanged county's is read back, not made again)
-    and the county decoded for the portal's pages."""
-    key, read = snapshot[0], functools.cache(snapshot[1])          # read once, if at all
+    search index and its summary for the portal's pages, both kept beside the output (an
+    unchanged county's are read back, not made again)."""
+    key, read = snapshot
+    whole = functools.cache(lambda: county_library(plan.site, read()))      # decoded once, if at all
     try:
-        _search_part(plan, (key, read))
-        portal_library(plan.site, (), [(key, read)], plan.cache.snapshots, remember=False)    # decoded for the pages
+        _search_part(plan, key, whole)
+        plan.cache.summaries.summary(_cache_key(plan, key), lambda: whole().counties[0])
     except Exception:           # noqa: BLE001 - made again, and reported, with the whole portal
         pass
 
 
-def _search_part(plan: Plan, snapshot: SnapshotRef) -> None:
-    key, read = snapshot
-    portal_search_part(plan.search_parts, digest(f"{plan.site_fingerprint}\n{key}".encode("utf-8")),
-                       lambda: county_library(plan.site, read()))
+def _search_part(plan: Plan, key: str, county: Callable[[], Library]) -> None:
+    portal_search_part(plan.search_parts, _cache_key(plan, key), county)
 
 
 def _every_search_part(plan: Plan, snapshots: Snapshots) -> None:
@@ -138,13 +145,14 @@ def _every_search_part(plan: Plan, snapshots: Snapshots) -> None:
     portal's Library has no document text to make one from."""
     for slug in snapshots.slugs():
         if plan.search_parts.for_county(slug) is None:
-            _search_part(plan, snapshots.ref(slug))
+            key, read = snapshots.ref(slug)
+            _search_part(plan, key, lambda read=read: county_library(plan.site, read()))
 
 
 def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: PortalAhead | None,
-                 partial: bool = False) -> tuple[Library | Callable[[], Library], int]:
+                 partial: bool = False) -> tuple[Callable[[], Library], int]:
     """The portal's pages, assets and producers, from the counties' county.json files only:
-    (its Library, or how to make it when the portal was carried over; pages rendered)."""
+    (how to make the whole site from them, pages rendered)."""
     fingerprint = portal_fingerprint(plan, snapshots)
     old = writer.old_manifest.get(urls.PORTAL_HOME)
     if old is not None and Stamp.parse(old[1]).serves(fingerprint, strict=False, partial=partial) \
@@ -153,10 +161,10 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: Po
         for dest, (_hexdigest, fp) in writer.old_manifest.items():
             if fp == old[1] and not dest.startswith(county_prefixes):
                 writer.keep(dest)
-        return (lambda: portal_from(plan, snapshots)), 0
+        return _whole_site(plan, snapshots), 0
     fingerprint = str(Stamp(fingerprint, partial=partial))
     if ahead is not None and ahead.made is not None and ahead.fingerprint == fingerprint:
-        entries, pages, library = ahead.made
+        entries, pages = ahead.made
     else:
         if not partial:
             for snapshot in snapshots.refs():
@@ -166,4 +174,9 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: Po
         entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
     for entry in entries:
         writer.record(*entry)
-    return library, pages
+    return _whole_site(plan, snapshots), pages
+
+
+def _whole_site(plan: Plan, snapshots: Snapshots) -> Callable[[], Library]:
+    """The site from every county.json, made if the build's caller asks for it."""
+    return lambda: site_from_snapshots(plan.site, plan.shared_pages, snapshots.refs())

@@ -30,6 +30,7 @@ from zwgk.render import make_environment
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
 SOURCE_DIGESTS = "sources.json"     # in the cache folder beside the output (FileDigests.save)
+SUMMARIES = "summaries.json"        # there too: the counties as the portal's pages show them
 
 def _downloads(library: Library, slug: str, checkpoint: Callable[[], None]) -> list[tuple[str, bytes]]:
     return download_outputs(library, slug)
@@ -105,6 +106,7 @@ def build_site(site_dir: str, out_dir: str | None = None, *, strict: bool = Fals
                                 progress or Reporter.silent())
                 stats = writer.commit()             # all made: publishing is quicker than stopping
                 cache.file_digests.save(os.path.join(keep, SOURCE_DIGESTS))
+                cache.summaries.save(os.path.join(keep, SUMMARIES))
                 clock.lap("write")
             except BuildCancelled:
                 writer.shelve()
@@ -288,15 +290,16 @@ def _take_merged(plan: Plan, writer: SiteWriter, dirs: tuple[str, ...], snapshot
 
 def _open_cache(out_dir: str, cache: BuildCache) -> str:
     """The cache folder beside the output, made if missing, with the last build's source
-    digests taken into the build cache."""
+    digests and county summaries taken into the build cache."""
     keep = cache_folder(out_dir, make=True)
     cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
+    cache.summaries.load(os.path.join(keep, SUMMARIES))
     return keep
 
 
 def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
     """What a long-running process's builds ask for first, made ready ahead: the hash of
-    every source file, each county.json decoded, the compiled theme (a first build that ran
+    every source file, each county's summary and search part, the compiled theme (a first build that ran
     the counties in workers, or found nothing to do, left these cold here) and a previous
     site to reuse as the stage. The first save after `zwgk serve` started on a city took
     1-1.5 s without them, 0.5 s with."""
@@ -310,7 +313,7 @@ def warm_up(site_dir: str, out_dir: str, cache: BuildCache) -> None:
                 prepare_portal_part(plan, held(fh.read()))   # for the portal's Library and search
         except OSError:
             pass
-    env = make_environment(portal_library(plan.site, plan.shared_pages, [], cache.snapshots), cache.templates)
+    env = make_environment(portal_library(plan.site, plan.shared_pages, []), cache.templates)
     for name in env.list_templates(extensions=("html", "xml")):
         env.get_template(name)                      # compiled once, into cache.templates
 

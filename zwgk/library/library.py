@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from zwgk.base import STANDARD_DOMAINS, Problem
+from zwgk.library.counts import CountyTotals, county_totals
 from zwgk.library.model import ApplyOptions, County, Document, Domain, Item, Office, Page, Report, Site, frozen_map
 from zwgk.library.pages import claimed_urls
 from zwgk.library.validate import CountyDraft, footer_from
@@ -27,6 +28,7 @@ class Library:
     _fulfilled_by: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _interpretations: Mapping[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _cited_by: Mapping[tuple[str, str], tuple[Item, ...]] = field(repr=False, default_factory=dict)
+    _totals: Mapping[str, CountyTotals] = field(repr=False, default_factory=dict)   # the portal's counties bring theirs
 
     def with_attachment_texts(self, slug: str, texts: Mapping[str, str]) -> "Library":
         """The library with the county's attachment texts (path relative to content/<county>/) for search."""
@@ -39,6 +41,12 @@ class Library:
             if county.slug == slug:
                 return county
         raise KeyError(slug)
+
+    def totals(self, slug: str) -> CountyTotals:
+        """What the county has published. The portal's counties have no items to count
+        (library/summary.py): theirs were counted when their summary was made."""
+        found = self._totals.get(slug)
+        return found if found is not None else county_totals(self.county(slug))
 
     def item(self, county: str, item_id: str) -> Item | None:
         return self._items.get((county, item_id))

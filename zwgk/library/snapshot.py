@@ -19,7 +19,6 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from zwgk.base import digest
-from zwgk.library import model
 from zwgk.library.library import Library, citations
 from zwgk.library.model import County, Page, Site, frozen_map
 
@@ -44,7 +43,7 @@ def county_snapshot(library: Library, county: County, identity: str) -> bytes:
     payload = {
         "format": FORMAT, "version": VERSION,
         "site": identity,                # a merge refuses counties made from another site, theme or zwgk
-        "county": _encode(slim),
+        "county": encode_model(slim),
         "fulfilled_by": {i.id: list(ds) for i in county.items
                          if (ds := [d.id for d in library.documents_for_item(c, i.id)])},
         "interpretations": {d.id: list(ds) for d in county.documents
@@ -63,24 +62,6 @@ def read_snapshot(data: bytes) -> dict:
     return payload
 
 
-class DecodedSnapshots:
-    """Decoded county.json files by their digest. Kept between builds (`zwgk serve`), an edit
-    to one county decodes only that county's county.json again (0.4 s for a city's 22
-    otherwise)."""
-
-    def __init__(self):
-        self._known: dict[str, tuple] = {}
-
-    def decode(self, key: str, read: Callable[[], bytes]) -> tuple:
-        """The county.json whose digest is key, decoded; read() gives its bytes when it is new here."""
-        return self._known.get(key) or _decode_snapshot(read())
-
-    def keep(self, used: dict[str, tuple], *, only: bool) -> None:
-        if only:
-            self._known.clear()
-        self._known.update(used)
-
-
 SnapshotRef = tuple[str, Callable[[], bytes]]     # a county.json's digest, and how to read its bytes
 
 
@@ -89,17 +70,16 @@ def held(data: bytes) -> SnapshotRef:
     return digest(data), lambda: data
 
 
-def portal_library(site: Site, shared_pages: typing.Iterable[Page], snapshots: typing.Iterable[SnapshotRef],
-                   decoded: DecodedSnapshots | None = None, remember: bool = True) -> Library:
-    """The Library the portal is made from: counties from their county.json, documents without
-    their text, attachments without theirs.
+def site_from_snapshots(site: Site, shared_pages: typing.Iterable[Page],
+                        snapshots: typing.Iterable[SnapshotRef]) -> Library:
+    """The whole site from its counties' county.json files: documents without their text,
+    attachments without theirs (the portal's pages need less: summary.py)."""
+    return _library(site, shared_pages, [_decode_snapshot(read()) for _key, read in snapshots])
 
-    The decoded county.json files are kept in `decoded` for the next call: remember=True
-    keeps only these, remember=False (a part of the portal made ahead) adds them to the others."""
-    decoded = decoded or DecodedSnapshots()
-    used = {key: decoded.decode(key, read) for key, read in snapshots}
-    decoded.keep(used, only=bool(used) and remember)
-    return _library(site, shared_pages, used.values())
+
+def snapshot_county(snapshot: bytes) -> County:
+    """The county of a county.json, its documents without their text."""
+    return _decode_snapshot(snapshot)[0]
 
 
 def county_library(site: Site, snapshot: bytes) -> Library:
@@ -131,25 +111,26 @@ def _decode_snapshot(data: bytes, whole: bool = False) -> tuple:
         county["attachment_texts"] = {}
         for doc in county["documents"]:
             doc["body"] = ""
-    return (_decode(County, county), {k: tuple(v) for k, v in payload["fulfilled_by"].items()},
+    return (decode_model(County, county), {k: tuple(v) for k, v in payload["fulfilled_by"].items()},
             {k: tuple(v) for k, v in payload["interpretations"].items()})
 
 
 # --- the model as JSON and back, driven by the dataclasses' own type hints -------------------
 
-def _encode(value: Any) -> Any:
+def encode_model(value: Any) -> Any:
+    """A model value (dataclasses, tuples, mappings, dates) as plain JSON values."""
     # Most values are strings and tuples of them: they are tested first (25 ms a county before).
     if value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, (tuple, list)):
-        return [_encode(v) for v in value]
+        return [encode_model(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     names = _field_names(type(value))
     if names is not None:
-        return {name: _encode(getattr(value, name)) for name in names}
+        return {name: encode_model(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
-        return {k: _encode(v) for k, v in value.items()}
+        return {k: encode_model(v) for k, v in value.items()}
     return value
 
 
@@ -165,7 +146,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 def _decoder(cls: type) -> Callable[[dict], Any]:
     """A function that makes a cls from its JSON, built once per class from its type hints
     (23,000 items decode in 0.2 s this way; a generic walk per value took 1.1 s)."""
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = typing.get_type_hints(cls)      # resolved in the class's own module
     converters = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls) if f.name != "root"]
 
     def decode(value: dict) -> Any:
@@ -203,5 +184,6 @@ def _converter(kind: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _decode(kind: type, value: dict) -> Any:
+def decode_model(kind: type, value: dict) -> Any:
+    """A kind (a model dataclass) from what encode_model made of one."""
     return _decoder(kind)(value)

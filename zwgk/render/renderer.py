@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from zwgk.base import AUDIENCES, CATEGORIES, LEVELS, MODES, annual_report, category_heading, columns, default_theme
-from zwgk.library import (KIND, County, Library, PagePlan, active_documents, county_columns, county_pages, county_totals,
+from zwgk.library import (KIND, County, Library, PagePlan, active_documents, county_columns, county_pages,
                           guide_page, level_spans, portal_pages, rules_documents, sitemap_paths, urls)
 from zwgk.render.markdown import make_markdown
 from zwgk.render.official import attachments, lay_out
@@ -181,7 +181,7 @@ class Renderer:
 
     def _portal(self, job: PagePlan) -> str:
         lib = self.library
-        rows = [(c, county_totals(c)) for c in lib.counties]
+        rows = [(c, lib.totals(c.slug)) for c in lib.counties]
         return self._layout(KIND[job.kind].template, job, title=lib.site.title, crumbs=[], column="首页",
                           rows=rows, pages=lib.pages)
 
@@ -189,12 +189,12 @@ class Renderer:
         county = self.library.county(job.county)
         # The county's home is where its site starts: no breadcrumb (it would only link to itself).
         return self._layout(KIND[job.kind].template, job, title=f"{county.name}政务公开事项标准目录", county=county,
-                          crumbs=[], column="首页", latest=county.documents[:10], totals=county_totals(county),
+                          crumbs=[], column="首页", latest=county.documents[:10], totals=self.library.totals(county.slug),
                           columns=county_columns(county))
 
     def _catalog(self, job: PagePlan) -> str:
         county = self.library.county(job.county)
-        totals = county_totals(county)
+        totals = self.library.totals(county.slug)
         return self._layout(KIND[job.kind].template, job, title=columns.CATALOG, county=county,
                           crumbs=self._county_crumbs(county) + [(columns.CATALOG, job.dest)], totals=totals,
                           updated={d.slug: self._domain_dated(d).updated for d in totals.domains})
