@@ -205,6 +205,10 @@ def test_a_damaged_summary_cache_only_costs_decoding_again(tmp_path, monkeypatch
     build_site(site, out)
     assert sorted(set(decoded)) == ["jia", "yi"]
     assert_same_as_clean_build(site, out, tmp_path)
+    write_files(site, {"catalog/jia/county.yaml": f"name: 甲县\ncode: '990904'\n" + OFFICE_YAML})
+    decoded.clear()
+    build_site(site, out)
+    assert "yi" not in decoded            # the file was written again whole
 
 
 def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):

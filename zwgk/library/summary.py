@@ -55,6 +55,8 @@ class Summaries:
         self._known: dict[str, tuple[CountySummary, dict]] = {}   # key -> (summary, its JSON)
         self._stored: dict[str, dict] = {}                        # the file's, decoded when asked
         self._used: dict[str, tuple[CountySummary, dict]] = {}    # asked for since the last save
+        self._saved: set[str] = set()                              # the keys the file holds
+        self._made = False                                         # a summary not in the file
 
     def load(self, path: str) -> None:
         if self._known or self._stored:
@@ -66,6 +68,7 @@ class Summaries:
             return
         if isinstance(payload, dict) and payload.get("format") == FORMAT and isinstance(payload.get("counties"), dict):
             self._stored = payload["counties"]
+            self._saved = set(self._stored)
 
     def summary(self, key: str, county: Callable[[], County]) -> CountySummary:
         """The summary under key, made from county() when there is none yet."""
@@ -73,6 +76,7 @@ class Summaries:
         if found is None:
             made = summarise(county())
             found = (made, {"county": encode_model(made.county), "totals": encode_model(made.totals)})
+            self._made = True
         self._known[key] = self._used[key] = found
         return found[0]
 
@@ -85,12 +89,17 @@ class Summaries:
 
     def save(self, path: str) -> None:
         """Keep the summaries asked for since the last save, and only those, for the next build.
-        A build that asked for none (its portal was carried over) leaves the file as it is."""
-        if not self._used:
+        A build that asked for none (its portal was carried over), or for the same ones, leaves
+        the file as it is."""
+        used, self._used = self._used, {}
+        if not used:
             return
-        payload = {"format": FORMAT, "counties": {key: raw for key, (_summary, raw) in sorted(self._used.items())}}
+        self._known, self._stored = used, {}
+        if not self._made and used.keys() == self._saved:
+            return
+        payload = {"format": FORMAT, "counties": {key: raw for key, (_summary, raw) in sorted(used.items())}}
         temp = f"{path}.tmp"                    # one build at a time writes here (the build lock)
         with open(temp, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(temp, path)
-        self._known, self._stored, self._used = dict(self._used), {}, {}
+        self._saved, self._made = set(used), False

@@ -65,19 +65,33 @@ def _skipped(name: str, folder: bool) -> bool:
 
 
 def tree_files(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
-    """Every file under top (relative posix path -> full path), skipping caches and hidden files."""
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d, folder=True))
-        prefix = dirpath[len(top) + 1:].replace(os.sep, "/")
-        prefix = prefix + "/" if prefix else ""
-        for name in sorted(filenames):
-            if _skipped(name, folder=False) or (suffixes and not name.endswith(suffixes)):
-                continue
-            full = os.path.join(dirpath, name)
-            if os.path.isfile(full):
-                found[prefix + name] = full
+    """Every file under top (relative posix path -> full path), skipping caches and hidden files.
+    As os.walk: linked files count, linked folders are not entered. The folder listing says
+    what is a file: a province's 71,000 source files took 71,000 stat calls more (0.3 s)."""
+    found: dict[str, str] = {}
+    _walk_files(top, "", suffixes, found)
     return found
+
+
+def _walk_files(folder: str, prefix: str, suffixes: tuple[str, ...], found: dict[str, str]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not _skipped(entry.name, folder=True):
+                    folders.append(entry)
+            elif entry.is_file() and not _skipped(entry.name, folder=False) \
+                    and (not suffixes or entry.name.endswith(suffixes)):
+                found[prefix + entry.name] = entry.path
+        except OSError:
+            continue
+    for entry in folders:
+        _walk_files(entry.path, f"{prefix}{entry.name}/", suffixes, found)
 
 
 def tree_digests(top: str, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
