@@ -2,7 +2,7 @@
 
     python bench/city.py                    # the default city, then 1k / 30k / 100k items
     python bench/city.py --no-scaling       # the default city only
-    python bench/city.py --noise            # full builds quiet and right after a mass delete
+    python bench/city.py --noise            # full builds quiet, right after a mass delete, and (as root) with the page cache dropped
     python bench/city.py --no-city --sizes 1k,30k,100k,200c   # the scaling table up to a province
 
 It copies the engine (zwgk/, with themes/ and search/ inside it as the wheel has them) to a scratch folder first, so the figures
@@ -273,33 +273,59 @@ def scaling(engine: str, work: str, run_dir: str, sizes: list[str]) -> None:
 
 def noise(engine: str, work: str, run_dir: str, runs: int, quiet_seconds: float) -> None:
     """The file system's part of a full build: a build into a new folder after a quiet spell
-    (nothing deleted for quiet_seconds), then one into the same place right after deleting
-    that output (70,000 files), as a CI job that starts with `rm -rf public` does."""
+    (nothing deleted for quiet_seconds), one into the same place right after deleting that
+    output (70,000 files), as a CI job that starts with `rm -rf public` does, and, when run as
+    root, one right after the kernel dropped its page cache (free memory, nothing deleted).
+    Each row has the memory the kernel had free when the build started."""
     site = os.path.join(work, "city")
     generate(site, 22)
     print(f"== file-system noise: the city's full build into a new folder, {runs} rounds")
-    print(f"{'round':>5}  {'when':<28} {'wall s':>7} {'CPU s':>7} {'system s':>8}  load")
+    print(f"{'round':>5}  {'when':<30} {'wall s':>7} {'CPU s':>7} {'system s':>8} {'free MB':>8}  load")
+
+    def row(n: int, when: str, out: str) -> None:
+        free = free_mb()
+        done = zwgk(engine, "build", site, "--out", out)
+        print(f"{n:5d}  {when:<30} {done.seconds:7.1f} {done.cpu:7.1f} {done.system:8.1f} {free:8.0f}  {load()}")
+
     for n in range(1, runs + 1):
         out = os.path.join(run_dir, f"noise-{n}")
         time.sleep(quiet_seconds)
-        quiet = zwgk(engine, "build", site, "--out", out)
-        print(f"{n:5d}  {f'after {quiet_seconds:.0f} s with no delete':<28} {quiet.seconds:7.1f} {quiet.cpu:7.1f} "
-              f"{quiet.system:8.1f}  {load()}")
+        row(n, f"after {quiet_seconds:.0f} s with no delete", out)
         started = time.perf_counter()
         remove_output(out)
-        deleted = time.perf_counter() - started
-        after = zwgk(engine, "build", site, "--out", out)
-        print(f"{n:5d}  {f'right after rm -rf ({deleted:.1f} s)':<28} {after.seconds:7.1f} {after.cpu:7.1f} "
-              f"{after.system:8.1f}  {load()}")
+        row(n, f"right after rm -rf ({time.perf_counter() - started:.1f} s)", out)
         remove_output(out)
+        time.sleep(quiet_seconds)
+        if drop_page_cache():
+            row(n, "right after dropping the cache", out)
+            remove_output(out)
+        else:
+            print(f"{n:5d}  {'(dropping the cache needs root)':<30}")
+
+
+def free_mb() -> float:
+    """MemFree of /proc/meminfo: memory the kernel can hand out without reclaiming any."""
+    with open("/proc/meminfo", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("MemFree:")) / 1024
+
+
+def drop_page_cache() -> bool:
+    """Written-back, then dropped: the next build starts with the machine's memory free."""
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w", encoding="ascii") as fh:
+            fh.write("3\n")
+        return True
+    except OSError:
+        return False
 
 
 def remove_output(out: str) -> None:
-    """The output and what the build keeps beside it (the portal search's parts): the next
+    """The output and what the build keeps beside it (the cache folder: search parts, digests, summaries): the next
     build into the same folder is a full build again."""
     shutil.rmtree(out)
     parent, name = os.path.split(out)
-    for kept in ("search", "previous", "staging"):
+    for kept in ("cache", "previous", "staging"):
         shutil.rmtree(os.path.join(parent, f".{name}.{kept}"), ignore_errors=True)
 
 

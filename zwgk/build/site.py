@@ -62,7 +62,7 @@ class BuildResult:
 
     @property
     def library(self) -> Library:
-        """The site as the portal sees it (from every county.json: documents without their body)."""
+        """The whole site from every county.json (documents without their body), made when first asked for."""
         if callable(self._library):
             self._library = self._library()
         return self._library
