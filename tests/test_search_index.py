@@ -11,7 +11,7 @@ import pytest
 from zwgk.library import load_library
 from zwgk.outputs.search import county_search_outputs, portal_search_outputs, search_outputs
 from zwgk.outputs.search.analysis import normalize, tokenize
-from zwgk.outputs.search.browser_index import build_index
+from zwgk.outputs.search.browser_index import build_index, js_codes, js_data
 from zwgk.outputs.search.postings import ALPHABET as _ALPHABET
 from zwgk.outputs.search.postings import BASE, term_hash
 from zwgk.outputs.search.records import FACETS, ZONES, Record
@@ -311,3 +311,13 @@ def test_a_portal_with_nothing_to_find_still_has_an_index():
     empty = make_part("jia", [], PORTAL_FACETS)
     files = {dest: _payload(text)[1] for dest, text in _files(portal_index_files([empty], [], PORTAL_FACETS, ())).items()}
     assert files["search/index.js"]["count"] == 0 and "search/s/0.js" in files
+
+
+def test_a_long_posting_file_is_the_script_js_data_would_write_and_safe_in_html():
+    """Long postings are written without escaping (js_codes): right only while the codes'
+    alphabet needs none, in JSON, in a <script> or in HTML."""
+    codes = "".join(_ALPHABET) * 3
+    made = js_codes("s/1a-0", codes)
+    assert made == js_data("s/1a-0", codes)
+    assert not set(codes) & set("\"\\<>&'\u2028\u2029") and codes.isprintable()
+

@@ -71,6 +71,13 @@ def js_data(name: str, payload) -> bytes:
     return f'zwgkData({json.dumps(name)},{text});\n'.encode("utf-8")
 
 
+def js_codes(name: str, codes: str) -> bytes:
+    """js_data(name, codes) for a posting's codes: ALPHABET only (postings.py), which needs no
+    escaping in JSON, a <script> or HTML, so the bytes are put together without scanning them
+    (a province's 370 MB of postings: 1.3 s of every edit, 0.1 s this way)."""
+    return b"".join((b"zwgkData(", json.dumps(name).encode("utf-8"), b',"', codes.encode("ascii"), b'");\n'))
+
+
 def _normalized_codes(original: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Code points of the normalised text (as analysis.normalize gives it), with the
     original indexes of characters that became more than one code point and how many
@@ -205,7 +212,7 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     pair_texts = shard_texts(pairs, shards, big, own)
     checkpoint()
     files = [shard_file(s, char_texts.get(s, ""), pair_texts.get(s, "")) for s in range(shards)]
-    files += [(f"s/{key}", js_data(f"s/{key}", own[key])) for key in sorted(own)]
+    files += [(f"s/{key}", js_codes(f"s/{key}", own[key])) for key in sorted(own)]
     segments, own_pieces = text_segments(records, text)
     files += own_pieces
     payload = index_payload(records, base, facets, text.lengths, shards, len(own_pieces), segments, synonyms)

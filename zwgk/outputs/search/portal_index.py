@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from zwgk.base import never
-from zwgk.outputs.search.browser_index import (build_index, js_data, lay_out, payload_of, piece_count, shard_count,
+from zwgk.outputs.search.browser_index import (build_index, js_codes, js_data, lay_out, payload_of, piece_count, shard_count,
                                                shard_file, text_segments, version_of)
 from zwgk.outputs.search.portal_parts import (KINDS, PAIR_SHIFT, SPILLED, SUB_BITS, SUB_BUCKETS, ZONE_BITS, Part,
                                               make_part, reversed_bits)
@@ -83,7 +83,7 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
             for s in range(j, shards, buckets):
                 yield out(*shard_file(s, char_texts.get(s, ""), pair_texts.get(s, "")))
             for key in sorted(own):
-                yield out(f"s/{key}", js_data(f"s/{key}", own[key]))
+                yield out(f"s/{key}", js_codes(f"s/{key}", own[key]))
     pieces = 0
     if shared_part is not None:
         shared_segments, files = text_segments(shared, lay_out(shared))
