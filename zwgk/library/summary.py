@@ -100,6 +100,7 @@ class Summaries:
         payload = {"format": FORMAT, "counties": {key: raw for key, (_summary, raw) in sorted(used.items())}}
         temp = f"{path}.tmp"                    # one build at a time writes here (the build lock)
         with open(temp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+            # json.dumps, not json.dump: dump streams through the pure-Python encoder.
+            fh.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
         os.replace(temp, path)
         self._saved, self._made = set(used), False
