@@ -100,9 +100,9 @@
     });
   };
 
-  /** A shard parsed into a Map from term to posting. */
-  Engine.prototype.shard = function (h) {
-    var self = this, name = "s/" + h.toString(36);
+  /** A shard of a block parsed into a Map from term to posting. */
+  Engine.prototype.shard = function (block, h) {
+    var self = this, name = block[0] + "s/" + h.toString(36);
     if (!this["_" + name]) this["_" + name] = this.file(name).then(function (data) {
       var map = new Map();
       data.forEach(function (section, pair) {
@@ -118,19 +118,34 @@
     return this["_" + name];
   };
 
-  /** What the index holds for one term: per record, BM25F tf and (for pairs) positions. */
-  /** What the term's shard says of it: {posting, count: 0}, or {file, count} for a posting with
-   *  a file of its own (count: its entries). Kept in this.infos once known. */
+  /** How many numbers a posting holds: each ends with a final digit. */
+  function entries(posting) {
+    var n = 0;
+    for (var i = 0; i < posting.length; i++) if (DIGIT[posting.charCodeAt(i)] < BASE) n++;
+    return n;
+  }
+
+  /** What the term's shards say of it, one share per block that has it: {shares, count}, each
+   *  share {block, posting} or {block, file} for a posting with a file of its own; count: the
+   *  entries of all of them. Kept in this.infos once known. */
   Engine.prototype.lookup = function (term) {
     var self = this;
     if (!this.lookups.has(term)) this.lookups.set(term, this.ready().then(function (ix) {
-      return self.shard(termHash(term) % ix.shards);
-    }).then(function (shard) {
-      var posting = shard.map.get(term), info = { posting: posting || "", count: 0 };
-      if (posting && posting.charAt(0) === "~") {
-        var marker = posting.slice(1).split("~");
-        info = { file: shard.name + "-" + marker[0], count: Number(marker[1]) };
-      }
+      return Promise.all(ix.blocks.map(function (block) { return self.shard(block, termHash(term) % block[3]); }));
+    }).then(function (shards) {
+      var info = { shares: [], count: 0 };
+      shards.forEach(function (shard, b) {
+        var posting = shard.map.get(term);
+        if (!posting) return;
+        if (posting.charAt(0) === "~") {
+          var marker = posting.slice(1).split("~");
+          info.shares.push({ block: b, file: shard.name + "-" + marker[0] });
+          info.count += Number(marker[1]);
+        } else {
+          info.shares.push({ block: b, posting: posting });
+          info.count += entries(posting);
+        }
+      });
       self.infos.set(term, info);
       return info;
     }));
@@ -142,8 +157,10 @@
     var self = this;
     if (this.terms.has(term)) return this.terms.get(term);
     var p = this.lookup(term).then(function (info) {
-      return info.file ? self.file(info.file) : info.posting;
-    }).then(function (posting) { return self.parseTerm(term, posting); });
+      return Promise.all(info.shares.map(function (share) {
+        return share.file ? self.file(share.file) : share.posting;
+      })).then(function (postings) { return self.parseTerm(term, info.shares, postings); });
+    });
     this.terms.set(term, p);
     return p;
   };
@@ -163,31 +180,39 @@
     return terms.filter(function (t) { return kept.indexOf(t) >= 0; });
   };
 
-  /** A term's posting: per record its tf (each occurrence counted by its zone's weight) and,
-   *  for a pair, the range of its positions; each position with the zone it stands in. */
-  Engine.prototype.parseTerm = function (term, posting) {
-    var ix = this.index, weights = ix.weights, nums = decode(posting), recs = new Map();
-    var pair = Array.from(term).length === 2;
+  /** A term's posting, its blocks' shares one after another (postings: their codes): per record
+   *  its tf (each occurrence counted by its zone's weight) and, for a pair, the range of its
+   *  positions; each position with the zone it stands in. A share counts its positions (or
+   *  records) from its block's offset. */
+  Engine.prototype.parseTerm = function (term, shares, postings) {
+    var ix = this.index, weights = ix.weights, recs = new Map();
+    var pair = Array.from(term).length === 2, decoded = postings.map(decode);
     if (pair) {
-      var positions = new Array(nums.length), zones = new Int8Array(nums.length), at = 0, r = -1, next = 0, entry = null;
-      for (var i = 0; i < nums.length; i++) {
-        at += Math.floor(nums[i] / 5); positions[i] = at; zones[i] = nums[i] % 5;
-        if (at >= next) {
-          r = upperBound(ix.starts, at) - 1;
-          next = r + 1 < ix.count ? ix.starts[r + 1] : Infinity;
-          entry = { tf: 0, from: i, to: i };
-          recs.set(r, entry);
+      var total = decoded.reduce(function (n, nums) { return n + nums.length; }, 0);
+      var positions = new Array(total), zones = new Int8Array(total), i = 0, r = -1, next = 0, entry = null;
+      decoded.forEach(function (nums, s) {
+        var at = ix.blocks[shares[s].block][1];
+        for (var j = 0; j < nums.length; j++, i++) {
+          at += Math.floor(nums[j] / 5); positions[i] = at; zones[i] = nums[j] % 5;
+          if (at >= next) {
+            r = upperBound(ix.starts, at) - 1;
+            next = r + 1 < ix.count ? ix.starts[r + 1] : Infinity;
+            entry = { tf: 0, from: i, to: i };
+            recs.set(r, entry);
+          }
+          entry.tf += weights[zones[i]];
+          entry.to = i + 1;
         }
-        entry.tf += weights[zones[i]];
-        entry.to = i + 1;
-      }
+      });
       return { term: term, pair: true, recs: recs, positions: positions, zones: zones, set: new Set(positions) };
     }
-    var rec = 0;
-    for (var j = 0; j < nums.length; j++) {
-      rec += Math.floor(nums[j] / 5);
-      recs.set(rec, { tf: weights[nums[j] % 5], zone: nums[j] % 5 });
-    }
+    decoded.forEach(function (nums, s) {
+      var rec = ix.blocks[shares[s].block][2];
+      for (var j = 0; j < nums.length; j++) {
+        rec += Math.floor(nums[j] / 5);
+        recs.set(rec, { tf: weights[nums[j] % 5], zone: nums[j] % 5 });
+      }
+    });
     return { term: term, pair: false, recs: recs };
   };
 

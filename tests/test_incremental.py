@@ -172,6 +172,11 @@ def _counting_decoded_counties(monkeypatch) -> list[str]:
     return decoded
 
 
+def _add_an_item_to_jia(site: str) -> None:
+    with open(os.path.join(site, "catalog", "jia", "jy.yaml"), "a", encoding="utf-8") as fh:
+        fh.write(item_yaml("jy", 7, []))
+
+
 def test_a_new_build_process_decodes_no_unchanged_county_for_the_portal(tmp_path, monkeypatch):
     """The portal's pages show each county's totals: an unchanged county's come from the
     summary the last build kept beside the output, not from decoding its county.json again,
@@ -181,10 +186,7 @@ def test_a_new_build_process_decodes_no_unchanged_county_for_the_portal(tmp_path
     out = str(tmp_path / "public")
     build_site(site, out)
     assert os.path.exists(tmp_path / ".public.cache" / "summaries.json")
-    path = os.path.join(site, "catalog", "jia", "jy.yaml")
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    write_files(site, {"catalog/jia/jy.yaml": text + item_yaml("jy", 7, [])})
+    _add_an_item_to_jia(site)
     decoded.clear()
     build_site(site, out)
     assert "yi" not in decoded and "jia" in decoded
@@ -209,6 +211,35 @@ def test_a_damaged_summary_cache_only_costs_decoding_again(tmp_path, monkeypatch
     decoded.clear()
     build_site(site, out)
     assert "yi" not in decoded            # the file was written again whole
+
+
+def test_an_edit_to_one_county_makes_only_its_block_of_the_portals_postings_again(tmp_path, monkeypatch):
+    """A block of postings per county here (a province has 25 counties a block): an edit to 甲县
+    merges and writes 甲县's block; 乙县's (with the shared pages) is kept as it was, file by
+    file, and the portal still equals a clean build."""
+    from zwgk.outputs.search import portal_index
+    monkeypatch.setattr(portal_index, "BLOCK_COUNTIES", 1)
+    made: list[list[str]] = []
+    real = portal_index._block_files
+    monkeypatch.setattr(portal_index, "_block_files",
+                        lambda members, *args: made.append([p.meta["county"] for p in members]) or real(members, *args))
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    build_site(site, out)
+    assert made == [["jia"], ["yi", ""]]
+    before = stamps(out)
+    _add_an_item_to_jia(site)
+    made.clear()
+    build_site(site, out)
+    assert made == [["jia"]]
+    after = stamps(out)
+    blocks_before, blocks_after = ({f.split(os.sep)[2] for f in files if f.startswith(os.path.join("search", "b", ""))}
+                                   for files in (before, after))
+    kept = blocks_before & blocks_after
+    assert len(blocks_before) == len(blocks_after) == 2 and len(kept) == 1
+    kept_files = [f for f in before if f.startswith(os.path.join("search", "b", *kept, ""))]
+    assert kept_files and all(after[f] == before[f] for f in kept_files)       # not rewritten, not re-linked
+    assert_same_as_clean_build(site, out, tmp_path)
 
 
 def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):

@@ -115,41 +115,43 @@ def _assert_postings_hold_the_tokens(records, files):
             else:
                 want_chars.setdefault(tok, {})
                 want_chars[tok][r] = min(want_chars[tok].get(r, 9), zone)
+    # Each term's entries, (position or record, zone), its blocks' shares one after another.
     got_pairs, got_chars = {}, {}
-    for name, data in files.items():
-        if not name.startswith("s/") or "-" in name:
-            continue
-        for section, sink in zip(data, (got_chars, got_pairs)):
-            for entry in filter(None, section.split(",")):
-                width = 2 if sink is got_pairs else 1
-                term, posting = entry[:width], entry[width:]
-                assert term_hash(term) % index["shards"] == int(name[2:], 36)
-                if posting.startswith("~"):
-                    posting = files[f"{name}-{posting[1:]}"]
-                sink[term] = _decode(posting)
+    for folder, text_offset, record_offset, shards in index["blocks"]:
+        for name, data in files.items():
+            if not name.startswith(f"{folder}s/") or "-" in name:
+                continue
+            for section, sink, offset in zip(data, (got_chars, got_pairs), (record_offset, text_offset)):
+                for entry in filter(None, section.split(",")):
+                    width = 2 if sink is got_pairs else 1
+                    term, posting = entry[:width], entry[width:]
+                    assert term_hash(term) % shards == int(name[len(folder) + 2:], 36)
+                    if posting.startswith("~"):
+                        posting = files[f"{name}-{posting[1:]}"]
+                    at = offset
+                    for v in _decode(posting):
+                        at += v // len(ZONES)
+                        sink.setdefault(term, []).append((at, v % len(ZONES)))
     assert set(got_pairs) == set(want_pairs)
-    for term, nums in got_pairs.items():
-        positions = [sum(v // len(ZONES) for v in nums[:i + 1]) for i in range(len(nums))]
-        assert positions == [p for p, _zone in want_pairs[term]], term
-        assert [v % len(ZONES) for v in nums] == [zone for _p, zone in want_pairs[term]], term   # each with its zone
-        assert all(text[p:p + 2] == term for p in positions)
+    for term, entries in got_pairs.items():
+        assert sorted(entries) == entries == want_pairs[term], term      # each position with its zone
+        assert all(text[p:p + 2] == term for p, _zone in entries)
     assert set(got_chars) == set(want_chars)
-    for term, nums in got_chars.items():
-        recs, r = {}, 0
-        for v in nums:
-            r += v // len(ZONES)
-            recs[r] = v % len(ZONES)
-        assert recs == want_chars[term], term
+    for term, entries in got_chars.items():
+        assert sorted(entries) == entries and dict(entries) == want_chars[term], term
 
 
-@pytest.mark.parametrize("bucket_entries", [10 ** 9, 300])
-def test_the_portal_merged_county_by_county_holds_the_tokens_of_every_countys_text(bucket_entries, monkeypatch, tmp_path):
+@pytest.mark.parametrize("bucket_entries, block_counties", [(10 ** 9, 25), (300, 25), (10 ** 9, 1), (300, 1)])
+def test_the_portal_merged_county_by_county_holds_the_tokens_of_every_countys_text(bucket_entries, block_counties,
+                                                                                    monkeypatch, tmp_path):
     """The portal's index is merged from one part per county, a bucket of terms at a time (300
-    entries a bucket: dozens of buckets); its postings are those of all the text at once."""
+    entries a bucket: dozens of buckets), into blocks of counties; its postings, each block's
+    shares one after another, are those of all the text at once."""
     from zwgk.outputs.search import PartStore, portal_search_outputs, portal_search_part
     from zwgk.outputs.search import portal_index
     from zwgk.outputs.search.records import portal_records
     monkeypatch.setattr(portal_index, "BUCKET_ENTRIES", bucket_entries)
+    monkeypatch.setattr(portal_index, "BLOCK_COUNTIES", block_counties)
     library = load_library(REPO).library
     parts = PartStore(str(tmp_path / "parts"))
     for county in library.counties:
@@ -159,8 +161,10 @@ def test_the_portal_merged_county_by_county_holds_the_tokens_of_every_countys_te
     records = portal_records(library)
     assert files["index"]["count"] == len(records)
     _assert_postings_hold_the_tokens(records, files)
+    blocks = files["index"]["blocks"]
+    assert len(blocks) == -(-len(library.counties) // block_counties)
     if bucket_entries < 10 ** 9:
-        assert files["index"]["shards"] % 16 == 0        # a multiple of the buckets merged
+        assert all(shards % 16 == 0 for _folder, _text, _records, shards in blocks)   # a multiple of the buckets merged
     assert sorted(os.listdir(tmp_path / "parts")) == sorted([f"key-{c.slug}.part" for c in library.counties])
 
 

@@ -269,9 +269,18 @@ def test_the_shipped_dictionary_has_a_source_for_every_group_and_no_term_twice()
     assert len(terms) == len(set(terms))
 
 
-def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_included(demo, tmp_path):
-    """The portal's index is made from the counties' county.json files, as a merged build makes it."""
+@pytest.mark.parametrize("block_counties, common", [(25, None), (1, None), (1, 3)])
+def test_the_portal_finds_what_the_counties_find_document_texts_and_attachments_included(demo, tmp_path, monkeypatch,
+                                                                                         block_counties, common):
+    """The portal's index is made from the counties' county.json files, as a merged build makes it;
+    with a block of postings per county too, and then with every pair standing more than 3
+    times as a common one, whose count the engine adds up over the blocks."""
     from zwgk.build import build_site
+    from zwgk.outputs.search import browser_index, portal_index, rank
+    monkeypatch.setattr(portal_index, "BLOCK_COUNTIES", block_counties)
+    if common:
+        monkeypatch.setattr(rank, "COMMON", common)
+        monkeypatch.setattr(browser_index, "COMMON", common)
     out = str(tmp_path / "public")
     build_site(REPO, out)
     queries = ["低保", "户政大队", "征地补偿", "申请低保", "社会救助资金", "2024"]

@@ -16,16 +16,18 @@ from zwgk.publish import SiteWriter, StageFiles, Stamp
 from zwgk.render import Renderer, plan_portal
 
 
-def _completeness(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
+# The portal's files besides its pages, from the portal's Library (made from every county.json);
+# kept(folder) carries a folder of files over from the live site as they are, if it can.
+def _completeness(library: Library, plan: Plan, kept: Callable[[str], bool]) -> list[tuple[str, bytes]]:
     return completeness_page(library)
 
 
-def _portal_search(library: Library, plan: Plan) -> Iterable[tuple[str, bytes]]:
-    return portal_search_outputs(library, plan.search_parts, plan.checkpoint, scratch=plan.search_parts.folder)
+def _portal_search(library: Library, plan: Plan, kept: Callable[[str], bool]) -> Iterable[tuple[str, bytes]]:
+    return portal_search_outputs(library, plan.search_parts, plan.checkpoint, scratch=plan.search_parts.folder,
+                                 kept=kept)
 
 
-# The portal's files besides its pages, from the portal's Library (made from every county.json).
-def _furniture(library: Library, plan: Plan) -> list[tuple[str, bytes]]:
+def _furniture(library: Library, plan: Plan, kept: Callable[[str], bool]) -> list[tuple[str, bytes]]:
     """The portal's footer marks (党政机关网站标识, 找错), copied from content/."""
     out = []
     for name, image, _link, _alt in library.site.footer.furniture:
@@ -63,6 +65,11 @@ def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: s
         hexdigest, written = files.put(dest, data)
         entries.append((dest, hexdigest, fingerprint, written))
 
+    def kept(folder: str) -> bool:
+        found = files.live_under(folder)
+        entries.extend((dest, hexdigest, fingerprint, False) for dest, hexdigest in found)
+        return bool(found)
+
     renderer = Renderer(library, plan.history, plan.cache.templates)
     jobs = plan_portal(library)
     for job in jobs:
@@ -71,7 +78,7 @@ def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: s
         put(f"{urls.assets('')}/{rel}", data)
     for producer in PORTAL_PRODUCERS if producers else ():
         plan.checkpoint()
-        for dest, data in producer(library, plan):
+        for dest, data in producer(library, plan, kept):
             put(dest, data)
     return entries, len(jobs)
 

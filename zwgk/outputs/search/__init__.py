@@ -25,11 +25,13 @@ def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], 
 
 
 def portal_search_outputs(library: Library, parts: PartStore | None = None, checkpoint: Callable[[], None] = never,
-                          scratch: str | None = None) -> Iterator[tuple[str, bytes]]:
+                          scratch: str | None = None,
+                          kept: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, bytes]]:
     """The cross-county index under search/, a file at a time: every county's records, full text
     included; the text itself is read from the counties' own indexes (county_search_outputs).
     parts: every county's part, made ahead (portal_search_part; the build's library has no
-    document text to make them from); scratch: a folder for the merge."""
+    document text to make them from); scratch: a folder for the merge; kept(folder): whether
+    the live files of a block of postings made from the same parts are kept (portal_index.py)."""
     if parts is None:           # made here, in memory, from the library (whose documents have their text)
         parts = PartStore()
         for county in library.counties:
@@ -39,7 +41,8 @@ def portal_search_outputs(library: Library, parts: PartStore | None = None, chec
     if missing:
         raise ValueError(f"no search part for {', '.join(missing)}")
     shared = [page_record("", "", page) for page in library.pages]
-    yield from portal_index_files(county_parts, shared, PORTAL_FACETS, synonym_groups(library.site), checkpoint, scratch)
+    yield from portal_index_files(county_parts, shared, PORTAL_FACETS, synonym_groups(library.site), checkpoint, scratch,
+                                  kept)
     parts.keep_only(p.key for p in county_parts)
 
 

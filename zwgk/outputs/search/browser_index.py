@@ -3,8 +3,13 @@
 Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
   index.js     records: text lengths (each the difference from the one before, zigzag coded),
                their URL template and facet values (`columns`: per column, runs of one
-               value over the records in order); shard and piece counts; the ranking's
-               constants and the synonym groups.
+               value over the records in order); the blocks of postings and the piece
+               count; the ranking's constants and the synonym groups.
+               `blocks`: [folder, text offset, record offset, shards] for each block of
+               postings. A county's index has one, folder "" (its s/ files); the portal's
+               has one per BLOCK_COUNTIES counties (portal_index.py), each in its folder
+               b/<key>/, so an edit rewrites one block's postings. A term's posting is its
+               blocks' postings one after another, each counted from its block's offsets.
   s/<h>.js     shard h (base 36) = FNV-1a(term) % shards: ["<characters>", "<pairs>"], each
                a comma list of term + posting. A pair's posting is the ascending positions
                of the pair in the site text (all records joined by newlines), each with the
@@ -38,7 +43,7 @@ from zwgk.outputs.search.postings import char_postings, pair_postings, shard_tex
 from zwgk.outputs.search.rank import BM25_B, BM25_K1, COMMON, INTENTS, ZONE_WEIGHTS
 from zwgk.outputs.search.records import DEMOTED, FACETS, ZONE_END, ZONES, Record
 
-FORMAT = 2
+FORMAT = 3
 # Normalised code points per text piece. Showing a result costs its piece, and the portal
 # reads the counties' pieces (segments, below). Measured on the 22-county city's portal
 # (bench/search_vs_pagefind.py --portal, four queries): a cold query fetched 301-315 KB with
@@ -196,7 +201,8 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     prefix = f"{base}/search/" if base else "search/"
     if not records:
         files = [("s/0", js_data("s/0", ["", ""])), ("t/0", js_data("t/0", [0, "", ""]))]
-        payload = index_payload(records, base, facets, np.zeros(0, np.int64), 1, 1, [["", 0, 0, 1]], synonyms)
+        payload = index_payload(records, base, facets, np.zeros(0, np.int64), [["", 0, 0, 1]], 1, [["", 0, 0, 1]],
+                                synonyms)
         payload["version"] = version(files)
         return [(f"{prefix}{name}.js", data) for name, data in files + [("index", js_data("index", payload))]]
     text = lay_out(records)
@@ -215,7 +221,8 @@ def build_index(records: list[Record], base: str, facets=FACETS, checkpoint: Cal
     files += [(f"s/{key}", js_codes(f"s/{key}", own[key])) for key in sorted(own)]
     segments, own_pieces = text_segments(records, text)
     files += own_pieces
-    payload = index_payload(records, base, facets, text.lengths, shards, len(own_pieces), segments, synonyms)
+    payload = index_payload(records, base, facets, text.lengths, [["", 0, 0, shards]], len(own_pieces), segments,
+                            synonyms)
     payload["version"] = version(files)
     files.append(("index", js_data("index", payload)))
     return [(f"{prefix}{name}.js", data) for name, data in files]
@@ -227,9 +234,9 @@ def shard_count(posting_bytes: int, terms: int, multiple: int = 1) -> int:
     return -(-shards // multiple) * multiple
 
 
-def shard_file(s: int, char_text: str, pair_text: str) -> tuple[str, bytes]:
+def shard_file(s: int, char_text: str, pair_text: str, folder: str = "") -> tuple[str, bytes]:
     # Terms are word characters and postings use ALPHABET: nothing to escape.
-    name = _name("s", s)
+    name = folder + _name("s", s)
     return name, f'zwgkData("{name}",["{char_text}","{pair_text}"]);\n'.encode("utf-8")
 
 
@@ -296,13 +303,13 @@ def facet_rows(records: list[Record], base: str, names: list[str]) -> list[list]
     return runs
 
 
-def index_payload(records, base, facets, lengths, shards, pieces, segments, synonyms) -> dict:
+def index_payload(records, base, facets, lengths, blocks, pieces, segments, synonyms) -> dict:
     names = [name for name, _label in facets]
-    return payload_of(facet_rows(records, base, names), len(records), facets, lengths, shards, pieces,
+    return payload_of(facet_rows(records, base, names), len(records), facets, lengths, blocks, pieces,
                       segments, synonyms)
 
 
-def payload_of(row_runs: list[list], count: int, facets, lengths, shards, pieces, segments, synonyms) -> dict:
+def payload_of(row_runs: list[list], count: int, facets, lengths, blocks, pieces, segments, synonyms) -> dict:
     """index.js: row_runs as facet_rows gives them, over every record in order."""
     names = [name for name, _label in facets]
     values = [set() for _name in names]
@@ -323,7 +330,7 @@ def payload_of(row_runs: list[list], count: int, facets, lengths, shards, pieces
             else:
                 column += [v, n]
     return {
-        "format": FORMAT, "version": "", "count": count, "shards": shards, "pieces": pieces,
+        "format": FORMAT, "version": "", "count": count, "blocks": blocks, "pieces": pieces,
         "piece": PIECE, "segments": segments, "weights": list(ZONE_WEIGHTS), "k1": BM25_K1, "b": BM25_B,
         "lengths": varint_string(zigzag_deltas(lengths)), "zone_end": ZONE_END,
         "columns": [varint_string(column) for column in columns], "urls": [list(key) for key in url_index],

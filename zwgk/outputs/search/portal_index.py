@@ -3,16 +3,20 @@
 A province's portal covers 200 counties, 500 million code points of text: built from all of
 it at once (browser_index.build_index), the index took 9 GB. Instead each county's records
 become a *part*: the county's terms, each with its positions (or records) counted from the
-county's own start, saved beside the output under the county.json's digest (portal_parts.py). The
-index is then merged a bucket of terms at a time: a term's posting is its parts' postings
-in county order, each shifted by where its county starts, which is the posting build_index
-makes from all the records at once. The shard count is a multiple of the bucket count, so
-every shard lies in one bucket. An edit to one county makes that county's part again; the
-others are read back.
+county's own start, saved beside the output under the county.json's digest (portal_parts.py).
 
-The files are those build_index describes (browser_index.py), with the same posting for every
-term; only the shard count differs, rounded up to a multiple of the buckets. The portal's
-text is read from the counties' own text pieces (segments).
+The postings are cut into blocks of BLOCK_COUNTIES counties, each in its own folder named by
+what it is made from (search/b/<key>/). A block is merged a bucket of terms at a time: a
+term's posting is its parts' postings in county order, each shifted by where its county
+starts within the block. The shard count is a multiple of the bucket count, so every shard
+lies in one bucket, and is reckoned from the parts' sizes, so a block kept from the last
+build is listed in index.js without being merged again. An edit to one county makes that
+county's part and its block's postings again; the other parts are read back and the other
+blocks' files kept (one index over all counties moved every later county's positions, and
+rewrote every shard of a province on each edit: 5 s of 13).
+
+The files are those build_index describes (browser_index.py). The portal's text is read
+from the counties' own text pieces (segments).
 """
 from __future__ import annotations
 
@@ -26,19 +30,27 @@ import numpy as np
 from zwgk.base import never
 from zwgk.outputs.search.browser_index import (build_index, js_codes, js_data, lay_out, payload_of, piece_count, shard_count,
                                                shard_file, text_segments, version_of)
-from zwgk.outputs.search.portal_parts import (KINDS, PAIR_SHIFT, SPILLED, SUB_BITS, SUB_BUCKETS, ZONE_BITS, Part,
+from zwgk.outputs.search.portal_parts import (KINDS, PAIR_SHIFT, PART_FORMAT, SPILLED, SUB_BITS, SUB_BUCKETS, ZONE_BITS, Part,
                                               make_part, reversed_bits)
 from zwgk.outputs.search.postings import Postings, entry_value, shard_texts, varints
 from zwgk.outputs.search.records import Record
 
 # Entries (positions and records) merged at a time, about: the merge holds ~40 bytes for each.
 BUCKET_ENTRIES = 2_000_000
+# Counties whose postings share a block (search/b/<key>/): an edit to a county makes its
+# block's postings again and keeps the other blocks' files. A query reads a shard of every
+# block, so the 22 counties of a city stay one block and a province's 200 make 8.
+BLOCK_COUNTIES = 25
+BLOCKS = "b"
 
 
 def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms, checkpoint: Callable[[], None] = never,
-                 scratch: str | None = None) -> Iterator[tuple[str, bytes]]:
+                       scratch: str | None = None,
+                       kept: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, bytes]]:
     """The portal's index files (dest, bytes), one at a time: the counties' parts in the portal's
-    order, then the shared pages (whose text pieces the portal has of its own)."""
+    order, then the shared pages (whose text pieces the portal has of its own). kept(folder):
+    whether the files of a block's folder (search/b/<key>/), made by an earlier build from the
+    same parts, are kept as they are; a block kept is not made again."""
     parts = [p for p in parts if p.meta["records"]]      # a county with nothing to find has no text either
     shared_part = make_part("", shared, facets) if shared else None
     every = parts + ([shared_part] if shared_part else [])
@@ -53,37 +65,27 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
             segments.append([f"../{part.meta['county']}/search/", at, 0, piece_count(part.meta["length"])])
         at += part.meta["length"] + 1           # records are joined by a newline
         records += part.meta["records"]
-    entries = sum(p.meta["entries"][kind] for p in every for kind in KINDS)
-    buckets = 1
-    while buckets < SUB_BUCKETS and entries > buckets * BUCKET_ENTRIES:
-        buckets *= 2
     digests: dict[str, bytes] = {}
 
     def out(name: str, data: bytes) -> tuple[str, bytes]:
         digests[name] = hashlib.sha1(data).digest()
         return f"search/{name}.js", data
 
-    with _Spill(scratch) as spill, contextlib.ExitStack() as open_parts:
-        for part in every:
-            open_parts.enter_context(part.kept_open())
-        size = terms = 0
-        for j in range(buckets):
-            checkpoint()
-            merged = [_merge(every, kind, j, buckets, text_offsets if kind == "pair" else record_offsets)
-                      for kind in KINDS]
-            size += sum(int(p.lengths.sum()) for p in merged)
-            terms += sum(len(p.starts) for p in merged)
-            spill.put(j, merged)
-        shards = shard_count(size, terms, buckets)
-        for j in range(buckets):
-            checkpoint()
-            big: dict[int, list] = {}
-            own: dict[str, str] = {}
-            char_texts, pair_texts = (shard_texts(p, shards, big, own) for p in spill.take(j))
-            for s in range(j, shards, buckets):
-                yield out(*shard_file(s, char_texts.get(s, ""), pair_texts.get(s, "")))
-            for key in sorted(own):
-                yield out(f"s/{key}", js_codes(f"s/{key}", own[key]))
+    blocks = []
+    for first, end in _blocks(len(parts), len(every)):
+        members = every[first:end]
+        key = _block_key(members)
+        buckets = _buckets(members)
+        shards = shard_count(*map(sum, zip(*(p.sizes() for p in members))), buckets)
+        folder = f"{BLOCKS}/{key}/"
+        blocks.append([folder, text_offsets[first], record_offsets[first], shards])
+        digests[folder] = key.encode("ascii")       # the block's files, in the index's version
+        if any(p.key for p in members) and kept(f"search/{folder}"):
+            continue
+        starts = [(t - text_offsets[first], r - record_offsets[first])
+                  for t, r in zip(text_offsets[first:end], record_offsets[first:end])]
+        for name, data in _block_files(members, folder, starts, buckets, shards, checkpoint, scratch):
+            yield f"search/{name}.js", data
     pieces = 0
     if shared_part is not None:
         shared_segments, files = text_segments(shared, lay_out(shared))
@@ -95,9 +97,55 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
             yield out(name, data)
     lengths = np.concatenate([p.read("lengths") for p in every])
     rows = [run for p in every for run in p.meta["rows"]]
-    payload = payload_of(rows, records, facets, lengths, shards, pieces, segments, synonyms)
+    payload = payload_of(rows, records, facets, lengths, blocks, pieces, segments, synonyms)
     payload["version"] = version_of(digests, [p.meta["text"] for p in parts])
     yield "search/index.js", js_data("index", payload)
+
+
+def _blocks(counties: int, parts: int) -> list[tuple[int, int]]:
+    """Each block's parts, first and end: BLOCK_COUNTIES counties each, the shared pages in the last."""
+    bounds = list(range(0, counties, BLOCK_COUNTIES)) or [0]
+    return [(b, b + BLOCK_COUNTIES) for b in bounds[:-1]] + [(bounds[-1], parts)]
+
+
+def _block_key(members: list[Part]) -> str:
+    """What a block's postings are made from: its counties' parts (whose keys change with their
+    county.json and with zwgk) and the text of the shared pages, if it has them."""
+    h = hashlib.sha1(f"{PART_FORMAT}".encode("ascii"))
+    for part in members:
+        h.update(f"\n{part.key or part.meta['text']}".encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def _buckets(members: list[Part]) -> int:
+    entries = sum(p.meta["entries"][kind] for p in members for kind in KINDS)
+    buckets = 1
+    while buckets < SUB_BUCKETS and entries > buckets * BUCKET_ENTRIES:
+        buckets *= 2
+    return buckets
+
+
+def _block_files(members: list[Part], folder: str, starts: list[tuple[int, int]], buckets: int, shards: int,
+                 checkpoint: Callable[[], None], scratch: str | None) -> Iterator[tuple[str, bytes]]:
+    """A block's shard files and long postings (name, bytes): its parts merged a bucket of terms
+    at a time, each part's positions and records counted from the block's start (starts)."""
+    text_starts, record_starts = zip(*starts)
+    with _Spill(scratch) as spill, contextlib.ExitStack() as open_parts:
+        for part in members:
+            open_parts.enter_context(part.kept_open())
+        for j in range(buckets):
+            checkpoint()
+            spill.put(j, [_merge(members, kind, j, buckets, text_starts if kind == "pair" else record_starts)
+                          for kind in KINDS])
+        for j in range(buckets):
+            checkpoint()
+            big: dict[int, list] = {}
+            own: dict[str, str] = {}
+            char_texts, pair_texts = (shard_texts(p, shards, big, own) for p in spill.take(j))
+            for s in range(j, shards, buckets):
+                yield shard_file(s, char_texts.get(s, ""), pair_texts.get(s, ""), folder)
+            for key in sorted(own):
+                yield f"{folder}s/{key}", js_codes(f"{folder}s/{key}", own[key])
 
 
 def _merge(parts: list[Part], kind: str, bucket: int, buckets: int, offsets: list[int]) -> Postings:

@@ -73,6 +73,13 @@ class Part:
         return self.read(f"{kind}_terms", t0 * TERM_COLUMNS, t1 * TERM_COLUMNS).reshape(-1, TERM_COLUMNS), \
             self.read(f"{kind}_codes", b0, b1)
 
+    def sizes(self) -> tuple[int, int]:
+        """Bytes of its codes and rows of its terms, both kinds together: read from its meta."""
+        def length(name: str) -> int:
+            return len(self.arrays[name]) if self.arrays is not None else self.meta["arrays"][name][2]
+        return (sum(length(f"{kind}_codes") for kind in KINDS),
+                sum(length(f"{kind}_terms") for kind in KINDS) // TERM_COLUMNS)
+
     def read(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
         if self.arrays is not None:
             return self.arrays[name][start:stop]
