@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -18,6 +19,7 @@ from conftest import REPORT_YAML, OFFICE_YAML, REPO, run_zwgk, write_files
 from zwgk.build import build_site
 from zwgk.library import COUNTY_WIDE
 from zwgk.render.renderer import plan_county, plan_portal
+from zwgk.publish import read_kept_manifest
 from zwgk.publish.write import MANIFEST, read_manifest
 
 SITE_YAML = """\
@@ -239,6 +241,30 @@ def test_an_edit_to_one_county_makes_only_its_block_of_the_portals_postings_agai
     assert len(blocks_before) == len(blocks_after) == 2 and len(kept) == 1
     kept_files = [f for f in before if f.startswith(os.path.join("search", "b", *kept, ""))]
     assert kept_files and all(after[f] == before[f] for f in kept_files)       # not rewritten, not re-linked
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_the_previous_site_keeps_its_manifest_as_a_delta_tied_to_the_live_one(tmp_path):
+    """The previous site beside the output (the next build's stage) keeps what differs from the
+    live manifest, not a second whole one (53 MB for a province, parsed by every build). A
+    delta made against another live manifest is never trusted: that build starts a new stage."""
+    from zwgk.publish.manifest import DELTA
+    site = two_county_site(tmp_path / "site")
+    out = str(tmp_path / "public")
+    previous = str(tmp_path / ".public.previous")
+    build_site(site, out)
+    first = dict(read_manifest(out))
+    _add_an_item_to_jia(site)
+    build_site(site, out)
+    assert not os.path.exists(os.path.join(previous, MANIFEST))
+    with open(os.path.join(previous, DELTA), encoding="utf-8") as fh:
+        changed = json.load(fh)["changed"]
+    assert changed and not any(dest.startswith("yi/") for dest in changed)      # 乙县's files are as they were
+    assert read_kept_manifest(previous, out) == first
+    os.utime(os.path.join(out, MANIFEST), ns=(1, 1))      # the same bytes, written again
+    assert read_kept_manifest(previous, out) == {}
+    write_files(site, {"catalog/jia/county.yaml": "name: 甲县\ncode: '990909'\n" + OFFICE_YAML})
+    build_site(site, out)
     assert_same_as_clean_build(site, out, tmp_path)
 
 
@@ -495,7 +521,7 @@ def test_a_linked_previous_site_made_ahead_is_reused_by_the_next_build(tmp_path)
     previous = str(tmp_path / ".public.previous")
     assert not os.path.exists(previous)        # a first build leaves none
     keep_previous(out)
-    assert read_manifest(previous) == read_manifest(out)
+    assert read_kept_manifest(previous, out) == read_manifest(out)
     assert os.stat(os.path.join(previous, "jia", "index.html")).st_ino == os.stat(os.path.join(out, "jia", "index.html")).st_ino
     with open(os.path.join(site, "catalog", "jia", "czyjs.yaml"), "a", encoding="utf-8") as fh:
         fh.write(item_yaml("czyjs", 9, []))
@@ -529,7 +555,7 @@ def test_a_cancelled_build_leaves_the_live_site_and_its_work_for_the_next_build(
     with pytest.raises(BuildCancelled):
         build_site(site, out, counties=("jia",), cancelled=newer_save)
     assert stamps(out) == live                           # nothing published
-    assert read_manifest(str(tmp_path / ".public.previous"))   # its work kept, as a whole site
+    assert read_kept_manifest(str(tmp_path / ".public.previous"), out)   # its work kept, as a whole site
     assert not os.path.exists(str(tmp_path / ".public.staging"))
     # Back to the published content: files the cancelled build rewrote must not stay rewritten.
     with open(domain, encoding="utf-8") as fh:

@@ -12,7 +12,7 @@ from zwgk.build.plan import Plan
 from zwgk.build.snapshots import Snapshots
 from zwgk.library import Library, SnapshotRef, county_library, portal_library, site_from_snapshots, snapshot_county, urls
 from zwgk.outputs import completeness_page, portal_search_outputs, portal_search_part
-from zwgk.publish import SiteWriter, StageFiles, Stamp
+from zwgk.publish import SiteWriter, Stamp
 from zwgk.render import Renderer, plan_portal
 
 
@@ -56,17 +56,18 @@ def _cache_key(plan: Plan, snapshot_key: str) -> str:
     return digest(f"{plan.site_fingerprint}\n{snapshot_key}".encode("utf-8"))
 
 
-def _make_portal(plan: Plan, files: StageFiles, library: Library, fingerprint: str,
+def _make_portal(plan: Plan, writer: SiteWriter, library: Library, fingerprint: str,
                  producers: bool = True) -> tuple[list, int]:
     """The portal's pages, assets and producers' files, into the stage: (entries, pages rendered)."""
     entries = []
+    files = writer.files
 
     def put(dest: str, data: bytes) -> None:
         hexdigest, written = files.put(dest, data)
         entries.append((dest, hexdigest, fingerprint, written))
 
     def kept(folder: str) -> bool:
-        found = files.live_under(folder)
+        found = writer.live_under(folder)
         entries.extend((dest, hexdigest, fingerprint, False) for dest, hexdigest in found)
         return bool(found)
 
@@ -125,7 +126,7 @@ class PortalAhead(threading.Thread):
         try:
             _every_search_part(self.plan, self.snapshots)
             library = portal_from(self.plan, self.snapshots)
-            self.made = _make_portal(self.plan, self.writer.files, library, self.fingerprint)
+            self.made = _make_portal(self.plan, self.writer, library, self.fingerprint)
         except Exception:       # made again, in the open, by the build itself
             self.made = None
 
@@ -178,7 +179,7 @@ def build_portal(plan: Plan, writer: SiteWriter, snapshots: Snapshots, ahead: Po
                 prepare_portal_part(plan, snapshot)
             _every_search_part(plan, snapshots)
         library = portal_from(plan, snapshots)
-        entries, pages = _make_portal(plan, writer.files, library, fingerprint, producers=not partial)
+        entries, pages = _make_portal(plan, writer, library, fingerprint, producers=not partial)
     for entry in entries:
         writer.record(*entry)
     return _whole_site(plan, snapshots), pages

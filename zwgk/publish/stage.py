@@ -50,7 +50,6 @@ class StageFiles:
         self.written_here: dict[str, str] = {}   # dest -> hash of what this process wrote (for shelve)
         self.cleared_here: set[str] = set()      # paths whose file or folder this process removed
         self.with_workers = False                # other processes write into it too (not known here)
-        self._folders: dict[str, dict[str, list[tuple[str, str]]]] = {}     # live_under's, by parent folder
 
     def unchanged(self, dest: str, hexdigest: str) -> bool:
         old = self.old.get(dest)
@@ -60,21 +59,6 @@ class StageFiles:
         """The live file was made from the same inputs: it can be kept without producing it."""
         old = self.old.get(dest)
         return bool(fingerprint) and old is not None and old[1] == fingerprint and dest in self.live
-
-    def live_under(self, folder: str) -> list[tuple[str, str]]:
-        """(dest, hash) of the live files the last build made under folder (ending in "/"), or
-        none when one of them is gone. The last manifest is read once for all the folders of
-        one parent: a province's has 490,000 files."""
-        parent = folder[:folder.rstrip("/").rfind("/") + 1]
-        if parent not in self._folders:
-            groups: dict[str, list[tuple[str, str]]] = {}
-            for dest, (hexdigest, _fingerprint) in self.old.items():
-                end = dest.find("/", len(parent)) if dest.startswith(parent) else -1
-                if end > 0:
-                    groups.setdefault(dest[:end + 1], []).append((dest, hexdigest))
-            self._folders[parent] = groups
-        found = self._folders[parent].get(folder, [])
-        return found if all(dest in self.live for dest, _hexdigest in found) else []
 
     def put(self, dest: str, data: bytes) -> tuple[str, bool]:
         """(hash, written): the bytes go to the stage unless the live file has them already."""

@@ -25,7 +25,8 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from zwgk.publish.manifest import MANIFEST, Manifests, dump_manifest, read_manifest
+from zwgk.publish.manifest import (MANIFEST, Manifests, dump_delta, dump_manifest, forget_manifest, read_kept_manifest,
+                                   read_manifest)
 from zwgk.publish.stage import StageFiles, clear_path, existing_files, safe_dest
 
 
@@ -127,13 +128,14 @@ class SiteWriter:
         """The previous site when there is one, else an empty folder. A folder with a manifest
         is a whole site (the manifest is written last); one without is a killed build's."""
         for candidate in (self.stage, self.previous):
-            manifest = read_manifest(candidate, self.manifests) if os.path.isdir(candidate) else {}
-            if manifest and not self._reused:
+            manifest = (read_kept_manifest(candidate, self.out, self.manifests)
+                        if os.path.isdir(candidate) and not self._reused else {})
+            if manifest:
                 if candidate != self.stage:
                     if os.path.lexists(self.stage):
                         shutil.rmtree(self.stage)
                     os.rename(candidate, self.stage)
-                os.remove(os.path.join(self.stage, MANIFEST))    # from now on it is being changed
+                forget_manifest(self.stage)          # from now on it is being changed
                 self._reused = manifest
             elif os.path.lexists(candidate):
                 shutil.rmtree(candidate)
@@ -142,12 +144,20 @@ class SiteWriter:
     def old_by_county(self) -> dict[str, list[str]]:
         """The old manifest's files by their first folder (a county's slug)."""
         if self._by_folder is None:
-            self._by_folder = {}
+            by_folder: dict[str, list[str]] = {}          # made whole, then shared: the portal's thread reads it too
             for dest in self.old_manifest:
                 folder, slash, _rest = dest.partition("/")
                 if slash:
-                    self._by_folder.setdefault(folder, []).append(dest)
+                    by_folder.setdefault(folder, []).append(dest)
+            self._by_folder = by_folder
         return self._by_folder
+
+    def live_under(self, folder: str) -> list[tuple[str, str]]:
+        """(dest, hash) of the live files the last build made under folder (ending in "/"), or
+        none when one of them is gone."""
+        found = [(dest, self.old_manifest[dest][0]) for dest in self.old_by_county().get(folder.partition("/")[0], ())
+                 if dest.startswith(folder)]
+        return found if all(dest in self.live for dest, _hexdigest in found) else []
 
     def current(self, dest: str, fingerprint: str) -> bool:
         old = self.old_manifest.get(dest)
@@ -198,7 +208,7 @@ class SiteWriter:
                 os.replace(tmp, os.path.join(self.out, MANIFEST))
             if self._staged and self._reused:
                 # Nothing was written into the reused stage: it is still the previous site.
-                dump_manifest(self._reused, os.path.join(self.stage, MANIFEST), self.manifests)
+                dump_delta(self._reused, self.manifest, self.out, self.stage)
                 os.rename(self.stage, self.previous)
                 self._staged, self._files = False, None
             self.abort()
@@ -214,6 +224,8 @@ class SiteWriter:
         _fsync_tree_lightly(self.stage)
         if os.path.isdir(self.out):
             _exchange(self.stage, self.out)
+            if self.old_manifest:                         # the old site's, now the stage's
+                dump_delta(self.old_manifest, self.manifest, self.out, self.stage)
             os.rename(self.stage, self.previous)          # the next build's stage
         else:
             os.rename(self.stage, self.out)
@@ -256,7 +268,7 @@ class SiteWriter:
                  if not gone or not any(dest == g or dest.startswith(g + "/") for g in gone)}
         for dest, hexdigest in files.written_here.items():
             holds[dest] = (hexdigest, "")
-        dump_manifest(holds, os.path.join(self.stage, MANIFEST), self.manifests)
+        dump_delta(holds, self.old_manifest, self.out, self.stage)
         if os.path.lexists(self.previous):
             shutil.rmtree(self.previous)
         os.rename(self.stage, self.previous)
@@ -293,7 +305,7 @@ def keep_previous(out_dir: str, manifests: Manifests | None = None) -> None:
                 linked[dest] = entry
             except FileNotFoundError:       # deleted by hand: the next build makes it again
                 pass
-        dump_manifest(linked, os.path.join(previous, MANIFEST), manifests)      # last: the copy is whole
+        dump_delta(linked, manifest, out, previous)      # last: the copy is whole
 
 
 def _fsync_tree_lightly(path: str) -> None:
