@@ -13,7 +13,8 @@ After a swap the previous site is kept beside the output (`.<out>.previous`, mos
 links to the live files) and becomes the next build's stage: only what differs between
 the two is unlinked, linked or written, instead of linking every file into a new folder
 and deleting the old one (1.6 s of a city's one-file rebuild, and mass deletes make later
-file creation slow on ext4 without a journal).
+file creation slow on ext4 without a journal). Its manifest is kept as a delta over the live
+one (manifest.py).
 """
 from __future__ import annotations
 
