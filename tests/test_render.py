@@ -3,6 +3,7 @@ breadcrumbs lead home, links land on pages that exist, and the county home, the 
 index and the portal show the same published counts (zwgk.library.counts)."""
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -10,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import DOMAIN_YAML, OFFICE_YAML, REPORT_YAML
+from conftest import DOMAIN_YAML, OFFICE_YAML, REPO, REPORT_YAML
 from memory import build_in_memory, site_files
 from zwgk.base import STANDARD_DOMAINS
 from zwgk.library import KINDS, EMPTY, MISSING, NOT_APPLICABLE, claimed_urls, county_columns, county_totals, urls
@@ -236,3 +237,37 @@ def test_level_spans_merge_runs_of_the_same_level1_and_with_three_levels_level2(
              I(level1="乙", level2="二"), I(level1="甲", level2="二")]
     assert level_spans(items, 3) == [(3, 2), (0, 0), (0, 1), (1, 1), (1, 1)]
     assert level_spans(items) == [(3, 1), (0, 1), (0, 1), (1, 1), (1, 1)]     # two levels: 二级事项 never merged
+
+
+def test_a_new_build_process_loads_the_compiled_theme_and_compiles_only_what_changed(tmp_path, monkeypatch):
+    """The theme's compiled templates are kept beside the output: a new process (a build, a
+    worker) loads them instead of compiling them; a damaged file is compiled again, and another
+    version of zwgk compiles its own."""
+    import jinja2
+
+    from zwgk.library import load_library
+    from zwgk.render import CompiledTemplates
+    from zwgk.render.renderer import make_environment
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or real(self, source, name, *a, **k))
+    library = load_library(REPO).library
+    folder = str(tmp_path / "templates")
+
+    def load_theme(version: str = "v1") -> list[str]:
+        templates = CompiledTemplates()
+        templates.keep_in(folder, version)
+        env = make_environment(library, templates)
+        compiled.clear()
+        for name in env.list_templates(extensions=("html",)):
+            env.get_template(name)
+        return sorted(compiled)
+
+    every = load_theme()
+    assert "base.html" in every
+    assert load_theme() == []
+    damaged = sorted(os.listdir(folder))[0]
+    (tmp_path / "templates" / damaged).write_bytes(b"not a compiled template")
+    assert len(load_theme()) == 1
+    assert load_theme("v2") == every and all(name.startswith("v2") for name in os.listdir(folder))

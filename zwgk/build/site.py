@@ -24,13 +24,15 @@ from zwgk.build.snapshots import Snapshots
 from zwgk.build.workers import Workers, cores
 from zwgk.library import Library, SnapshotError, held, portal_library, read_snapshot, snapshot_path
 from zwgk.outputs import PartStore, county_search_outputs, download_outputs, downloads_page_and_offline_zip
-from zwgk.publish import FileDigests, SiteWriter, Stamp, build_lock, cache_folder, check_output_dir, keep_previous, read_manifest
+from zwgk.publish import (FileDigests, SiteWriter, Stamp, build_lock, cache_folder, check_output_dir, engine_fingerprint,
+                          keep_previous, read_manifest)
 from zwgk.render import make_environment
 
 # Below this many bytes of sources to build, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2_000_000
 SOURCE_DIGESTS = "sources.json"     # in the cache folder beside the output (FileDigests.save)
 SUMMARIES = "summaries.json"        # there too: the counties as the portal's pages show them
+TEMPLATES = "templates"             # and the theme's compiled templates (CompiledTemplates.keep_in)
 
 def _downloads(library: Library, slug: str, checkpoint: Callable[[], None]) -> list[tuple[str, bytes]]:
     return download_outputs(library, slug)
@@ -294,6 +296,7 @@ def _open_cache(out_dir: str, cache: BuildCache) -> str:
     keep = cache_folder(out_dir, make=True)
     cache.file_digests.load(os.path.join(keep, SOURCE_DIGESTS))
     cache.summaries.load(os.path.join(keep, SUMMARIES))
+    cache.templates.keep_in(os.path.join(keep, TEMPLATES), engine_fingerprint())
     return keep
 
 

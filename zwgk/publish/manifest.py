@@ -63,8 +63,7 @@ def _identity(st: os.stat_result) -> tuple:
 
 def dump_manifest(manifest: dict[str, tuple[str, str]], path: str, known: Manifests) -> None:
     # json.dumps, not json.dump: dump streams through the pure-Python encoder (0.4 s for a city).
-    text = json.dumps({dest: list(v) for dest, v in manifest.items()}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))     # tuples as arrays
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
     known.remember(os.stat(path), manifest)

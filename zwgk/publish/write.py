@@ -235,22 +235,24 @@ class SiteWriter:
         return self.stats
 
     def _tidy_reused_stage(self) -> None:
-        """Remove what the reused stage holds and the new site does not: files, then empty folders."""
+        """Remove what the reused stage holds and the new site does not: files, then the folders
+        they leave empty (a folder the new site has files in is not empty: they are in place)."""
         if not self._reused:
             return
+        folders = set()
         for dest in self._reused.keys() - self.manifest.keys():
             try:
                 clear_path(os.path.join(self.stage, dest))
             except (FileNotFoundError, NotADirectoryError):     # gone with its folder already
                 pass
-        wanted = {d.rpartition("/")[0] for d in self.manifest}
-        wanted |= {folder[:i] for folder in wanted for i, ch in enumerate(folder) if ch == "/"}
-        stale = {d.rpartition("/")[0] for d in self._reused} - wanted - {""}
-        stale |= {folder[:i] for folder in stale for i, ch in enumerate(folder) if ch == "/"} - wanted
-        for folder in sorted(stale, key=lambda f: -f.count("/")):
+            folder = dest.rpartition("/")[0]
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(folders, key=lambda f: -f.count("/")):
             try:
                 os.rmdir(os.path.join(self.stage, folder))
-            except OSError:
+            except OSError:                                     # not empty
                 pass
 
     def _write_manifest(self, path: str) -> None:
