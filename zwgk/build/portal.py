@@ -17,17 +17,18 @@ from zwgk.render import Renderer, plan_portal
 
 
 # The portal's files besides its pages, from the portal's Library (made from every county.json);
-# kept(folder) carries a folder of files over from the live site as they are, if it can.
-def _completeness(library: Library, plan: Plan, kept: Callable[[str], bool]) -> list[tuple[str, bytes]]:
+# kept(dest, data): when the live site has that file with those bytes, its folder's files are
+# carried over as they are.
+def _completeness(library: Library, plan: Plan, kept: Callable[[str, bytes], bool]) -> list[tuple[str, bytes]]:
     return completeness_page(library)
 
 
-def _portal_search(library: Library, plan: Plan, kept: Callable[[str], bool]) -> Iterable[tuple[str, bytes]]:
+def _portal_search(library: Library, plan: Plan, kept: Callable[[str, bytes], bool]) -> Iterable[tuple[str, bytes]]:
     return portal_search_outputs(library, plan.search_parts, plan.checkpoint, scratch=plan.search_parts.folder,
                                  kept=kept)
 
 
-def _furniture(library: Library, plan: Plan, kept: Callable[[str], bool]) -> list[tuple[str, bytes]]:
+def _furniture(library: Library, plan: Plan, kept: Callable[[str, bytes], bool]) -> list[tuple[str, bytes]]:
     """The portal's footer marks (党政机关网站标识, 找错), copied from content/."""
     out = []
     for name, image, _link, _alt in library.site.footer.furniture:
@@ -66,8 +67,9 @@ def _make_portal(plan: Plan, writer: SiteWriter, library: Library, fingerprint: 
         hexdigest, written = files.put(dest, data)
         entries.append((dest, hexdigest, fingerprint, written))
 
-    def kept(folder: str) -> bool:
-        found = writer.live_under(folder)
+    def kept(dest: str, data: bytes) -> bool:
+        old = writer.old_manifest.get(dest)
+        found = writer.live_under(dest.rpartition("/")[0] + "/") if old and old[0] == digest(data) else []
         entries.extend((dest, hexdigest, fingerprint, False) for dest, hexdigest in found)
         return bool(found)
 

@@ -26,12 +26,12 @@ def county_search_outputs(library: Library, slug: str, checkpoint: Callable[[], 
 
 def portal_search_outputs(library: Library, parts: PartStore | None = None, checkpoint: Callable[[], None] = never,
                           scratch: str | None = None,
-                          kept: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, bytes]]:
+                          kept: Callable[[str, bytes], bool] = lambda dest, data: False) -> Iterator[tuple[str, bytes]]:
     """The cross-county index under search/, a file at a time: every county's records, full text
     included; the text itself is read from the counties' own indexes (county_search_outputs).
     parts: every county's part, made ahead (portal_search_part; the build's library has no
-    document text to make them from); scratch: a folder for the merge; kept(folder): whether
-    the live files of a block of postings made from the same parts are kept (portal_index.py)."""
+    document text to make them from); scratch: a folder for the merge; kept(dest, data): whether
+    a block of postings made from the same parts is live, and kept (portal_index.py)."""
     if parts is None:           # made here, in memory, from the library (whose documents have their text)
         parts = PartStore()
         for county in library.counties:

@@ -8,7 +8,7 @@ Files under <site>/search/ (every one is `zwgkData("<name>", <JSON>);`):
                `blocks`: [folder, text offset, record offset, shards] for each block of
                postings. A county's index has one, folder "" (its s/ files); the portal's
                has one per BLOCK_COUNTIES counties (portal_index.py), each in its folder
-               b/<key>/, so an edit rewrites one block's postings. A term's posting is its
+               b/<n>/, so an edit makes one block's postings again. A term's posting is its
                blocks' postings one after another, each counted from its block's offsets.
   s/<h>.js     shard h (base 36) = FNV-1a(term) % shards: ["<characters>", "<pairs>"], each
                a comma list of term + posting. A pair's posting is the ascending positions

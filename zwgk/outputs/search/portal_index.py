@@ -5,8 +5,8 @@ it at once (browser_index.build_index), the index took 9 GB. Instead each county
 become a *part*: the county's terms, each with its positions (or records) counted from the
 county's own start, saved beside the output under the county.json's digest (portal_parts.py).
 
-The postings are cut into blocks of BLOCK_COUNTIES counties, each in its own folder named by
-what it is made from (search/b/<key>/). A block is merged a bucket of terms at a time: a
+The postings are cut into blocks of BLOCK_COUNTIES counties, each in its own folder
+(search/b/<n>/) with a file saying what it was made from (BLOCK_KEY). A block is merged a bucket of terms at a time: a
 term's posting is its parts' postings in county order, each shifted by where its county
 starts within the block. The shard count is a multiple of the bucket count, so every shard
 lies in one bucket, and is reckoned from the parts' sizes, so a block kept from the last
@@ -37,20 +37,22 @@ from zwgk.outputs.search.records import Record
 
 # Entries (positions and records) merged at a time, about: the merge holds ~40 bytes for each.
 BUCKET_ENTRIES = 2_000_000
-# Counties whose postings share a block (search/b/<key>/): an edit to a county makes its
+# Counties whose postings share a block (search/b/<n>/): an edit to a county makes its
 # block's postings again and keeps the other blocks' files. A query reads a shard of every
 # block, so the 22 counties of a city stay one block and a province's 200 make 8.
 BLOCK_COUNTIES = 25
 BLOCKS = "b"
+BLOCK_KEY = "key"       # in a block's folder, key.js: what its files were made from (_block_key)
 
 
 def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms, checkpoint: Callable[[], None] = never,
                        scratch: str | None = None,
-                       kept: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, bytes]]:
+                       kept: Callable[[str, bytes], bool] = lambda dest, data: False) -> Iterator[tuple[str, bytes]]:
     """The portal's index files (dest, bytes), one at a time: the counties' parts in the portal's
-    order, then the shared pages (whose text pieces the portal has of its own). kept(folder):
-    whether the files of a block's folder (search/b/<key>/), made by an earlier build from the
-    same parts, are kept as they are; a block kept is not made again."""
+    order, then the shared pages (whose text pieces the portal has of its own). kept(dest, data):
+    whether the live site has that block key file with those bytes, and keeps every file of its
+    folder (search/b/<n>/) as they are: made by an earlier build from the same parts, the block
+    is not made again."""
     parts = [p for p in parts if p.meta["records"]]      # a county with nothing to find has no text either
     shared_part = make_part("", shared, facets) if shared else None
     every = parts + ([shared_part] if shared_part else [])
@@ -72,16 +74,18 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
         return f"search/{name}.js", data
 
     blocks = []
-    for first, end in _blocks(len(parts), len(every)):
+    for n, (first, end) in enumerate(_blocks(len(parts), len(every))):
         members = every[first:end]
         key = _block_key(members)
         buckets = _buckets(members)
         shards = shard_count(*map(sum, zip(*(p.sizes() for p in members))), buckets)
-        folder = f"{BLOCKS}/{key}/"
+        folder = f"{BLOCKS}/{n}/"
         blocks.append([folder, text_offsets[first], record_offsets[first], shards])
         digests[folder] = key.encode("ascii")       # the block's files, in the index's version
-        if any(p.key for p in members) and kept(f"search/{folder}"):
+        marker = (f"search/{folder}{BLOCK_KEY}.js", js_data(f"{folder}{BLOCK_KEY}", key))
+        if any(p.key for p in members) and kept(*marker):
             continue
+        yield marker
         starts = [(t - text_offsets[first], r - record_offsets[first])
                   for t, r in zip(text_offsets[first:end], record_offsets[first:end])]
         for name, data in _block_files(members, folder, starts, buckets, shards, checkpoint, scratch):
