@@ -149,6 +149,35 @@ def test_a_new_build_process_reads_no_unchanged_source_file_again(tmp_path, monk
     assert "甲县文件9" in open(os.path.join(out, "jia", "docs", "2024-czj-001.html"), encoding="utf-8").read()
 
 
+def test_the_digest_cache_forgets_files_that_are_gone_and_looks_only_for_those_not_found(tmp_path, monkeypatch):
+    """sources.json keeps no file that is gone; only the files a build did not find are looked
+    for on disk (a province has 71,000 sources)."""
+    from zwgk.publish import FileDigests
+    from zwgk.publish import fingerprint
+    later = time.time_ns() + 60_000_000_000
+    monkeypatch.setattr(fingerprint.time, "time_ns", lambda: later)     # every file written here counts as settled
+    files = {name: str(tmp_path / name) for name in ("a.yaml", "b.yaml", "c.yaml")}
+    for path in files.values():
+        write_files(str(tmp_path), {os.path.basename(path): "x: 1\n"})
+    saved = str(tmp_path / "sources.json")
+    first = FileDigests()
+    for path in files.values():
+        first.of(path, os.stat(path))
+    first.save(saved)
+    os.remove(files["b.yaml"])
+    write_files(str(tmp_path), {"a.yaml": "x: 2\n"})          # changed: the cache is saved again
+    looked_for: list[str] = []
+    real = os.path.lexists
+    monkeypatch.setattr(fingerprint.os.path, "lexists", lambda p: looked_for.append(p) or real(p))
+    second = FileDigests()
+    second.load(saved)
+    second.of(files["a.yaml"], os.stat(files["a.yaml"]))        # c.yaml is not part of this build
+    second.save(saved)
+    assert sorted(looked_for) == [files["b.yaml"], files["c.yaml"]]
+    with open(saved, encoding="utf-8") as fh:
+        assert sorted(json.load(fh)["files"]) == [files["a.yaml"], files["c.yaml"]]
+
+
 def test_a_damaged_digest_cache_only_costs_hashing_again(tmp_path, monkeypatch):
     hashed = _counting_hashes(monkeypatch)
     site = two_county_site(tmp_path / "site")

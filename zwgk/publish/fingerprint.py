@@ -219,9 +219,11 @@ class FileDigests:
         self._new: dict[str, tuple[tuple[int, int, int, int], str]] = {}    # since take_new
         self._changed = False                                               # since load or save
         self._loaded: str | None = None
+        self._seen: set[str] = set()            # files found since the last save: they exist
 
     def of(self, full: str, st: os.stat_result) -> str:
         identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        self._seen.add(full)
         known = self._known.get(full)
         if known is not None and known[0] == identity:
             return known[1]
@@ -238,7 +240,10 @@ class FileDigests:
         new, self._new = self._new, {}
         return new
 
-    def add(self, entries: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+    def add(self, entries: dict[str, tuple[tuple[int, int, int, int], str]], seen: bool = True) -> None:
+        """Entries hashed elsewhere (a worker's: seen in this build), or saved (not seen)."""
+        if seen:
+            self._seen.update(entries)
         for full, entry in entries.items():
             if self._known.get(full) != entry:
                 self._known[full] = tuple(entry[0]), entry[1]
@@ -259,15 +264,18 @@ class FileDigests:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return                      # a cache: whatever is wrong with it, hash again
         changed = self._changed
-        self.add(entries)
+        self.add(entries, seen=False)
         self._changed = changed
 
     def save(self, path: str) -> None:
         """Write every file's identity and hash to path (aside, then renamed), if any changed."""
         if not self._changed:
             return
-        # Files gone since (renamed, deleted) are left out, so the file does not grow forever.
-        self._known = {full: entry for full, entry in self._known.items() if os.path.lexists(full)}
+        # Files gone since (renamed, deleted) are left out, so the file does not grow forever:
+        # only those no build has found since the last save are looked for (71,000 files: 0.2 s).
+        for full in [full for full in self._known.keys() - self._seen if not os.path.lexists(full)]:
+            del self._known[full]
+        self._seen.clear()
         files = {full: [*identity, hexdigest] for full, (identity, hexdigest) in self._known.items()}
         tmp = f"{path}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:

@@ -1,1 +1,1 @@
-zwgkData("b/0/key","8308e03a53f1029d");
+zwgkData("b/0/key","c8217a09bd035d9c");
