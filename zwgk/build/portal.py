@@ -67,9 +67,9 @@ def _make_portal(plan: Plan, writer: SiteWriter, library: Library, fingerprint: 
         hexdigest, written = files.put(dest, data)
         entries.append((dest, hexdigest, fingerprint, written))
 
-    def kept(dest: str, data: bytes) -> bool:
-        old = writer.old_manifest.get(dest)
-        found = writer.live_under(dest.rpartition("/")[0] + "/") if old and old[0] == digest(data) else []
+    def kept(marker: str, data: bytes) -> bool:
+        old = writer.old_manifest.get(marker)
+        found = writer.live_under(marker.rpartition("/")[0] + "/") if old and old[0] == digest(data) else []
         entries.extend((dest, hexdigest, fingerprint, False) for dest, hexdigest in found)
         return bool(found)
 

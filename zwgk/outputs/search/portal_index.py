@@ -6,14 +6,14 @@ become a *part*: the county's terms, each with its positions (or records) counte
 county's own start, saved beside the output under the county.json's digest (portal_parts.py).
 
 The postings are cut into blocks of BLOCK_COUNTIES counties, each in its own folder
-(search/b/<n>/) with a file saying what it was made from (BLOCK_KEY). A block is merged a bucket of terms at a time: a
-term's posting is its parts' postings in county order, each shifted by where its county
-starts within the block. The shard count is a multiple of the bucket count, so every shard
-lies in one bucket, and is reckoned from the parts' sizes, so a block kept from the last
-build is listed in index.js without being merged again. An edit to one county makes that
-county's part and its block's postings again; the other parts are read back and the other
-blocks' files kept (one index over all counties moved every later county's positions, and
-rewrote every shard of a province on each edit: 5 s of 13).
+(search/b/<n>/) with a file saying what it was made from (BLOCK_KEY). A block is merged a
+bucket of terms at a time: a term's posting is its parts' postings in county order, each
+shifted by where its county starts within the block. The shard count is a multiple of the
+bucket count, so every shard lies in one bucket, and is reckoned from the parts' sizes, so a
+block kept from the last build is listed in index.js without being merged again. An edit to
+one county makes that county's part and its block's postings again; the other parts are read
+back and the other blocks' files kept (one index over all counties counted positions from the
+portal's start, so a province merged all its postings again on every edit: 5 s of 13).
 
 The files are those build_index describes (browser_index.py). The portal's text is read
 from the counties' own text pieces (segments).

@@ -1,1 +1,1 @@
-zwgkData("b/0/key","c8217a09bd035d9c");
+zwgkData("b/0/key","e8d34038f36e58c0");
