@@ -205,7 +205,7 @@ def _counting_decoded_counties(monkeypatch) -> list[str]:
 
 def _add_an_item_to_jia(site: str) -> None:
     with open(os.path.join(site, "catalog", "jia", "jy.yaml"), "a", encoding="utf-8") as fh:
-        fh.write(item_yaml("jy", 7, []))
+        fh.write(item_yaml("jy", 99, []))
 
 
 def test_a_new_build_process_decodes_no_unchanged_county_for_the_portal(tmp_path, monkeypatch):
@@ -271,11 +271,15 @@ def test_an_edit_to_one_county_makes_only_its_block_of_the_portals_postings_agai
     assert_same_as_clean_build(site, out, tmp_path)
 
 
-def test_the_previous_site_keeps_its_manifest_as_a_delta_tied_to_the_live_one(tmp_path):
+def test_the_previous_site_keeps_its_manifest_as_a_delta_tied_to_the_live_one(tmp_path, monkeypatch):
     """The previous site beside the output (the next build's stage) keeps what differs from the
     live manifest, not a second whole one (53 MB for a province, parsed by every build). A
-    delta made against another live manifest is never trusted: that build starts a new stage."""
+    delta made against another live manifest is never trusted: that build starts a new stage.
+    When most files changed, the previous site keeps its whole manifest instead (here one county
+    of two is most of the site: any share goes, until the last build)."""
+    from zwgk.publish import manifest
     from zwgk.publish.manifest import DELTA
+    monkeypatch.setattr(manifest, "DELTA_SHARE", 1.0)
     site = two_county_site(tmp_path / "site")
     out = str(tmp_path / "public")
     previous = str(tmp_path / ".public.previous")
@@ -293,6 +297,12 @@ def test_the_previous_site_keeps_its_manifest_as_a_delta_tied_to_the_live_one(tm
     write_files(site, {"catalog/jia/county.yaml": "name: 甲县\ncode: '990909'\n" + OFFICE_YAML})
     build_site(site, out)
     assert_same_as_clean_build(site, out, tmp_path)
+    before = dict(read_manifest(out))
+    monkeypatch.setattr(manifest, "DELTA_SHARE", 0.25)
+    write_files(site, {"site.yaml": SITE_YAML.replace("测试市", "测试州")})     # on every page
+    build_site(site, out)
+    assert os.path.exists(os.path.join(previous, MANIFEST)) and not os.path.exists(os.path.join(previous, DELTA))
+    assert read_kept_manifest(previous, out) == before
 
 
 def test_an_edit_to_one_domain_re_renders_that_domain_its_documents_and_the_county_pages_only(tmp_path):

@@ -97,6 +97,7 @@ def test_the_offline_zip_unzipped_works_from_disk_search_included(chromium, site
     assert page.title().startswith("甲县")
     page.click("text=基层政务公开标准目录")
     page.click("text=财政预决算")
+    page.wait_for_load_state()          # the click starts the navigation: the page may still be loading
     assert "一般公共预算收入表、支出表" in page.content()
     page.goto(f"file://{tmp_path}/jia/search.html?q=%E9%A2%84%E7%AE%97%E5%85%AC%E5%BC%80")
     assert _results(page)[0] == "甲县2024年预算公开"

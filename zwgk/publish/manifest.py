@@ -12,6 +12,7 @@ import sys
 
 MANIFEST = ".zwgk-manifest.json"
 DELTA = ".zwgk-manifest-delta.json"
+DELTA_SHARE = 0.25      # a delta holds at most this share of the entries; past it, the whole manifest
 
 
 class Manifests:
@@ -70,11 +71,25 @@ def dump_manifest(manifest: dict[str, tuple[str, str]], path: str, known: Manife
 
 
 def dump_delta(manifest: dict[str, tuple[str, str]], live: dict[str, tuple[str, str]], live_dir: str,
-               folder: str) -> None:
+               folder: str, known: Manifests) -> None:
     """Write folder's manifest as its difference from live, the manifest written in live_dir
-    (aside, then renamed), and remove a whole manifest it may have: it is whole once either is."""
-    changed: dict[str, list | None] = {dest: list(entry) for dest, entry in manifest.items() if live.get(dest) != entry}
-    changed.update(dict.fromkeys(live.keys() - manifest.keys()))
+    (aside, then renamed), and remove a whole manifest it may have: it is whole once either is.
+    When most entries differ (a rebuild after an upgrade), the whole manifest is kept, or written,
+    instead: as quick to read, and no second copy of every entry in memory."""
+    limit = int(len(manifest) * DELTA_SHARE)
+    changed: dict[str, tuple[str, str] | None] = {}
+    for dest, entry in manifest.items():
+        if live.get(dest) != entry:
+            changed[dest] = entry
+            if len(changed) > limit:
+                break
+    if len(changed) <= limit:
+        changed.update(dict.fromkeys(live.keys() - manifest.keys()))
+    if len(changed) > limit:
+        if not os.path.exists(os.path.join(folder, MANIFEST)):
+            dump_manifest(manifest, os.path.join(folder, MANIFEST), known)
+        forget_manifest(folder, delta_only=True)
+        return
     base = list(_identity(os.stat(os.path.join(live_dir, MANIFEST))))
     tmp = os.path.join(folder, f".{DELTA}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -108,9 +123,11 @@ def read_kept_manifest(folder: str, live_dir: str, known: Manifests | None = Non
     return read_manifest(folder, known) or read_delta(folder, read_manifest(live_dir, known), live_dir)
 
 
-def forget_manifest(folder: str, whole_only: bool = False) -> None:
-    """Remove folder's manifest (and its delta unless whole_only): it is being changed."""
-    for name in (MANIFEST,) if whole_only else (MANIFEST, DELTA, f".{DELTA}.tmp"):
+def forget_manifest(folder: str, whole_only: bool = False, delta_only: bool = False) -> None:
+    """Remove folder's manifest, whole and as a delta (or only the one named): it is being changed."""
+    names = [MANIFEST] if not delta_only else []
+    names += [DELTA, f".{DELTA}.tmp"] if not whole_only else []
+    for name in names:
         try:
             os.remove(os.path.join(folder, name))
         except FileNotFoundError:

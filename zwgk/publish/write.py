@@ -209,7 +209,7 @@ class SiteWriter:
                 os.replace(tmp, os.path.join(self.out, MANIFEST))
             if self._staged and self._reused:
                 # Nothing was written into the reused stage: it is still the previous site.
-                dump_delta(self._reused, self.manifest, self.out, self.stage)
+                dump_delta(self._reused, self.manifest, self.out, self.stage, self.manifests)
                 os.rename(self.stage, self.previous)
                 self._staged, self._files = False, None
             self.abort()
@@ -226,7 +226,7 @@ class SiteWriter:
         if os.path.isdir(self.out):
             _exchange(self.stage, self.out)
             if self.old_manifest:                         # the old site's, now the stage's
-                dump_delta(self.old_manifest, self.manifest, self.out, self.stage)
+                dump_delta(self.old_manifest, self.manifest, self.out, self.stage, self.manifests)
             os.rename(self.stage, self.previous)          # the next build's stage
         else:
             os.rename(self.stage, self.out)
@@ -271,7 +271,7 @@ class SiteWriter:
                  if not gone or not any(dest == g or dest.startswith(g + "/") for g in gone)}
         for dest, hexdigest in files.written_here.items():
             holds[dest] = (hexdigest, "")
-        dump_delta(holds, self.old_manifest, self.out, self.stage)
+        dump_delta(holds, self.old_manifest, self.out, self.stage, self.manifests)
         if os.path.lexists(self.previous):
             shutil.rmtree(self.previous)
         os.rename(self.stage, self.previous)
@@ -308,7 +308,7 @@ def keep_previous(out_dir: str, manifests: Manifests | None = None) -> None:
                 linked[dest] = entry
             except FileNotFoundError:       # deleted by hand: the next build makes it again
                 pass
-        dump_delta(linked, manifest, out, previous)      # last: the copy is whole
+        dump_delta(linked, manifest, out, previous, manifests)      # last: the copy is whole
 
 
 def _fsync_tree_lightly(path: str) -> None:

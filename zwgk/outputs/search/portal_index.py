@@ -45,6 +45,18 @@ BLOCKS = "b"
 BLOCK_KEY = "key"       # in a block's folder, key.js: what its files were made from (_block_key)
 
 
+def _code_digest() -> str:
+    h = hashlib.sha1()
+    folder = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(n for n in os.listdir(folder) if n.endswith(".py")):
+        with open(os.path.join(folder, name), "rb") as fh:
+            h.update(name.encode("utf-8") + b"\0" + fh.read())
+    return h.hexdigest()
+
+
+POSTINGS_CODE = _code_digest()    # this package's code: a block made by other code is made again
+
+
 def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms, checkpoint: Callable[[], None] = never,
                        scratch: str | None = None,
                        kept: Callable[[str, bytes], bool] = lambda dest, data: False) -> Iterator[tuple[str, bytes]]:
@@ -113,11 +125,12 @@ def _blocks(counties: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _block_key(members: list[Part]) -> str:
-    """What a block's postings are made from: its counties' parts (whose keys change with their
-    county.json and with zwgk) and the text of the shared pages, if it has them."""
-    h = hashlib.sha1(f"{PART_FORMAT}".encode("ascii"))
+    """What a block's postings are made from: its parts' text and the code that writes postings.
+    Not the parts' keys, which hold the versions of the packages installed: the output must be
+    the same bytes wherever it is built."""
+    h = hashlib.sha1(f"{PART_FORMAT}\n{POSTINGS_CODE}".encode("ascii"))
     for part in members:
-        h.update(f"\n{part.key or part.meta['text']}".encode("utf-8"))
+        h.update(f"\n{part.meta['text']}".encode("ascii"))
     return h.hexdigest()[:16]
 
 

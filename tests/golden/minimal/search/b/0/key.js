@@ -1,1 +1,1 @@
-zwgkData("b/0/key","e8d34038f36e58c0");
+zwgkData("b/0/key","d70b4ef294bfbc68");
