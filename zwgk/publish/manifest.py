@@ -86,6 +86,7 @@ def dump_delta(manifest: dict[str, tuple[str, str]], live: dict[str, tuple[str, 
     if len(changed) <= limit:
         changed.update(dict.fromkeys(live.keys() - manifest.keys()))
     if len(changed) > limit:
+        # A whole manifest already there is this one: the old live site's, which moved with it.
         if not os.path.exists(os.path.join(folder, MANIFEST)):
             dump_manifest(manifest, os.path.join(folder, MANIFEST), known)
         forget_manifest(folder, delta_only=True)
