@@ -9,11 +9,11 @@ in one file of the cache folder beside the output, which the next build reads ba
 from __future__ import annotations
 
 import json
-import os
 import typing
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from zwgk.base import save_json
 from zwgk.library.counts import CountyTotals, county_totals
 from zwgk.library.library import Library
 from zwgk.library.model import County, Page, Site, frozen_map
@@ -98,9 +98,5 @@ class Summaries:
         if not self._made and used.keys() == self._saved:
             return
         payload = {"format": FORMAT, "counties": {key: raw for key, (_summary, raw) in sorted(used.items())}}
-        temp = f"{path}.tmp"                    # one build at a time writes here (the build lock)
-        with open(temp, "w", encoding="utf-8") as fh:
-            # json.dumps, not json.dump: dump streams through the pure-Python encoder.
-            fh.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-        os.replace(temp, path)
+        save_json(path, payload)                # one build at a time writes here (the build lock)
         self._saved, self._made = set(used), False

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Iterable
 
-from zwgk.base import file_digest
+from zwgk.base import file_digest, save_json
 from zwgk.source import History
 
 # The whole package: every stage's code shapes the bytes written.
@@ -277,8 +277,5 @@ class FileDigests:
             del self._known[full]
         self._seen.clear()
         files = {full: [*identity, hexdigest] for full, (identity, hexdigest) in self._known.items()}
-        tmp = f"{path}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"format": self.FORMAT, "files": files}, ensure_ascii=False, separators=(",", ":")))
-        os.replace(tmp, path)
+        save_json(path, {"format": self.FORMAT, "files": files})
         self._changed = False

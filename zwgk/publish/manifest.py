@@ -10,6 +10,8 @@ import json
 import os
 import sys
 
+from zwgk.base import save_json
+
 MANIFEST = ".zwgk-manifest.json"
 DELTA = ".zwgk-manifest-delta.json"
 DELTA_SHARE = 0.25      # a delta holds at most this share of the entries; past it, the whole manifest
@@ -92,10 +94,7 @@ def dump_delta(manifest: dict[str, tuple[str, str]], live: dict[str, tuple[str, 
         forget_manifest(folder, delta_only=True)
         return
     base = list(_identity(os.stat(os.path.join(live_dir, MANIFEST))))
-    tmp = os.path.join(folder, f".{DELTA}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps({"base": base, "changed": changed}, ensure_ascii=False, separators=(",", ":")))
-    os.replace(tmp, os.path.join(folder, DELTA))
+    save_json(os.path.join(folder, DELTA), {"base": base, "changed": changed})
     forget_manifest(folder, whole_only=True)
 
 
@@ -127,7 +126,7 @@ def read_kept_manifest(folder: str, live_dir: str, known: Manifests | None = Non
 def forget_manifest(folder: str, whole_only: bool = False, delta_only: bool = False) -> None:
     """Remove folder's manifest, whole and as a delta (or only the one named): it is being changed."""
     names = [MANIFEST] if not delta_only else []
-    names += [DELTA, f".{DELTA}.tmp"] if not whole_only else []
+    names += [DELTA, f"{DELTA}.tmp"] if not whole_only else []
     for name in names:
         try:
             os.remove(os.path.join(folder, name))

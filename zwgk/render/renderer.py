@@ -6,7 +6,6 @@ bytes. Jobs are cheap and independent, so they can be rendered in any order or p
 from __future__ import annotations
 
 import contextlib
-
 import os
 from dataclasses import replace
 from datetime import date
