@@ -95,7 +95,7 @@ def portal_index_files(parts: list[Part], shared: list[Record], facets, synonyms
         blocks.append([folder, text_offsets[first], record_offsets[first], shards])
         digests[folder] = key.encode("ascii")       # the block's files, in the index's version
         marker = (f"search/{folder}{BLOCK_KEY}.js", js_data(f"{folder}{BLOCK_KEY}", key))
-        if any(p.key for p in members) and kept(*marker):
+        if kept(*marker):
             continue
         yield marker
         starts = [(t - text_offsets[first], r - record_offsets[first])

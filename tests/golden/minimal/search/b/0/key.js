@@ -1,1 +1,1 @@
-zwgkData("b/0/key","d70b4ef294bfbc68");
+zwgkData("b/0/key","ac93746cd8f4bdbd");
